@@ -1,0 +1,199 @@
+#!/bin/bash
+# Throughput benchmark: audisp-ecs vs Laurel vs a bare libauparse loop.
+#
+# Replays the first BENCH_BYTES (default 100 MB) of the audit corpus
+# through each tool RUNS times and prints a plain-text table (wall time,
+# CPU time, peak RSS, events/s) that can be pasted into a README.
+#
+# Environment:
+#   BENCH_CORPUS  corpus, .zst or plain text
+#                 (default: <repo>/../shared/corpus/bench.log.zst)
+#   BENCH_BYTES   bytes of corpus to replay, cut at a line boundary (100000000)
+#   RUNS          measurements per tool; the median is reported (3)
+#   AUDISP_ECS    audisp-ecs binary (default: <repo>/audisp-ecs)
+#   LAUREL        laurel binary (default: laurel in PATH, else /usr/sbin/laurel)
+#   AUPARSE_LOOP  auparse-loop binary (default: <repo>/bench/auparse-loop,
+#                 compiled into the temp dir from auparse-loop.c if absent)
+#   KEEP=1        keep the temp dir (input, outputs, logs) for inspection
+#
+# Needs: bash >= 5, GNU time (/usr/bin/time), python3, zstd (for .zst),
+# laurel, and cc + pkg-config + libauparse-dev only if auparse-loop is not
+# built. Installs nothing.
+set -euo pipefail
+export LC_ALL=C # "." as decimal point in EPOCHREALTIME and printf
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+CORPUS=${BENCH_CORPUS:-$here/../../shared/corpus/bench.log.zst}
+BYTES=${BENCH_BYTES:-100000000}
+RUNS=${RUNS:-3}
+AUDISP_ECS=${AUDISP_ECS:-$repo/audisp-ecs}
+LAUREL=${LAUREL:-$(command -v laurel || echo /usr/sbin/laurel)}
+AUPARSE_LOOP=${AUPARSE_LOOP:-$here/auparse-loop}
+
+die() { echo "replay.sh: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "missing tool: $1 ($2)"; }
+
+# ---- preflight: fail before doing any work if something is missing ----
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
+[[ $BYTES =~ ^[1-9][0-9]*$ ]] || die "BENCH_BYTES must be a positive integer"
+[ -r "$CORPUS" ] || die "corpus not found: $CORPUS (set BENCH_CORPUS)"
+need python3 "apt-get install python3"
+[ -x /usr/bin/time ] || die "missing tool: /usr/bin/time (apt-get install time)"
+[ -n "${EPOCHREALTIME:-}" ] || die "bash >= 5 needed (EPOCHREALTIME)"
+case $CORPUS in *.zst) need zstd "apt-get install zstd" ;; esac
+[ -x "$AUDISP_ECS" ] || die "audisp-ecs not found or not executable: $AUDISP_ECS (build it, or set AUDISP_ECS)"
+[ -x "$LAUREL" ] || die "laurel not found: $LAUREL (apt-get install laurel, or set LAUREL)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/audisp-ecs-bench.XXXXXX")
+if [ "${KEEP:-0}" = 1 ]; then
+	trap 'echo "replay.sh: kept $tmp" >&2' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+
+# The Makefile builds bench/auparse-loop; fall back to compiling it here
+# so the script also works from a tree where only audisp-ecs was built.
+if [ ! -x "$AUPARSE_LOOP" ]; then
+	need cc "apt-get install gcc"
+	need pkg-config "apt-get install pkg-config"
+	pkg-config --exists auparse || die "libauparse not found by pkg-config (apt-get install libauparse-dev)"
+	AUPARSE_LOOP=$tmp/auparse-loop
+	# shellcheck disable=SC2046  # pkg-config output must be word-split
+	cc -O2 -std=c11 -Wall -Wextra -o "$AUPARSE_LOOP" "$here/auparse-loop.c" \
+		$(pkg-config --cflags --libs auparse) || die "cannot compile auparse-loop.c"
+fi
+
+# ---- input: decompress once, to disk, so decompression is not timed ----
+input=$tmp/input.log
+case $CORPUS in
+*.zst)
+	# head closes the pipe early, so zstd dying of SIGPIPE (141) is expected.
+	set +o pipefail
+	zstd -dc -- "$CORPUS" | head -c "$BYTES" >"$input"
+	st=("${PIPESTATUS[@]}")
+	set -o pipefail
+	[ "${st[0]}" = 0 ] || [ "${st[0]}" = 141 ] || die "zstd failed on $CORPUS (status ${st[0]})"
+	[ "${st[1]}" = 0 ] || die "head failed"
+	;;
+*) head -c "$BYTES" -- "$CORPUS" >"$input" ;;
+esac
+# Drop a partial last line: tools must see whole records only.
+if [ -s "$input" ] && [ "$(tail -c 1 "$input" | od -An -c | tr -d ' ')" != '\n' ]; then
+	partial=$(tail -n 1 "$input" | wc -c)
+	truncate -s "-$partial" "$input"
+fi
+[ -s "$input" ] || die "input is empty after cutting $CORPUS"
+in_bytes=$(wc -c <"$input")
+in_lines=$(wc -l <"$input")
+
+# ---- laurel config: close to its built-in defaults ----
+# Differences from the defaults, and why:
+#  - no `user`: laurel then does not drop privileges (it only logs that),
+#    so no dedicated account is needed; running as root is fine.
+#  - directory in the temp dir.
+#  - size: huge, so laurel never rotates; the default 10 MiB would rotate
+#    mid-run and the output file would then hold only the last part.
+# Everything else ([transform], [translate], [enrich], ...) is left at
+# laurel's defaults (pid/container/script enrichment on).
+mkdir -p "$tmp/laurel"
+cat >"$tmp/laurel.toml" <<EOF
+directory = "$tmp/laurel"
+statusreport-period = 0
+
+[auditlog]
+file = "audit.log"
+size = 1000000000000
+generations = 1
+EOF
+"$LAUREL" --dry-run -c "$tmp/laurel.toml" >/dev/null 2>"$tmp/laurel.dry" ||
+	{ cat "$tmp/laurel.dry" >&2; die "laurel rejects its config"; }
+
+# ---- measurement helper ----
+# measure NAME STDIN STDOUT CMD...: one run; appends
+# "wall user sys maxrss_kb" to $tmp/NAME.times.
+# CPU and peak RSS come from GNU time, a small C program: a python
+# wrapper would not do, because the kernel folds the RSS of the process
+# that forks the child into the child's ru_maxrss (about 13 MB for
+# python, about 1 MB for time). GNU time prints wall time in 10 ms steps
+# only, so wall time is taken from bash's microsecond clock instead.
+measure() {
+	local name=$1 in=$2 out=$3 t0 t1 rc=0
+	shift 3
+	t0=$EPOCHREALTIME
+	/usr/bin/time -o "$tmp/rusage" -f '%U %S %M' "$@" <"$in" >"$out" 2>"$tmp/$name.err" || rc=$?
+	t1=$EPOCHREALTIME
+	if [ "$rc" != 0 ]; then
+		echo "--- stderr of $name:" >&2
+		tail -n 20 "$tmp/$name.err" >&2
+		die "$name run failed with status $rc: $*"
+	fi
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $(tail -n 1 "$tmp/rusage")" \
+		>>"$tmp/$name.times"
+}
+
+ecs_out=$tmp/ecs.ndjson
+laurel_out=$tmp/laurel/audit.log
+
+# Round-robin over the tools so slow drift (thermal, noisy neighbours)
+# is spread over all of them instead of hitting one tool's runs.
+for ((r = 1; r <= RUNS; r++)); do
+	rm -f "$ecs_out"
+	measure audisp-ecs /dev/null "$ecs_out" "$AUDISP_ECS" replay "$input"
+
+	# laurel appends to its log: start each run from an empty directory.
+	rm -f "$tmp/laurel/"*
+	measure laurel "$input" /dev/null "$LAUREL" -c "$tmp/laurel.toml"
+
+	measure auparse-loop /dev/null /dev/null "$AUPARSE_LOOP" "$input"
+done
+
+# ---- counts and sanity checks (from the last run of each tool) ----
+ecs_docs=$(wc -l <"$ecs_out")
+[ -s "$laurel_out" ] || die "laurel wrote nothing to $laurel_out (stderr: $(tail -n 3 "$tmp/laurel.err"))"
+laurel_docs=$(wc -l <"$laurel_out")
+loop_events=$(sed -n 's/^auparse-loop: \([0-9][0-9]*\) events.*/\1/p' "$tmp/auparse-loop.err" | tail -n 1)
+[ -n "$loop_events" ] || die "auparse-loop printed no event count"
+[ "$ecs_docs" -gt 0 ] || die "audisp-ecs wrote no documents"
+
+# ---- report ----
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+echo "audisp-ecs replay benchmark"
+echo
+echo "machine:  $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, Linux $(uname -r)"
+echo "corpus:   $(basename "$CORPUS"), first $in_bytes bytes, $in_lines lines"
+echo "events:   $ecs_docs (audisp-ecs output documents; used for all events/s)"
+echo "versions: $("$AUDISP_ECS" -V </dev/null 2>/dev/null | head -n 1 || echo 'audisp-ecs ?')" \
+	"(git $(git -C "$repo" describe --always --dirty 2>/dev/null || echo 'no commit'))," \
+	"laurel $("$LAUREL" --version 2>/dev/null | head -n 1), libauparse $(pkg-config --modversion auparse 2>/dev/null || echo '?')"
+echo "runs:     $RUNS per tool, median of each column"
+echo
+
+# Median per column; events/s and the ratios use the median wall time.
+python3 - "$tmp" "$ecs_docs" <<'EOF'
+import statistics, sys
+tmp, events = sys.argv[1], int(sys.argv[2])
+rows = {}
+for name in ("audisp-ecs", "laurel", "auparse-loop"):
+    runs = [list(map(float, l.split())) for l in open("%s/%s.times" % (tmp, name))]
+    wall, user, sys_, rss = (statistics.median(c) for c in zip(*runs))
+    rows[name] = (wall, user + sys_, rss / 1024, events / wall)
+print("%-13s %9s %9s %13s %12s" % ("tool", "wall s", "CPU s", "peak RSS MiB", "events/s"))
+for name, (wall, cpu, rss, eps) in rows.items():
+    print("%-13s %9.3f %9.3f %13.1f %12.0f" % (name, wall, cpu, rss, eps))
+print()
+print("audisp-ecs events/s / laurel events/s:  %.2f" % (rows["audisp-ecs"][3] / rows["laurel"][3]))
+print("audisp-ecs wall / auparse-loop wall:    %.2f" % (rows["audisp-ecs"][0] / rows["auparse-loop"][0]))
+EOF
+
+echo
+echo "documents: audisp-ecs $ecs_docs, auparse-loop events $loop_events, laurel lines $laurel_docs"
+echo "(laurel writes one JSON line per event ID (msg=audit(time:serial)); auparse"
+echo " may split an ID into several events, e.g. a LOGIN record before its SYSCALL)"
+if [ "$ecs_docs" != "$loop_events" ]; then
+	echo "CHECK FAILED: audisp-ecs documents ($ecs_docs) != auparse-loop events ($loop_events)"
+	exit 2
+fi
+echo "check: OK, audisp-ecs documents = auparse-loop events"

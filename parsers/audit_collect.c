@@ -1,0 +1,429 @@
+/*
+ * Collecting one auparse event into a struct audit_event; see audit_event.h.
+ *
+ * Each field name is looked up once in a sorted table that says where its
+ * value goes.  Subject fields (pid, uids, exe, ...) keep their first
+ * occurrence: in an event with a CONFIG_CHANGE or USER_* record followed by
+ * its SYSCALL record, both describe the same process.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_event.h"
+#include "syscall_names.h"
+
+/* ENRICHED records carry "name=value" interpretations after this byte. */
+#define ENRICHED_SEPARATOR	'\x1d'
+
+enum slot {
+	S_DATA,			/* not a slot: goes to auditd.data */
+	S_SKIP,			/* auparse's own "type" field */
+	S_PID, S_PPID, S_SES, S_TTY, S_SUBJ,
+	S_COMM, S_EXE, S_KEY,
+	S_ARCH, S_SYSCALL, S_SUCCESS, S_EXIT, S_RES,
+	S_ID,			/* one of enum audit_id, in .id */
+};
+
+struct field_rule {
+	const char	*name;
+	enum slot	 slot;
+	enum audit_id	 id;
+};
+
+/* Sorted by name (strcmp order) for bsearch. */
+static const struct field_rule field_rules[] = {
+	{ "arch",	S_ARCH,		0 },
+	{ "auid",	S_ID,		ID_AUID },
+	{ "comm",	S_COMM,		0 },
+	{ "egid",	S_ID,		ID_EGID },
+	{ "euid",	S_ID,		ID_EUID },
+	{ "exe",	S_EXE,		0 },
+	{ "exit",	S_EXIT,		0 },
+	{ "fsgid",	S_ID,		ID_FSGID },
+	{ "fsuid",	S_ID,		ID_FSUID },
+	{ "gid",	S_ID,		ID_GID },
+	{ "key",	S_KEY,		0 },
+	{ "pid",	S_PID,		0 },
+	{ "ppid",	S_PPID,		0 },
+	{ "res",	S_RES,		0 },
+	{ "ses",	S_SES,		0 },
+	{ "sgid",	S_ID,		ID_SGID },
+	{ "subj",	S_SUBJ,		0 },
+	{ "success",	S_SUCCESS,	0 },
+	{ "suid",	S_ID,		ID_SUID },
+	{ "syscall",	S_SYSCALL,	0 },
+	{ "tty",	S_TTY,		0 },
+	{ "type",	S_SKIP,		0 },
+	{ "uid",	S_ID,		ID_UID },
+};
+
+/* Fields whose value may be hex-encoded bytes rather than quoted text. */
+static const char *const encoded_fields[] = {
+	"acct", "cmd", "comm", "cwd", "data", "exe", "grp", "key", "name",
+	"new-chardev", "new-disk", "new-fs", "new-net", "new-rng", "ocomm",
+	"old-chardev", "old-disk", "old-fs", "old-net", "old-rng", "path",
+	"proctitle", "root_dir", "sw", "vm",
+};
+
+static int
+compare_rule(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct field_rule *)elem)->name);
+}
+
+static int
+compare_string(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+static const struct field_rule *
+find_rule(const char *name)
+{
+	return bsearch(name, field_rules, sizeof(field_rules) /
+	    sizeof(field_rules[0]), sizeof(field_rules[0]), compare_rule);
+}
+
+static int
+is_encoded_field(const char *name)
+{
+	return bsearch(name, encoded_fields, sizeof(encoded_fields) /
+	    sizeof(encoded_fields[0]), sizeof(encoded_fields[0]),
+	    compare_string) != NULL;
+}
+
+int
+kv_add(struct kv_list *l, struct arena *arena, const char *name,
+    struct sv value)
+{
+	struct kv *items;
+	size_t cap;
+
+	if (l->count == l->cap) {
+		cap = l->cap ? l->cap * 2 : 16;
+		if ((items = arena_alloc(arena, cap * sizeof(*items))) == NULL)
+			return -1;
+		if (l->count > 0)
+			memcpy(items, l->items, l->count * sizeof(*items));
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->count].name = name;
+	l->items[l->count].value = value;
+	l->count++;
+	return 0;
+}
+
+const struct sv *
+kv_find(const struct kv_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].name, name) == 0)
+			return &l->items[i].value;
+	return NULL;
+}
+
+static struct sv
+field_value(const char *name, const char *raw, struct arena *arena)
+{
+	if (is_encoded_field(name))
+		return audit_value_decode(raw, arena);
+	return audit_value_plain(raw);
+}
+
+/* The interpretation auditd attached to an ENRICHED record, if any. */
+static const char *
+enriched_name(auparse_state_t *au, int enriched)
+{
+	const char *name;
+
+	if (!enriched)
+		return NULL;
+	name = auparse_interpret_field(au);
+	if (name == NULL || strcmp(name, "unset") == 0 ||
+	    strncmp(name, "unknown(", 8) == 0)
+		return NULL;
+	return name;
+}
+
+static void
+set_once(const char **slot, const char *value)
+{
+	if (*slot == NULL && value != NULL && strcmp(value, "(null)") != 0 &&
+	    strcmp(value, "?") != 0)
+		*slot = value;
+}
+
+static void
+set_sv_once(struct sv *slot, struct sv value)
+{
+	if (slot->p == NULL)
+		*slot = value;
+}
+
+static int
+add_data(struct audit_event *ev, struct arena *arena, const char *name,
+    const char *raw)
+{
+	struct sv v;
+
+	if (kv_find(&ev->data, name) != NULL)
+		return 0;
+	v = field_value(name, raw, arena);
+	if (v.p == NULL)
+		return 0;
+	return kv_add(&ev->data, arena, name, v);
+}
+
+static int
+collect_subject_field(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena, int is_syscall, int enriched)
+{
+	const char *name = auparse_get_field_name(au);
+	const char *raw = auparse_get_field_str(au);
+	const struct field_rule *rule;
+
+	if (name == NULL || raw == NULL)
+		return 0;
+	if ((rule = find_rule(name)) == NULL)
+		return add_data(ev, arena, name, raw);
+	switch (rule->slot) {
+	case S_SKIP:
+		break;
+	case S_PID:	set_once(&ev->pid, raw); break;
+	case S_PPID:	set_once(&ev->ppid, raw); break;
+	case S_SES:	set_once(&ev->ses, raw); break;
+	case S_SUBJ:	set_once(&ev->subj, raw); break;
+	case S_RES:	set_once(&ev->res, raw); break;
+	case S_TTY:
+		set_once(&ev->tty, raw);
+		return add_data(ev, arena, name, raw);
+	case S_COMM:
+		set_sv_once(&ev->comm, audit_value_decode(raw, arena));
+		break;
+	case S_EXE:
+		set_sv_once(&ev->exe, audit_value_decode(raw, arena));
+		break;
+	case S_KEY:
+		/* Only SYSCALL carries the key of the rule that matched. */
+		if (!is_syscall)
+			return add_data(ev, arena, name, raw);
+		set_sv_once(&ev->key, audit_value_decode(raw, arena));
+		break;
+	case S_ARCH:
+		if (is_syscall && ev->arch == NULL) {
+			ev->arch = arch_name(raw);
+			ev->arch_hex = raw;
+		}
+		break;
+	case S_SYSCALL:
+		if (is_syscall && ev->syscall == NULL) {
+			ev->syscall = ev->arch_hex != NULL ?
+			    syscall_name(ev->arch_hex, raw) : NULL;
+			if (ev->syscall == NULL)
+				ev->syscall = raw;
+		}
+		break;
+	case S_SUCCESS:	set_once(&ev->success, raw); break;
+	case S_EXIT:	set_once(&ev->exit, raw); break;
+	case S_ID:
+		if (ev->ids.id[rule->id] == NULL) {
+			ev->ids.id[rule->id] = raw;
+			ev->ids.name[rule->id] = enriched_name(au, enriched);
+		}
+		break;
+	case S_DATA:
+		return add_data(ev, arena, name, raw);
+	}
+	return 0;
+}
+
+static int
+collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
+    int enriched)
+{
+	struct path_item *p;
+	const char *name, *raw;
+
+	if (ev->npaths >= AUDIT_MAX_PATHS) {
+		ev->paths_dropped++;
+		return 0;
+	}
+	p = &ev->paths[ev->npaths++];
+	memset(p, 0, sizeof(*p));
+	auparse_first_field(au);
+	do {
+		name = auparse_get_field_name(au);
+		raw = auparse_get_field_str(au);
+		if (name == NULL || raw == NULL || strcmp(name, "type") == 0)
+			continue;
+		if (strcmp(name, "name") == 0)
+			p->name = audit_value_decode(raw, arena);
+		else if (strcmp(name, "nametype") == 0)
+			p->nametype = raw;
+		else if (strcmp(name, "inode") == 0)
+			p->inode = raw;
+		else if (strcmp(name, "dev") == 0)
+			p->dev = raw;
+		else if (strcmp(name, "rdev") == 0)
+			p->rdev = raw;
+		else if (strcmp(name, "mode") == 0)
+			p->mode = raw;
+		else if (strcmp(name, "ouid") == 0) {
+			p->ouid = raw;
+			p->ouid_name = enriched_name(au, enriched);
+		} else if (strcmp(name, "ogid") == 0) {
+			p->ogid = raw;
+			p->ogid_name = enriched_name(au, enriched);
+		}
+		if (kv_add(&p->fields, arena, name,
+		    field_value(name, raw, arena)) == -1)
+			return -1;
+	} while (auparse_next_field(au) > 0);
+	return 0;
+}
+
+static int
+collect_execve(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena)
+{
+	const char *name, *raw;
+
+	auparse_first_field(au);
+	do {
+		name = auparse_get_field_name(au);
+		raw = auparse_get_field_str(au);
+		if (name == NULL || raw == NULL || strcmp(name, "type") == 0)
+			continue;
+		if (execve_args_field(&ev->args, arena, name, raw) == -1)
+			return -1;
+	} while (auparse_next_field(au) > 0);
+	return 0;
+}
+
+/*
+ * The kernel separates the command line's arguments with NUL bytes; they
+ * read as spaces, like ps(1) shows them.  Only hex values can hold NULs, and
+ * those are decoded into the arena, so the copy is ours to change.
+ */
+static struct sv
+decode_title(const char *raw, struct arena *arena)
+{
+	struct sv v = audit_value_decode(raw, arena);
+	char *title = (char *)v.p;
+	size_t i;
+
+	if (v.p == NULL || v.p == raw || v.p == raw + 1)
+		return v;
+	while (v.n > 0 && title[v.n - 1] == '\0')
+		v.n--;
+	for (i = 0; i < v.n; i++)
+		if (title[i] == '\0')
+			title[i] = ' ';
+	return v;
+}
+
+/* CWD, PROCTITLE and SOCKADDR each hold one value of interest. */
+static int
+collect_single(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena, const char *field)
+{
+	const char *raw;
+
+	if (auparse_find_field(au, field) == NULL ||
+	    (raw = auparse_get_field_str(au)) == NULL)
+		return 0;
+	if (strcmp(field, "cwd") == 0)
+		set_sv_once(&ev->cwd, audit_value_decode(raw, arena));
+	else if (strcmp(field, "proctitle") == 0)
+		set_sv_once(&ev->proctitle, decode_title(raw, arena));
+	else if (ev->sock.family == SOCK_FAMILY_NONE &&
+	    sockaddr_decode(raw, &ev->sock) == -1)
+		return add_data(ev, arena, "saddr", raw);
+	return 0;
+}
+
+static int
+record_is_enriched(auparse_state_t *au)
+{
+	const char *text = auparse_get_record_text(au);
+
+	return text != NULL && strchr(text, ENRICHED_SEPARATOR) != NULL;
+}
+
+static int
+collect_record(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena)
+{
+	int type = auparse_get_type(au);
+	int enriched = record_is_enriched(au);
+
+	switch (type) {
+	case AUDIT_PATH:
+		return collect_path(au, ev, arena, enriched);
+	case AUDIT_EXECVE:
+		return collect_execve(au, ev, arena);
+	case AUDIT_CWD:
+		return collect_single(au, ev, arena, "cwd");
+	case AUDIT_PROCTITLE:
+		return collect_single(au, ev, arena, "proctitle");
+	case AUDIT_SOCKADDR:
+		return collect_single(au, ev, arena, "saddr");
+	case AUDIT_EOE:
+		return 0;
+	default:
+		break;
+	}
+	if (type == AUDIT_SYSCALL)
+		ev->has_syscall = 1;
+	auparse_first_field(au);
+	do {
+		if (collect_subject_field(au, ev, arena,
+		    type == AUDIT_SYSCALL, enriched) == -1)
+			return -1;
+	} while (auparse_next_field(au) > 0);
+	return 0;
+}
+
+void
+audit_collect_begin(struct audit_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	execve_args_init(&ev->args);
+}
+
+int
+audit_collect_records(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena)
+{
+	const au_event_t *ts;
+
+	if ((ts = auparse_get_timestamp(au)) == NULL ||
+	    auparse_first_record(au) <= 0)
+		return -1;
+	if (ev->type_name == NULL) {
+		ev->sec = (unsigned long)ts->sec;
+		ev->msec = ts->milli;
+		ev->serial = ts->serial;
+		ev->type = auparse_get_type(au);
+		ev->type_name = auparse_get_type_name(au);
+	}
+	ev->nrecords += auparse_get_num_records(au);
+	do {
+		if (collect_record(au, ev, arena) == -1)
+			return -1;
+	} while (auparse_next_record(au) > 0);
+	execve_args_finish(&ev->args);
+	return 0;
+}
+
+int
+audit_collect(auparse_state_t *au, struct audit_event *ev, struct arena *arena)
+{
+	audit_collect_begin(ev);
+	return audit_collect_records(au, ev, arena);
+}

@@ -1,0 +1,108 @@
+/*
+ * One audit event, collected from libauparse into plain C values.
+ *
+ * audit_collect() walks every record and field of the event that auparse
+ * has ready and sorts each field into a slot (who, what process, which file,
+ * which socket, the arguments) or into the leftovers that become
+ * auditd.data.  Strings point into auparse's memory or into the event's
+ * arena, so an audit_event is only valid inside the auparse callback, until
+ * the arena is reset.  ecs_document.c turns it into JSON.
+ */
+#ifndef AUDISP_ECS_AUDIT_EVENT_H
+#define AUDISP_ECS_AUDIT_EVENT_H
+
+#include <auparse.h>
+#include <libaudit.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "audit_value.h"
+#include "execve_args.h"
+#include "sockaddr.h"
+
+#define AUDIT_MAX_PATHS	64
+
+struct kv {
+	const char	*name;
+	struct sv	 value;
+};
+
+struct kv_list {
+	struct kv	*items;
+	size_t		 count;
+	size_t		 cap;
+};
+
+/* Who: raw numeric ids as written, with names when the record carries them. */
+enum audit_id {
+	ID_UID, ID_GID, ID_EUID, ID_EGID, ID_SUID, ID_SGID, ID_FSUID, ID_FSGID,
+	ID_AUID, ID_OUID, ID_OGID,
+	ID_COUNT
+};
+
+struct audit_ids {
+	const char	*id[ID_COUNT];		/* decimal text or NULL */
+	const char	*name[ID_COUNT];	/* from ENRICHED records, or NULL */
+};
+
+struct path_item {
+	struct kv_list	 fields;	/* every field, name decoded */
+	struct sv	 name;
+	const char	*nametype;
+	const char	*inode, *dev, *rdev, *mode, *ouid, *ogid;
+	const char	*ouid_name, *ogid_name;
+};
+
+struct audit_event {
+	unsigned long	 sec;
+	unsigned int	 msec;
+	unsigned long	 serial;
+
+	int		 type;		/* first record's type */
+	const char	*type_name;
+	int		 has_syscall;
+
+	/* SYSCALL */
+	const char	*arch;		/* name, e.g. x86_64 */
+	const char	*arch_hex;	/* as written, e.g. c000003e */
+	const char	*syscall;	/* name, e.g. openat */
+	const char	*success;	/* "yes" / "no" */
+	const char	*exit;		/* raw */
+	const char	*res;		/* user-space records: success/failed/1/0 */
+
+	/* process */
+	const char	*pid, *ppid, *ses, *tty, *subj;
+	struct sv	 comm, exe, cwd, proctitle, key;
+	struct execve_args args;
+
+	struct audit_ids ids;
+
+	struct path_item paths[AUDIT_MAX_PATHS];
+	int		 npaths;
+	int		 paths_dropped;
+
+	struct sockaddr_info sock;
+
+	struct kv_list	 data;		/* leftovers, first occurrence wins */
+	unsigned int	 nrecords;
+};
+
+/*
+ * Fill ev from the event auparse is positioned on.  Returns 0, or -1 when
+ * out of memory (ev is then incomplete).  Scratch memory comes from arena.
+ */
+int	audit_collect(auparse_state_t *, struct audit_event *ev, struct arena *);
+/*
+ * The same in two steps, so that the records of two auparse events that
+ * belong to one audit event can be collected into one struct: the first
+ * event collected sets the type and timestamp.
+ */
+void	audit_collect_begin(struct audit_event *);
+int	audit_collect_records(auparse_state_t *, struct audit_event *,
+	    struct arena *);
+
+/* Append to a kv_list allocated from arena; -1 when out of memory. */
+int	kv_add(struct kv_list *, struct arena *, const char *name, struct sv value);
+const struct sv *kv_find(const struct kv_list *, const char *name);
+
+#endif

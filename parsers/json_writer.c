@@ -1,0 +1,357 @@
+/* A streaming JSON writer into a growing buffer; see json_writer.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+
+static const char hexdigits[] = "0123456789ABCDEF";
+
+void
+jw_init(struct jw *w)
+{
+	memset(w, 0, sizeof(*w));
+}
+
+void
+jw_release(struct jw *w)
+{
+	free(w->buf);
+	jw_init(w);
+}
+
+void
+jw_reset(struct jw *w)
+{
+	char *buf = w->buf;
+	size_t cap = w->cap;
+
+	jw_init(w);
+	w->buf = buf;
+	w->cap = cap;
+}
+
+void
+jw_begin_document(struct jw *w)
+{
+	w->depth = 0;
+	w->need_comma[0] = 0;
+	w->nescaped = 0;
+}
+
+int
+jw_failed(const struct jw *w)
+{
+	return w->failed;
+}
+
+static int
+reserve(struct jw *w, size_t more)
+{
+	size_t cap;
+	char *buf;
+
+	if (w->failed)
+		return -1;
+	if (w->len + more <= w->cap)
+		return 0;
+	cap = w->cap ? w->cap : 4096;
+	while (cap < w->len + more)
+		cap *= 2;
+	if ((buf = realloc(w->buf, cap)) == NULL) {
+		w->failed = 1;
+		return -1;
+	}
+	w->buf = buf;
+	w->cap = cap;
+	return 0;
+}
+
+void
+jw_append(struct jw *w, const char *s, size_t n)
+{
+	if (reserve(w, n) == -1)
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static inline void
+put_char(struct jw *w, char c)
+{
+	if (reserve(w, 1) == -1)
+		return;
+	w->buf[w->len++] = c;
+}
+
+size_t
+utf8_sequence_length(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		if (n >= 2 && (s[1] & 0xC0) == 0x80)
+			return 2;
+		return 0;
+	}
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && s[1] < 0xA0)		/* overlong */
+			return 0;
+		if (c == 0xED && s[1] >= 0xA0)		/* surrogate */
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (n < 4 || (s[1] & 0xC0) != 0x80 ||
+		    (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && s[1] < 0x90)		/* overlong */
+			return 0;
+		if (c == 0xF4 && s[1] >= 0x90)		/* above U+10FFFF */
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static int
+is_valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, seq;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((seq = utf8_sequence_length(s + i, n - i)) == 0)
+			return 0;
+		i += seq;
+	}
+	return 1;
+}
+
+static void
+remember_escaped(struct jw *w, const char *key)
+{
+	int i;
+
+	if (w->nescaped >= JW_MAX_ESCAPED)
+		return;
+	for (i = 0; i < w->depth; i++)
+		w->escaped[w->nescaped][i] = w->keys[i];
+	w->escaped[w->nescaped][w->depth] = key;
+	w->escaped_depth[w->nescaped] = w->depth + 1;
+	w->nescaped++;
+}
+
+/* Writes s as a JSON string body (no quotes); see the header for the rules. */
+static void
+put_escaped(struct jw *w, const char *key, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int recover = !is_valid_utf8(s, n);
+	size_t i = 0, run, seq;
+	char esc[6];
+
+	if (recover)
+		remember_escaped(w, key);
+	/* Worst case every byte becomes 6 characters. */
+	if (reserve(w, n * 6 + 2) == -1)
+		return;
+	while (i < n) {
+		/* Copy the longest run of bytes that need no attention. */
+		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
+		    s[run] != '"' && s[run] != '\\'; run++)
+			;
+		memcpy(w->buf + w->len, s + i, run - i);
+		w->len += run - i;
+		if ((i = run) >= n)
+			break;
+		if (s[i] >= 0x80) {
+			if ((seq = utf8_sequence_length(s + i, n - i)) != 0) {
+				memcpy(w->buf + w->len, s + i, seq);
+				w->len += seq;
+				i += seq;
+			} else {
+				/* Only reached in recover mode. */
+				memcpy(w->buf + w->len, "\\\\x", 3);
+				w->buf[w->len + 3] = hexdigits[s[i] >> 4];
+				w->buf[w->len + 4] = hexdigits[s[i] & 0xF];
+				w->len += 5;
+				i++;
+			}
+			continue;
+		}
+		switch (s[i]) {
+		case '"':  memcpy(esc, "\\\"", 2); run = 2; break;
+		case '\\':
+			if (recover) {
+				memcpy(esc, "\\\\\\\\", 4);
+				run = 4;
+			} else {
+				memcpy(esc, "\\\\", 2);
+				run = 2;
+			}
+			break;
+		case '\n': memcpy(esc, "\\n", 2); run = 2; break;
+		case '\t': memcpy(esc, "\\t", 2); run = 2; break;
+		case '\r': memcpy(esc, "\\r", 2); run = 2; break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hexdigits[s[i] >> 4];
+			esc[5] = hexdigits[s[i] & 0xF];
+			run = 6;
+			break;
+		}
+		memcpy(w->buf + w->len, esc, run);
+		w->len += run;
+		i++;
+	}
+}
+
+/* Comma and key before a new member or element. */
+static void
+begin_value(struct jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (w->need_comma[w->depth - 1])
+			put_char(w, ',');
+		w->need_comma[w->depth - 1] = 1;
+	}
+	if (key != NULL) {
+		put_char(w, '"');
+		put_escaped(w, key, key, strlen(key));
+		jw_append(w, "\":", 2);
+	}
+}
+
+static void
+open_container(struct jw *w, const char *key, char c)
+{
+	begin_value(w, key);
+	put_char(w, c);
+	if (w->depth >= JW_MAX_DEPTH) {
+		w->failed = 1;
+		return;
+	}
+	w->keys[w->depth] = key;
+	w->need_comma[w->depth] = 0;
+	w->depth++;
+}
+
+static void
+close_container(struct jw *w, char c)
+{
+	put_char(w, c);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void
+jw_object_open(struct jw *w, const char *key)
+{
+	open_container(w, key, '{');
+}
+
+void
+jw_object_close(struct jw *w)
+{
+	close_container(w, '}');
+}
+
+void
+jw_array_open(struct jw *w, const char *key)
+{
+	open_container(w, key, '[');
+}
+
+void
+jw_array_close(struct jw *w)
+{
+	close_container(w, ']');
+}
+
+void
+jw_string(struct jw *w, const char *key, const char *s, size_t n)
+{
+	begin_value(w, key);
+	put_char(w, '"');
+	put_escaped(w, key, s, n);
+	put_char(w, '"');
+}
+
+void
+jw_cstring(struct jw *w, const char *key, const char *s)
+{
+	jw_string(w, key, s, strlen(s));
+}
+
+void
+jw_int(struct jw *w, const char *key, long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%lld", v);
+
+	begin_value(w, key);
+	jw_append(w, num, (size_t)n);
+}
+
+void
+jw_uint(struct jw *w, const char *key, unsigned long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%llu", v);
+
+	begin_value(w, key);
+	jw_append(w, num, (size_t)n);
+}
+
+void
+jw_bool(struct jw *w, const char *key, int v)
+{
+	begin_value(w, key);
+	if (v)
+		jw_append(w, "true", 4);
+	else
+		jw_append(w, "false", 5);
+}
+
+void
+jw_raw(struct jw *w, const char *key, const char *json, size_t n)
+{
+	begin_value(w, key);
+	jw_append(w, json, n);
+}
+
+int
+jw_escaped_count(const struct jw *w)
+{
+	return w->nescaped;
+}
+
+void
+jw_escaped_path(const struct jw *w, int i, char *buf, size_t size)
+{
+	size_t len = 0;
+	int d;
+
+	buf[0] = '\0';
+	/* Array elements have no key of their own: the path names the array. */
+	for (d = 0; d < w->escaped_depth[i] && len + 1 < size; d++) {
+		const char *k = w->escaped[i][d];
+
+		if (k == NULL)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    len ? "." : "", k);
+		if (len >= size)
+			break;
+	}
+}

@@ -1,0 +1,327 @@
+/* From raw record lines to ECS documents; see reassembly.h. */
+#include "config.h"
+
+#include <auparse.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../plugin/log.h"
+#include "arena.h"
+#include "audit_event.h"
+#include "ecs_document.h"
+#include "json_writer.h"
+#include "reassembly.h"
+#include "record_check.h"
+
+#define ARENA_CHUNK	(64 * 1024)
+#define MAX_HELD	16
+/* Replay has no clock: a held record waits this many records at most. */
+#define HELD_MAX_RECORDS	1000
+
+/*
+ * The kernel writes a LOGIN record and then the SYSCALL (and PROCTITLE) of
+ * the write to /proc/self/loginuid under the same serial.  auparse
+ * completes an event as soon as its last record is of a type below 1300,
+ * so it hands the LOGIN over alone and the rest as a second event.  We hold
+ * a lone LOGIN back until the rest of its serial arrives and write one
+ * document for both, as the records are one audit event.
+ */
+struct held_record {
+	unsigned long	 sec;
+	unsigned int	 msec;
+	unsigned long	 serial;
+	char		*text;		/* the record line, with '\n' */
+	time_t		 held_at;
+	unsigned long long records_then;
+};
+
+struct reassembly {
+	auparse_state_t		*au;
+	struct reassembly_options opts;
+	struct ecs_context	 ctx;
+	struct arena		 arena;
+	struct audit_event	 ev;
+	struct jw		 batch;
+	size_t			 batch_docs;
+	struct reassembly_stats	 stats;
+	struct ratelimit	 bad_input_log;
+	struct ratelimit	 failure_log;
+	char			*line_buf;	/* line + '\n' for auparse */
+	size_t			 line_cap;
+	struct held_record	 held[MAX_HELD];
+	int			 nheld;
+};
+
+/*
+ * Write the document for the event auparse is positioned on (au may be
+ * NULL), merged with the held record text extra (may be NULL).
+ */
+static void
+write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
+{
+	auparse_state_t *aux = NULL;
+	size_t mark = r->batch.len;
+	int rc = 0;
+
+	jw_begin_document(&r->batch);
+	audit_collect_begin(&r->ev);
+	if (extra != NULL) {
+		aux = auparse_init(AUSOURCE_BUFFER, extra);
+		if (aux == NULL || auparse_next_event(aux) <= 0 ||
+		    audit_collect_records(aux, &r->ev, &r->arena) == -1)
+			rc = -1;
+	}
+	if (rc == 0 && au != NULL)
+		rc = audit_collect_records(au, &r->ev, &r->arena);
+	if (rc == 0)
+		rc = ecs_document_write(&r->ctx, &r->ev, &r->batch);
+	if (rc == -1) {
+		/* Drop the half-written document, keep the batch. */
+		r->batch.len = mark;
+		r->batch.failed = 0;
+		r->stats.failed++;
+		log_ratelimited(&r->failure_log,
+		    "event %lu could not be converted (out of memory)",
+		    r->ev.serial);
+	} else {
+		r->stats.events++;
+		r->batch_docs++;
+	}
+	if (aux != NULL)
+		auparse_destroy(aux);
+	arena_reset(&r->arena);
+}
+
+static void
+release_held(struct reassembly *r, int i, int write)
+{
+	if (write)
+		write_event(r, NULL, r->held[i].text);
+	free(r->held[i].text);
+	r->held[i] = r->held[--r->nheld];
+}
+
+static int
+is_lone_login(auparse_state_t *au)
+{
+	return auparse_get_num_records(au) == 1 &&
+	    auparse_first_record(au) > 0 && auparse_get_type(au) == AUDIT_LOGIN;
+}
+
+static void
+hold(struct reassembly *r, auparse_state_t *au, const au_event_t *ts)
+{
+	struct held_record *h;
+	const char *text = auparse_get_record_text(au);
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	if (r->nheld == MAX_HELD)
+		release_held(r, 0, 1);
+	h = &r->held[r->nheld];
+	if ((h->text = malloc(n + 2)) == NULL) {
+		write_event(r, au, NULL);
+		return;
+	}
+	memcpy(h->text, text, n);
+	memcpy(h->text + n, "\n", 2);
+	h->sec = (unsigned long)ts->sec;
+	h->msec = ts->milli;
+	h->serial = ts->serial;
+	h->held_at = time(NULL);
+	h->records_then = r->stats.records;
+	r->nheld++;
+}
+
+static int
+find_held(struct reassembly *r, const au_event_t *ts)
+{
+	int i;
+
+	for (i = 0; i < r->nheld; i++)
+		if (r->held[i].serial == ts->serial &&
+		    r->held[i].sec == (unsigned long)ts->sec &&
+		    r->held[i].msec == ts->milli)
+			return i;
+	return -1;
+}
+
+/* Held records whose partner did not come in time are written alone. */
+static void
+expire_held(struct reassembly *r, int everything)
+{
+	time_t now = time(NULL);
+	int i = 0;
+
+	while (i < r->nheld) {
+		if (everything || now - r->held[i].held_at > r->opts.eoe_timeout ||
+		    r->stats.records - r->held[i].records_then > HELD_MAX_RECORDS)
+			release_held(r, i, 1);
+		else
+			i++;
+	}
+}
+
+static void
+event_ready(auparse_state_t *au, auparse_cb_event_t type, void *arg)
+{
+	struct reassembly *r = arg;
+	const au_event_t *ts;
+	int i;
+
+	if (type != AUPARSE_CB_EVENT_READY ||
+	    (ts = auparse_get_timestamp(au)) == NULL)
+		return;
+	if (is_lone_login(au)) {
+		hold(r, au, ts);
+		return;
+	}
+	if ((i = find_held(r, ts)) < 0) {
+		write_event(r, au, NULL);
+		if (r->nheld > 0)
+			expire_held(r, 0);
+		return;
+	}
+	write_event(r, au, r->held[i].text);
+	release_held(r, i, 0);
+}
+
+struct reassembly *
+reassembly_new(const struct reassembly_options *opts)
+{
+	struct reassembly *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->opts = *opts;
+	if ((r->au = auparse_init(AUSOURCE_FEED, NULL)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	/* Must follow auparse_init, which sets the default. */
+	auparse_set_eoe_timeout(opts->eoe_timeout);
+	/* Raw bytes: we do our own decoding and JSON escaping. */
+	auparse_set_escape_mode(r->au, AUPARSE_ESC_RAW);
+	auparse_add_callback(r->au, event_ready, r, NULL);
+	ecs_context_init(&r->ctx);
+	arena_init(&r->arena, ARENA_CHUNK);
+	jw_init(&r->batch);
+	r->bad_input_log = (struct ratelimit)RATELIMIT_INIT(10, 10);
+	r->failure_log = (struct ratelimit)RATELIMIT_INIT(10, 5);
+	return r;
+}
+
+void
+reassembly_free(struct reassembly *r)
+{
+	if (r == NULL)
+		return;
+	while (r->nheld > 0)
+		release_held(r, 0, 0);
+	auparse_destroy(r->au);
+	arena_release(&r->arena);
+	jw_release(&r->batch);
+	free(r->line_buf);
+	free(r);
+}
+
+static void
+report_rejected(struct reassembly *r, enum record_verdict v,
+    const struct record_header *hdr, size_t full_len, const char *where,
+    unsigned long lineno)
+{
+	r->stats.rejected++;
+	if (hdr->has_serial)
+		log_ratelimited(&r->bad_input_log,
+		    "%s:%lu: record type=%s serial %lu (%zu bytes) rejected: %s",
+		    where, lineno, hdr->type, hdr->serial, full_len,
+		    record_verdict_text(v));
+	else
+		log_ratelimited(&r->bad_input_log,
+		    "%s:%lu: line of %zu bytes rejected: %s", where, lineno,
+		    full_len, record_verdict_text(v));
+}
+
+void
+reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
+    size_t full_len, const char *where, unsigned long lineno)
+{
+	struct record_header hdr;
+	enum record_verdict v;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	v = record_check(line, len, r->opts.max_record_size, &hdr);
+	if (v == RECORD_OK && full_len > r->opts.max_record_size)
+		v = RECORD_TOO_LONG;
+	if (v == RECORD_EMPTY)
+		return;
+	if (v != RECORD_OK) {
+		report_rejected(r, v, &hdr, full_len, where, lineno);
+		return;
+	}
+	if (len + 1 > r->line_cap) {
+		size_t cap = len + 1 + 1024;
+		char *buf = realloc(r->line_buf, cap);
+
+		if (buf == NULL) {
+			r->stats.failed++;
+			return;
+		}
+		r->line_buf = buf;
+		r->line_cap = cap;
+	}
+	memcpy(r->line_buf, line, len);
+	r->line_buf[len] = '\n';
+	r->stats.records++;
+	auparse_feed(r->au, r->line_buf, len + 1);
+}
+
+void
+reassembly_configure(struct reassembly *r, int eoe_timeout,
+    size_t max_record_size)
+{
+	r->opts.eoe_timeout = eoe_timeout;
+	r->opts.max_record_size = max_record_size;
+	auparse_set_eoe_timeout(eoe_timeout);
+}
+
+void
+reassembly_tick(struct reassembly *r)
+{
+	if (r->opts.live)
+		auparse_feed_age_events(r->au);
+	expire_held(r, 0);
+}
+
+void
+reassembly_flush(struct reassembly *r)
+{
+	auparse_flush_feed(r->au);
+	expire_held(r, 1);
+}
+
+int
+reassembly_take_batch(struct reassembly *r, struct batch *b)
+{
+	if (r->batch.len == 0)
+		return 0;
+	b->buf = r->batch.buf;
+	b->len = r->batch.len;
+	b->ndocs = r->batch_docs;
+	jw_init(&r->batch);
+	r->batch_docs = 0;
+	return 1;
+}
+
+size_t
+reassembly_pending_bytes(const struct reassembly *r)
+{
+	return r->batch.len;
+}
+
+void
+reassembly_get_stats(const struct reassembly *r, struct reassembly_stats *s)
+{
+	*s = r->stats;
+}

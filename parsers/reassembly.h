@@ -1,0 +1,69 @@
+/*
+ * From raw record lines to ECS documents.
+ *
+ * DESIGN: a reassembly owns one libauparse feed (AUSOURCE_FEED) and
+ * everything derived from it; libauparse is not thread-safe, so a
+ * reassembly lives on exactly one thread (the parser thread).  Lines go in
+ * with reassembly_feed_line(); every event auparse completes is turned into
+ * one JSON document (one line) and appended to the current batch, which the
+ * caller takes with reassembly_take_batch() and hands to the outputs.
+ *
+ * Live input (the plugin) ages events: auparse_feed_age_events() completes
+ * an event whose EOE never came, or a single-record event nothing follows,
+ * once it is eoe_timeout seconds old; the caller calls reassembly_tick()
+ * about once a second.  Replayed logs are not aged (their timestamps are in
+ * the past, so everything would look stale); the end of input flushes.
+ */
+#ifndef AUDISP_ECS_REASSEMBLY_H
+#define AUDISP_ECS_REASSEMBLY_H
+
+#include <stddef.h>
+
+struct reassembly;
+
+struct reassembly_options {
+	int	 live;			/* age events on reassembly_tick() */
+	int	 eoe_timeout;		/* seconds */
+	size_t	 max_record_size;	/* longer lines are rejected */
+};
+
+struct reassembly_stats {
+	unsigned long long	records;	/* lines accepted */
+	unsigned long long	rejected;	/* lines refused by record_check */
+	unsigned long long	events;		/* documents written */
+	unsigned long long	failed;		/* events lost to out-of-memory */
+};
+
+struct batch {
+	char	*buf;		/* documents, each ending with '\n' */
+	size_t	 len;
+	size_t	 ndocs;
+};
+
+struct reassembly	*reassembly_new(const struct reassembly_options *);
+void			 reassembly_free(struct reassembly *);
+
+/*
+ * One record line without its newline.  where/lineno name the place for
+ * error messages (a file name or "stdin").  A line longer than
+ * max_record_size may be passed cut short with its true length in
+ * full_len; it is then rejected by name.
+ */
+void	reassembly_feed_line(struct reassembly *, const char *line, size_t len,
+	    size_t full_len, const char *where, unsigned long lineno);
+/* New limits after a reload; events in progress are kept. */
+void	reassembly_configure(struct reassembly *, int eoe_timeout,
+	    size_t max_record_size);
+/* About once a second for live input: completes events that are due. */
+void	reassembly_tick(struct reassembly *);
+/* End of input: every event in progress is completed now. */
+void	reassembly_flush(struct reassembly *);
+/*
+ * Hand the documents written so far to the caller, who frees b->buf.
+ * Returns 0 when there is nothing to take.
+ */
+int	reassembly_take_batch(struct reassembly *, struct batch *b);
+size_t	reassembly_pending_bytes(const struct reassembly *);
+void	reassembly_get_stats(const struct reassembly *, struct reassembly_stats *);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * The configuration file (libconfig syntax) and its validation.
+ *
+ * Every accepted key is listed once in the schema table in config.c with
+ * its type, default and check; config_load() reports every unknown key,
+ * wrong type and bad value as "FILE:LINE: key: what is wrong" and fails if
+ * there was any.  Option names follow Auditbeat/libbeat where the concept
+ * is the same.
+ */
+#ifndef AUDISP_ECS_CONF_H
+#define AUDISP_ECS_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
+
+struct file_output_config {
+	char	*path;
+	long	 rotate_every_kb;
+	int	 number_of_files;
+	int	 permissions;
+};
+
+struct config {
+	char	*source;		/* file it came from, or NULL */
+	int	 has_outputs;		/* an output: section names one */
+	struct file_output_config *file_output;	/* NULL unless configured */
+	size_t	 input_buffer_size;	/* bytes of raw records queued */
+	size_t	 max_record_size;
+	int	 eoe_timeout;
+	int	 queue_events;		/* documents between parser and outputs */
+	int	 log_level_debug;
+	int	 log_to_stderr;
+};
+
+/*
+ * Load path; if path is NULL the default file is read when it exists, and
+ * built-in defaults apply otherwise.  On error, messages go to errors and
+ * NULL is returned.
+ */
+struct config	*config_load(const char *path, FILE *errors);
+/* The built-in defaults alone. */
+struct config	*config_defaults(void);
+void		 config_free(struct config *);
+/* Writes the schema (key, type, default) for the documentation. */
+void		 config_print_schema(FILE *);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * Plugin mode: what runs when auditd starts us.
+ *
+ * The main thread starts the pipeline on stdin, then only handles signals:
+ * SIGHUP reloads the configuration (an invalid file is reported and the
+ * running one kept), SIGTERM/SIGINT stop the input and drain, SIGUSR1 logs
+ * the counters.  EOF on stdin (auditd stopped or restarted us) drains the
+ * same way.  Everything queued is written before exit; the whole drain is
+ * bounded so auditd never waits on us for more than a few seconds.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "pipeline.h"
+#include "signals.h"
+
+#define DRAIN_TIMEOUT_MS	4500
+#define SIGNAL_POLL_MS		200
+
+static void
+log_stats(const char *when, const struct pipeline_stats *s)
+{
+	log_info("%s: %llu bytes, %llu records, %llu rejected, %llu events, "
+	    "%llu written, %llu dropped, %llu write errors", when,
+	    s->bytes_in, s->records, s->rejected, s->events, s->written,
+	    s->dropped, s->write_errors);
+}
+
+static void
+reload(struct pipeline *p, const char *config_path)
+{
+	struct config *cfg;
+
+	log_info("SIGHUP: reloading %s", config_path ? config_path :
+	    CONFIG_DEFAULT_PATH);
+	if ((cfg = config_load(config_path, stderr)) == NULL) {
+		log_warnx("reload failed: the configuration has errors (see "
+		    "'audisp-ecs test config'); keeping the running one");
+		return;
+	}
+	log_set_verbose(cfg->log_level_debug);
+	if (pipeline_reload(p, cfg) == -1)
+		log_warnx("reload failed: pipeline is shutting down");
+}
+
+/* Handle signals until a stop is asked or the pipeline ends on its own. */
+static void
+signal_loop(struct pipeline *p, const sigset_t *handled,
+    const char *config_path)
+{
+	struct timespec poll_interval = { 0, SIGNAL_POLL_MS * 1000000L };
+	struct pipeline_stats s;
+	int sig;
+
+	while (!pipeline_finished(p)) {
+		sig = sigtimedwait(handled, NULL, &poll_interval);
+		if (sig == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("sigtimedwait");
+			continue;
+		}
+		switch (sig) {
+		case SIGHUP:
+			reload(p, config_path);
+			break;
+		case SIGUSR1:
+			pipeline_get_stats(p, &s);
+			log_stats("status", &s);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_info("signal %d: draining and exiting", sig);
+			pipeline_stop_input(p);
+			return;
+		}
+	}
+}
+
+int
+daemon_main(const char *config_path, int foreground)
+{
+	struct config *cfg;
+	struct pipeline *p;
+	struct pipeline_stats s;
+	sigset_t handled;
+	int rc;
+
+	signals_reset_inherited();
+	umask(077);
+	log_init("audisp-ecs", foreground || isatty(STDERR_FILENO));
+	if ((cfg = config_load(config_path, stderr)) == NULL) {
+		log_warnx("configuration has errors; not starting");
+		return 1;
+	}
+	log_set_verbose(cfg->log_level_debug);
+	if (cfg->log_to_stderr)
+		log_init("audisp-ecs", 1);
+	signals_block_handled(&handled);
+	log_info("starting (%s), reading audit records on stdin",
+	    cfg->source ? cfg->source : "built-in defaults");
+	if ((p = pipeline_start(cfg, 1, NULL, 0)) == NULL)
+		return 1;
+	signal_loop(p, &handled, config_path);
+	rc = pipeline_finish(p, DRAIN_TIMEOUT_MS, &s);
+	log_stats("exiting", &s);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,9 @@
+/* Plugin mode (see daemon.c) and the replay verb (see replay.c). */
+#ifndef AUDISP_ECS_DAEMON_H
+#define AUDISP_ECS_DAEMON_H
+
+/* Returns the process exit status. */
+int	daemon_main(const char *config_path, int foreground);
+int	replay_main(const char *config_path, char *const paths[], int npaths);
+
+#endif

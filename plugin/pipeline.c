@@ -1,0 +1,182 @@
+/* Wiring, start and stop of the pipeline's stages; see pipeline.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "pipeline_internal.h"
+
+void
+chunk_free(void *arg)
+{
+	struct chunk *c = arg;
+
+	if (c != NULL)
+		config_free(c->cfg);
+	free(c);
+}
+
+void
+doc_item_free(void *arg)
+{
+	struct doc_item *item = arg;
+
+	if (item == NULL)
+		return;
+	free(item->batch.buf);
+	config_free(item->cfg);
+	free(item);
+}
+
+void
+pipeline_stage_done(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->done_lock);
+	atomic_fetch_sub(&p->stages_running, 1);
+	pthread_cond_broadcast(&p->done_cond);
+	pthread_mutex_unlock(&p->done_lock);
+}
+
+static void
+pipeline_free(struct pipeline *p)
+{
+	bq_free(p->raw, chunk_free);
+	bq_free(p->docs, doc_item_free);
+	if (p->wake[0] != -1)
+		close(p->wake[0]);
+	if (p->wake[1] != -1)
+		close(p->wake[1]);
+	pthread_mutex_destroy(&p->done_lock);
+	pthread_cond_destroy(&p->done_cond);
+	config_free(p->cfg);
+	free(p);
+}
+
+struct pipeline *
+pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
+{
+	struct pipeline *p;
+	pthread_condattr_t attr;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		config_free(cfg);
+		return NULL;
+	}
+	p->cfg = cfg;
+	p->live = live;
+	p->paths = paths;
+	p->npaths = npaths;
+	p->wake[0] = p->wake[1] = -1;
+	pthread_mutex_init(&p->done_lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->done_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	p->raw = bq_new(cfg->input_buffer_size);
+	p->docs = bq_new((size_t)cfg->queue_events);
+	if (p->raw == NULL || p->docs == NULL ||
+	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_warn("cannot set up the pipeline");
+		pipeline_free(p);
+		return NULL;
+	}
+	atomic_store(&p->stages_running, 3);
+	if (pthread_create(&p->output_thread, NULL, output_main, p) != 0 ||
+	    pthread_create(&p->parser_thread, NULL, parse_main, p) != 0 ||
+	    pthread_create(&p->input_thread, NULL, input_main, p) != 0)
+		fatalx("cannot start the pipeline's threads");
+	return p;
+}
+
+void
+pipeline_stop_input(struct pipeline *p)
+{
+	atomic_store(&p->stop_input, 1);
+	/* The pipe is non-blocking: one byte is enough to wake poll. */
+	if (write(p->wake[1], "x", 1) == -1 && errno != EAGAIN)
+		log_warn("cannot wake the input thread");
+}
+
+int
+pipeline_reload(struct pipeline *p, struct config *cfg)
+{
+	struct chunk *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		config_free(cfg);
+		return -1;
+	}
+	c->kind = CHUNK_RELOAD;
+	c->cfg = cfg;
+	c->origin = "reload";
+	if (bq_push(p->raw, c, sizeof(*c)) == -1) {
+		chunk_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pipeline_finished(struct pipeline *p)
+{
+	return atomic_load(&p->stages_running) == 0;
+}
+
+void
+pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
+{
+	s->bytes_in = atomic_load(&p->bytes_in);
+	s->records = atomic_load(&p->records);
+	s->rejected = atomic_load(&p->rejected);
+	s->events = atomic_load(&p->events);
+	s->written = atomic_load(&p->written);
+	s->dropped = atomic_load(&p->dropped);
+	s->write_errors = atomic_load(&p->write_errors);
+}
+
+/* Wait for the stages until the deadline; 0 if they all finished. */
+static int
+wait_stages(struct pipeline *p, const struct timespec *deadline)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&p->done_lock);
+	while (atomic_load(&p->stages_running) > 0 && rc == 0)
+		rc = pthread_cond_timedwait(&p->done_cond, &p->done_lock,
+		    deadline);
+	pthread_mutex_unlock(&p->done_lock);
+	return atomic_load(&p->stages_running) > 0 ? -1 : 0;
+}
+
+int
+pipeline_finish(struct pipeline *p, int timeout_ms, struct pipeline_stats *s)
+{
+	struct timespec deadline;
+	int lost;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	if (wait_stages(p, &deadline) == -1) {
+		log_warnx("outputs did not finish in time; giving up on what "
+		    "they still hold");
+		atomic_store(&p->give_up, 1);
+	}
+	pthread_join(p->input_thread, NULL);
+	pthread_join(p->parser_thread, NULL);
+	pthread_join(p->output_thread, NULL);
+	pipeline_get_stats(p, s);
+	lost = s->dropped > 0;
+	pipeline_free(p);
+	return lost ? -1 : 0;
+}

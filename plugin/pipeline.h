@@ -1,0 +1,58 @@
+/*
+ * The three stages between the audit records and the outputs.
+ *
+ * DESIGN
+ *   input thread   reads the sources (stdin, or replayed files) as fast as
+ *                  they deliver into the raw queue, a queue of byte chunks
+ *                  bounded by input.buffer_size;
+ *   parser thread  splits the chunks into lines, owns libauparse (through
+ *                  a struct reassembly) and turns events into documents,
+ *                  pushed in batches into the document queue (bounded by
+ *                  queue.mem.events documents);
+ *   output thread  writes each batch to every configured output, retrying
+ *                  a batch until it is stored.
+ * The stages share nothing but the two queues.  A reload travels down the
+ * queues as a control item, so records read before it are written with the
+ * old settings and nothing queued is lost.  Shutdown also flows down: the
+ * input closes the raw queue, the parser drains it, flushes auparse and
+ * closes the document queue, the output drains that and stops.
+ */
+#ifndef AUDISP_ECS_PIPELINE_H
+#define AUDISP_ECS_PIPELINE_H
+
+struct config;
+struct pipeline;
+
+struct pipeline_stats {
+	unsigned long long	bytes_in;
+	unsigned long long	records;
+	unsigned long long	rejected;
+	unsigned long long	events;
+	unsigned long long	written;	/* documents stored by outputs */
+	unsigned long long	dropped;	/* documents given up at exit */
+	unsigned long long	write_errors;
+};
+
+/*
+ * Start the stages.  live: input is auditd's stdin (events are aged and
+ * EOF means auditd is gone).  paths/npaths: files to replay ("-" is stdin);
+ * ignored when live.  Takes ownership of cfg.  NULL after logging why.
+ */
+struct pipeline	*pipeline_start(struct config *cfg, int live,
+		    char *const paths[], int npaths);
+/* Stop reading input; what was read is still processed and written. */
+void		 pipeline_stop_input(struct pipeline *);
+/* Apply a new configuration in stream order; takes ownership of cfg. */
+int		 pipeline_reload(struct pipeline *, struct config *cfg);
+/* Nonzero once every stage has finished. */
+int		 pipeline_finished(struct pipeline *);
+/*
+ * Wait up to timeout_ms for the stages to finish; after that, outputs stop
+ * retrying and what they still hold is counted as dropped.  Frees the
+ * pipeline.  Returns 0 if nothing was dropped or lost to errors.
+ */
+int		 pipeline_finish(struct pipeline *, int timeout_ms,
+		    struct pipeline_stats *);
+void		 pipeline_get_stats(struct pipeline *, struct pipeline_stats *);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * What the pipeline's stages share: the items on the two queues and the
+ * pipeline itself.  Only pipeline.c, input.c, parse_stage.c and
+ * output_stage.c include this.
+ */
+#ifndef AUDISP_ECS_PIPELINE_INTERNAL_H
+#define AUDISP_ECS_PIPELINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "../parsers/reassembly.h"
+#include "bqueue.h"
+#include "pipeline.h"
+
+/* On the raw queue. */
+enum chunk_kind {
+	CHUNK_DATA,	/* bytes of a source */
+	CHUNK_END,	/* the source named by origin ended */
+	CHUNK_RELOAD,	/* new configuration in cfg */
+};
+
+struct chunk {
+	enum chunk_kind	 kind;
+	const char	*origin;	/* "stdin" or a file name */
+	struct config	*cfg;
+	size_t		 len;
+	char		 data[];
+};
+
+/* On the document queue. */
+struct doc_item {
+	struct batch	 batch;		/* ndocs == 0 for a reload */
+	struct config	*cfg;		/* a reload, or NULL */
+};
+
+struct pipeline {
+	int		 live;
+	char *const	*paths;
+	int		 npaths;
+	struct config	*cfg;		/* the parser's copy of the settings */
+	struct bqueue	*raw;
+	struct bqueue	*docs;
+	pthread_t	 input_thread, parser_thread, output_thread;
+	int		 wake[2];	/* wakes the input thread's poll */
+	atomic_int	 stop_input;
+	atomic_int	 give_up;	/* outputs stop retrying */
+	atomic_int	 stages_running;
+	pthread_mutex_t	 done_lock;
+	pthread_cond_t	 done_cond;
+
+	/* Counters: each written by one stage, read by anyone. */
+	atomic_ullong	 bytes_in;
+	atomic_ullong	 records, rejected, events;
+	atomic_ullong	 written, dropped, write_errors;
+};
+
+void	*input_main(void *);
+void	*parse_main(void *);
+void	*output_main(void *);
+/* Called by each stage as it returns. */
+void	 pipeline_stage_done(struct pipeline *);
+void	 doc_item_free(void *);
+void	 chunk_free(void *);
+
+#endif

@@ -1,0 +1,145 @@
+#!/bin/bash
+# Clean shutdown:
+#  1. the plugin receiving SIGTERM directly (auditd running) exits within 5 s,
+#     with exit status 0 (seen through an audit rule on its exit_group call);
+#  2. SIGTERM to auditd: the plugin exits within 5 s and every event auditd
+#     logged before the stop is in the output file, including a last
+#     single-record event that was still "open" when the stop came.
+. "$(dirname "$0")/lib.sh"
+itest_init clean-exit
+itest_write_configs
+itest_start_auditd
+itest_add_rule -a always,exit -F arch=b64 -S execve -k itest_clean
+
+status=0
+marker="itest-clean-$$"
+
+# gone PID: the process no longer exists (or is a zombie waiting to be reaped)
+gone() {
+    [ ! -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] ||
+        ! itest_is_plugin "$1"
+}
+
+# wait_gone PID LIMIT_S: prints the seconds it took; returns 1 after LIMIT_S
+wait_gone() {
+    local pid=$1 limit=$2 t0 now
+    t0=$(itest_now)
+    while ! gone "$pid"; do
+        now=$(itest_now)
+        if awk -v a="$t0" -v b="$now" -v l="$limit" 'BEGIN{exit !(b - a > l)}'; then
+            echo "$limit+"
+            return 1
+        fi
+        sleep 0.05
+    done
+    awk -v a="$t0" -v b="$(itest_now)" 'BEGIN{printf "%.2f\n", b - a}'
+}
+
+# exit_status_from_log PID: the a0 of the exit_group syscall PID made, from auditd's log
+exit_status_from_log() {
+    "$ITEST_PYTHON" - "$ITEST_AUDIT_LOG" "$1" <<'PY'
+import re, sys
+log, pid = sys.argv[1], sys.argv[2]
+for line in open(log, "rb"):
+    line = line.decode("utf-8", "replace").split("\x1d")[0]
+    if line.startswith("type=SYSCALL") and " syscall=231 " in line and (" pid=%s " % pid) in line:
+        m = re.search(r" a0=([0-9a-fA-F]+) ", line)
+        if m:
+            print(int(m.group(1), 16))
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# ------------------------------------------------------------------ part 1
+old=$PLUGIN_PID
+ITEST_EXTRA_PIDS="$old"
+itest_add_rule -a always,exit -F arch=b64 -S exit_group -F pid="$old" -k itest_plugin_exit
+for i in $(seq 20); do /bin/true "$marker-a-$i"; done
+itest_noloss itest_clean 15 "$ITEST_EVENTS" >"$ITEST_TMP/noloss1.txt" ||
+    { cat "$ITEST_TMP/noloss1.txt"; itest_fail "events were lost before any signal was sent"; }
+
+kill -TERM "$old"
+if took=$(wait_gone "$old" 5); then
+    echo "part 1: plugin pid $old exited $took s after SIGTERM"
+else
+    echo "FAIL: part 1: plugin pid $old still running 5 s after SIGTERM"
+    status=1
+fi
+code=""
+for _ in $(seq 30); do
+    code=$(exit_status_from_log "$old") && break
+    sleep 0.1
+done
+if [ -z "$code" ]; then
+    echo "FAIL: part 1: no exit_group() call by plugin pid $old in auditd's log: it did not exit(); it was probably killed by the signal itself (no SIGTERM handler?) or crashed"
+    status=1
+elif [ "$code" != 0 ]; then
+    echo "FAIL: part 1: plugin pid $old exited with status $code after SIGTERM (expected 0)"
+    status=1
+else
+    echo "part 1: plugin pid $old exited with status 0"
+fi
+
+# auditd restarts a plugin that exited when the next event comes
+/bin/true "$marker-restart"
+if new=$(itest_find_plugin_pid 10 "$old"); then
+    PLUGIN_PID=$new
+    echo "auditd restarted the plugin: pid $new"
+    if doc=$(itest_wait_doc 10 "'$marker-restart' in (get(d, 'process.args') or [])"); then
+        restart_seq=$("$ITEST_PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["auditd"]["sequence"])' "$doc")
+    else
+        echo "FAIL: the restarted plugin did not write the next event"
+        status=1
+    fi
+else
+    itest_fail "auditd did not restart the plugin after it exited (cannot run part 2); children of auditd: $(pgrep -a -P "$AUDITD_PID" | tr '\n' ';')"
+fi
+
+# ------------------------------------------------------------------ part 2
+itest_add_rule -a always,exit -F arch=b64 -S exit_group -F pid="$PLUGIN_PID" -k itest_plugin_exit
+n=${ITEST_CLEAN_N:-200}
+for i in $(seq "$n"); do /bin/true "$marker-b-$i"; done
+last="$marker-last"
+auditctl -m "$last"
+# stop as soon as auditd has logged everything: the plugin may still be working
+for _ in $(seq 100); do
+    grep -a -q -F "$last" "$ITEST_AUDIT_LOG" && break
+    sleep 0.05
+done
+last_seq=$(grep -a -F "$last" "$ITEST_AUDIT_LOG" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' | head -n 1)
+sleep 0.3
+plugin2=$PLUGIN_PID
+kill -TERM "$AUDITD_PID"
+if took=$(wait_gone "$plugin2" 5); then
+    echo "part 2: plugin pid $plugin2 exited $took s after auditd got SIGTERM"
+else
+    echo "FAIL: part 2: plugin pid $plugin2 still running 5 s after auditd got SIGTERM"
+    status=1
+fi
+itest_stop_auditd 15 || { echo "FAIL: auditd did not exit after SIGTERM"; status=1; }
+echo "auditd exit status: ${AUDITD_STATUS:-?}"
+if code=$(exit_status_from_log "$plugin2"); then
+    echo "part 2: plugin pid $plugin2 exited with status $code"
+    [ "$code" = 0 ] || { echo "FAIL: part 2: plugin exit status $code (expected 0)"; status=1; }
+else
+    echo "part 2: plugin exit status not observable (auditd had stopped reading the kernel)"
+fi
+
+# Events auditd had written to the old plugin's socket when it got SIGTERM are
+# legitimately lost; from the first event the new plugin wrote on, none may be.
+itest_noloss itest_clean 3 --min-seq "${restart_seq:-0}" "$ITEST_EVENTS" || status=1
+if [ -n "$last_seq" ]; then
+    if itest_wait_doc 1 "get(d, 'auditd.sequence') == $last_seq and get(d, 'auditd.message_type') != 'daemon_start'" >/dev/null 2>&1; then
+        echo "ok: the last event before the stop (user message, seq $last_seq) is in the output"
+    else
+        echo "FAIL: the last event before the stop (user message '$last', seq $last_seq) is not in the output"
+        status=1
+    fi
+else
+    echo "FAIL: auditd did not log the user message '$last'"
+    status=1
+fi
+
+[ "$status" = 0 ] || itest_fail "unclean exit"
+itest_pass
