@@ -1,21 +1,19 @@
 /*
  * Collecting one auparse event into a struct audit_event; see audit_event.h.
  *
- * Each field name is looked up once in a sorted table that says where its
- * value goes.  Subject fields (pid, uids, exe, ...) keep their first
+ * Each field name is looked up once in a table that says where its value
+ * goes.  Subject fields (pid, uids, exe, ...) keep their first
  * occurrence: in an event with a CONFIG_CHANGE or USER_* record followed by
  * its SYSCALL record, both describe the same process.
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit_event.h"
 #include "syscall_names.h"
-
-/* ENRICHED records carry "name=value" interpretations after this byte. */
-#define ENRICHED_SEPARATOR	'\x1d'
 
 enum slot {
 	S_DATA,			/* not a slot: goes to auditd.data */
@@ -26,72 +24,125 @@ enum slot {
 	S_ID,			/* one of enum audit_id, in .id */
 };
 
+/* Where a PATH record's field goes, besides auditd.paths. */
+enum path_slot {
+	P_NONE, P_NAME, P_NAMETYPE, P_INODE, P_DEV, P_RDEV, P_MODE,
+	P_OUID, P_OGID,
+};
+
+#define F_ENCODED	0x1	/* value may be hex-encoded bytes */
+
 struct field_rule {
 	const char	*name;
 	enum slot	 slot;
 	enum audit_id	 id;
+	enum path_slot	 path_slot;
+	unsigned int	 flags;
 };
 
-/* Sorted by name (strcmp order) for bsearch. */
+/* Every field name with a meaning of its own; the rest is auditd.data. */
 static const struct field_rule field_rules[] = {
-	{ "arch",	S_ARCH,		0 },
-	{ "auid",	S_ID,		ID_AUID },
-	{ "comm",	S_COMM,		0 },
-	{ "egid",	S_ID,		ID_EGID },
-	{ "euid",	S_ID,		ID_EUID },
-	{ "exe",	S_EXE,		0 },
-	{ "exit",	S_EXIT,		0 },
-	{ "fsgid",	S_ID,		ID_FSGID },
-	{ "fsuid",	S_ID,		ID_FSUID },
-	{ "gid",	S_ID,		ID_GID },
-	{ "key",	S_KEY,		0 },
-	{ "pid",	S_PID,		0 },
-	{ "ppid",	S_PPID,		0 },
-	{ "res",	S_RES,		0 },
-	{ "ses",	S_SES,		0 },
-	{ "sgid",	S_ID,		ID_SGID },
-	{ "subj",	S_SUBJ,		0 },
-	{ "success",	S_SUCCESS,	0 },
-	{ "suid",	S_ID,		ID_SUID },
-	{ "syscall",	S_SYSCALL,	0 },
-	{ "tty",	S_TTY,		0 },
-	{ "type",	S_SKIP,		0 },
-	{ "uid",	S_ID,		ID_UID },
+	{ "acct",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "arch",	S_ARCH,		0, P_NONE,	0 },
+	{ "auid",	S_ID,		ID_AUID, P_NONE, 0 },
+	{ "cmd",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "comm",	S_COMM,		0, P_NONE,	F_ENCODED },
+	{ "cwd",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "data",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "dev",	S_DATA,		0, P_DEV,	0 },
+	{ "egid",	S_ID,		ID_EGID, P_NONE, 0 },
+	{ "euid",	S_ID,		ID_EUID, P_NONE, 0 },
+	{ "exe",	S_EXE,		0, P_NONE,	F_ENCODED },
+	{ "exit",	S_EXIT,		0, P_NONE,	0 },
+	{ "fsgid",	S_ID,		ID_FSGID, P_NONE, 0 },
+	{ "fsuid",	S_ID,		ID_FSUID, P_NONE, 0 },
+	{ "gid",	S_ID,		ID_GID, P_NONE,	0 },
+	{ "grp",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "inode",	S_DATA,		0, P_INODE,	0 },
+	{ "key",	S_KEY,		0, P_NONE,	F_ENCODED },
+	{ "mode",	S_DATA,		0, P_MODE,	0 },
+	{ "name",	S_DATA,		0, P_NAME,	F_ENCODED },
+	{ "nametype",	S_DATA,		0, P_NAMETYPE,	0 },
+	{ "new-chardev", S_DATA,	0, P_NONE,	F_ENCODED },
+	{ "new-disk",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "new-fs",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "new-net",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "new-rng",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "ocomm",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "ogid",	S_DATA,		0, P_OGID,	0 },
+	{ "old-chardev", S_DATA,	0, P_NONE,	F_ENCODED },
+	{ "old-disk",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "old-fs",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "old-net",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "old-rng",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "ouid",	S_DATA,		0, P_OUID,	0 },
+	{ "path",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "pid",	S_PID,		0, P_NONE,	0 },
+	{ "ppid",	S_PPID,		0, P_NONE,	0 },
+	{ "proctitle",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "rdev",	S_DATA,		0, P_RDEV,	0 },
+	{ "res",	S_RES,		0, P_NONE,	0 },
+	{ "root_dir",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "ses",	S_SES,		0, P_NONE,	0 },
+	{ "sgid",	S_ID,		ID_SGID, P_NONE, 0 },
+	{ "subj",	S_SUBJ,		0, P_NONE,	0 },
+	{ "success",	S_SUCCESS,	0, P_NONE,	0 },
+	{ "suid",	S_ID,		ID_SUID, P_NONE, 0 },
+	{ "sw",		S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "syscall",	S_SYSCALL,	0, P_NONE,	0 },
+	{ "tty",	S_TTY,		0, P_NONE,	0 },
+	{ "type",	S_SKIP,		0, P_NONE,	0 },
+	{ "uid",	S_ID,		ID_UID, P_NONE,	0 },
+	{ "vm",		S_DATA,		0, P_NONE,	F_ENCODED },
 };
+#define NRULES	(sizeof(field_rules) / sizeof(field_rules[0]))
 
-/* Fields whose value may be hex-encoded bytes rather than quoted text. */
-static const char *const encoded_fields[] = {
-	"acct", "cmd", "comm", "cwd", "data", "exe", "grp", "key", "name",
-	"new-chardev", "new-disk", "new-fs", "new-net", "new-rng", "ocomm",
-	"old-chardev", "old-disk", "old-fs", "old-net", "old-rng", "path",
-	"proctitle", "root_dir", "sw", "vm",
-};
+/*
+ * Every field of every record is looked up, so the table is indexed by an
+ * open-addressing hash built once (a bsearch of strcmp calls showed up as
+ * the top cost in profiles).
+ */
+#define INDEX_SLOTS	256		/* a power of two, > 2 * NRULES */
 
-static int
-compare_rule(const void *key, const void *elem)
+static const struct field_rule *rule_index[INDEX_SLOTS];
+static pthread_once_t rule_index_once = PTHREAD_ONCE_INIT;
+
+static unsigned int
+name_hash(const char *s)
 {
-	return strcmp(key, ((const struct field_rule *)elem)->name);
+	unsigned int h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
 }
 
-static int
-compare_string(const void *key, const void *elem)
+static void
+build_rule_index(void)
 {
-	return strcmp(key, *(const char *const *)elem);
+	unsigned int i, slot;
+
+	for (i = 0; i < NRULES; i++) {
+		slot = name_hash(field_rules[i].name) & (INDEX_SLOTS - 1);
+		while (rule_index[slot] != NULL)
+			slot = (slot + 1) & (INDEX_SLOTS - 1);
+		rule_index[slot] = &field_rules[i];
+	}
 }
 
 static const struct field_rule *
 find_rule(const char *name)
 {
-	return bsearch(name, field_rules, sizeof(field_rules) /
-	    sizeof(field_rules[0]), sizeof(field_rules[0]), compare_rule);
-}
+	unsigned int slot;
 
-static int
-is_encoded_field(const char *name)
-{
-	return bsearch(name, encoded_fields, sizeof(encoded_fields) /
-	    sizeof(encoded_fields[0]), sizeof(encoded_fields[0]),
-	    compare_string) != NULL;
+	pthread_once(&rule_index_once, build_rule_index);
+	slot = name_hash(name) & (INDEX_SLOTS - 1);
+	while (rule_index[slot] != NULL) {
+		if (strcmp(rule_index[slot]->name, name) == 0)
+			return rule_index[slot];
+		slot = (slot + 1) & (INDEX_SLOTS - 1);
+	}
+	return NULL;
 }
 
 int
@@ -128,9 +179,10 @@ kv_find(const struct kv_list *l, const char *name)
 }
 
 static struct sv
-field_value(const char *name, const char *raw, struct arena *arena)
+field_value(const struct field_rule *rule, const char *raw,
+    struct arena *arena)
 {
-	if (is_encoded_field(name))
+	if (rule != NULL && (rule->flags & F_ENCODED))
 		return audit_value_decode(raw, arena);
 	return audit_value_plain(raw);
 }
@@ -167,13 +219,13 @@ set_sv_once(struct sv *slot, struct sv value)
 
 static int
 add_data(struct audit_event *ev, struct arena *arena, const char *name,
-    const char *raw)
+    const struct field_rule *rule, const char *raw)
 {
 	struct sv v;
 
 	if (kv_find(&ev->data, name) != NULL)
 		return 0;
-	v = field_value(name, raw, arena);
+	v = field_value(rule, raw, arena);
 	if (v.p == NULL)
 		return 0;
 	return kv_add(&ev->data, arena, name, v);
@@ -190,7 +242,7 @@ collect_subject_field(auparse_state_t *au, struct audit_event *ev,
 	if (name == NULL || raw == NULL)
 		return 0;
 	if ((rule = find_rule(name)) == NULL)
-		return add_data(ev, arena, name, raw);
+		return add_data(ev, arena, name, rule, raw);
 	switch (rule->slot) {
 	case S_SKIP:
 		break;
@@ -201,7 +253,7 @@ collect_subject_field(auparse_state_t *au, struct audit_event *ev,
 	case S_RES:	set_once(&ev->res, raw); break;
 	case S_TTY:
 		set_once(&ev->tty, raw);
-		return add_data(ev, arena, name, raw);
+		return add_data(ev, arena, name, rule, raw);
 	case S_COMM:
 		set_sv_once(&ev->comm, audit_value_decode(raw, arena));
 		break;
@@ -211,7 +263,7 @@ collect_subject_field(auparse_state_t *au, struct audit_event *ev,
 	case S_KEY:
 		/* Only SYSCALL carries the key of the rule that matched. */
 		if (!is_syscall)
-			return add_data(ev, arena, name, raw);
+			return add_data(ev, arena, name, rule, raw);
 		set_sv_once(&ev->key, audit_value_decode(raw, arena));
 		break;
 	case S_ARCH:
@@ -237,7 +289,7 @@ collect_subject_field(auparse_state_t *au, struct audit_event *ev,
 		}
 		break;
 	case S_DATA:
-		return add_data(ev, arena, name, raw);
+		return add_data(ev, arena, name, rule, raw);
 	}
 	return 0;
 }
@@ -246,8 +298,10 @@ static int
 collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
     int enriched)
 {
+	const struct field_rule *rule;
 	struct path_item *p;
 	const char *name, *raw;
+	struct sv v;
 
 	if (ev->npaths >= AUDIT_MAX_PATHS) {
 		ev->paths_dropped++;
@@ -259,29 +313,31 @@ collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
 	do {
 		name = auparse_get_field_name(au);
 		raw = auparse_get_field_str(au);
-		if (name == NULL || raw == NULL || strcmp(name, "type") == 0)
+		if (name == NULL || raw == NULL)
 			continue;
-		if (strcmp(name, "name") == 0)
-			p->name = audit_value_decode(raw, arena);
-		else if (strcmp(name, "nametype") == 0)
-			p->nametype = raw;
-		else if (strcmp(name, "inode") == 0)
-			p->inode = raw;
-		else if (strcmp(name, "dev") == 0)
-			p->dev = raw;
-		else if (strcmp(name, "rdev") == 0)
-			p->rdev = raw;
-		else if (strcmp(name, "mode") == 0)
-			p->mode = raw;
-		else if (strcmp(name, "ouid") == 0) {
+		rule = find_rule(name);
+		if (rule != NULL && rule->slot == S_SKIP)
+			continue;
+		v = field_value(rule, raw, arena);
+		switch (rule != NULL ? rule->path_slot : P_NONE) {
+		case P_NAME:		p->name = v; break;
+		case P_NAMETYPE:	p->nametype = raw; break;
+		case P_INODE:		p->inode = raw; break;
+		case P_DEV:		p->dev = raw; break;
+		case P_RDEV:		p->rdev = raw; break;
+		case P_MODE:		p->mode = raw; break;
+		case P_OUID:
 			p->ouid = raw;
 			p->ouid_name = enriched_name(au, enriched);
-		} else if (strcmp(name, "ogid") == 0) {
+			break;
+		case P_OGID:
 			p->ogid = raw;
 			p->ogid_name = enriched_name(au, enriched);
+			break;
+		case P_NONE:
+			break;
 		}
-		if (kv_add(&p->fields, arena, name,
-		    field_value(name, raw, arena)) == -1)
+		if (kv_add(&p->fields, arena, name, v) == -1)
 			return -1;
 	} while (auparse_next_field(au) > 0);
 	return 0;
@@ -343,16 +399,8 @@ collect_single(auparse_state_t *au, struct audit_event *ev,
 		set_sv_once(&ev->proctitle, decode_title(raw, arena));
 	else if (ev->sock.family == SOCK_FAMILY_NONE &&
 	    sockaddr_decode(raw, &ev->sock) == -1)
-		return add_data(ev, arena, "saddr", raw);
+		return add_data(ev, arena, "saddr", NULL, raw);
 	return 0;
-}
-
-static int
-record_is_enriched(auparse_state_t *au)
-{
-	const char *text = auparse_get_record_text(au);
-
-	return text != NULL && strchr(text, ENRICHED_SEPARATOR) != NULL;
 }
 
 static int
@@ -360,7 +408,7 @@ collect_record(auparse_state_t *au, struct audit_event *ev,
     struct arena *arena)
 {
 	int type = auparse_get_type(au);
-	int enriched = record_is_enriched(au);
+	int enriched = ev->enriched;
 
 	switch (type) {
 	case AUDIT_PATH:
@@ -393,6 +441,7 @@ void
 audit_collect_begin(struct audit_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
+	/* The caller sets ev->enriched after this. */
 	execve_args_init(&ev->args);
 }
 

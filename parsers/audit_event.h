@@ -84,6 +84,7 @@ struct audit_event {
 	struct sockaddr_info sock;
 
 	struct kv_list	 data;		/* leftovers, first occurrence wins */
+	int		 enriched;	/* set by the caller: names are in the records */
 	unsigned int	 nrecords;
 };
 

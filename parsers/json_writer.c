@@ -48,16 +48,12 @@ jw_failed(const struct jw *w)
 }
 
 static int
-reserve(struct jw *w, size_t more)
+grow(struct jw *w, size_t more)
 {
 	size_t cap;
 	char *buf;
 
-	if (w->failed)
-		return -1;
-	if (w->len + more <= w->cap)
-		return 0;
-	cap = w->cap ? w->cap : 4096;
+	cap = w->cap ? w->cap : 64 * 1024;
 	while (cap < w->len + more)
 		cap *= 2;
 	if ((buf = realloc(w->buf, cap)) == NULL) {
@@ -67,6 +63,16 @@ reserve(struct jw *w, size_t more)
 	w->buf = buf;
 	w->cap = cap;
 	return 0;
+}
+
+static inline int
+reserve(struct jw *w, size_t more)
+{
+	if (w->failed)
+		return -1;
+	if (w->len + more <= w->cap)
+		return 0;
+	return grow(w, more);
 }
 
 void
@@ -216,20 +222,46 @@ put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 	}
 }
 
+/* Keys are nearly always plain ASCII names: copied without a second look. */
+static int
+is_plain_key(const char *key, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] >= 0x80 ||
+		    key[i] == '"' || key[i] == '\\')
+			return 0;
+	return 1;
+}
+
 /* Comma and key before a new member or element. */
 static void
 begin_value(struct jw *w, const char *key)
 {
+	size_t n;
+
 	if (w->depth > 0) {
 		if (w->need_comma[w->depth - 1])
 			put_char(w, ',');
 		w->need_comma[w->depth - 1] = 1;
 	}
-	if (key != NULL) {
+	if (key == NULL)
+		return;
+	n = strlen(key);
+	if (!is_plain_key(key, n)) {
 		put_char(w, '"');
-		put_escaped(w, key, key, strlen(key));
+		put_escaped(w, key, key, n);
 		jw_append(w, "\":", 2);
+		return;
 	}
+	if (reserve(w, n + 3) == -1)
+		return;
+	w->buf[w->len++] = '"';
+	memcpy(w->buf + w->len, key, n);
+	w->len += n;
+	w->buf[w->len++] = '"';
+	w->buf[w->len++] = ':';
 }
 
 static void

@@ -15,7 +15,9 @@
 #include "record_check.h"
 
 #define ARENA_CHUNK	(64 * 1024)
+#define ENRICHED_SEPARATOR	'\x1d'
 #define MAX_HELD	16
+#define LOGIN_LINES	4
 /* Replay has no clock: a held record waits this many records at most. */
 #define HELD_MAX_RECORDS	1000
 
@@ -51,6 +53,16 @@ struct reassembly {
 	size_t			 line_cap;
 	struct held_record	 held[MAX_HELD];
 	int			 nheld;
+	/*
+	 * auparse's record text lacks the ENRICHED part, so the last LOGIN
+	 * lines are kept as they came, to be held with their names.
+	 */
+	struct {
+		unsigned long	 serial;
+		char		*line;		/* with '\n', NUL-terminated */
+	}			 login_lines[LOGIN_LINES];
+	int			 next_login_line;
+	int			 enriched;	/* the input has 0x1D parts */
 };
 
 /*
@@ -66,6 +78,7 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 
 	jw_begin_document(&r->batch);
 	audit_collect_begin(&r->ev);
+	r->ev.enriched = r->enriched;
 	if (extra != NULL) {
 		aux = auparse_init(AUSOURCE_BUFFER, extra);
 		if (aux == NULL || auparse_next_event(aux) <= 0 ||
@@ -109,11 +122,41 @@ is_lone_login(auparse_state_t *au)
 	    auparse_first_record(au) > 0 && auparse_get_type(au) == AUDIT_LOGIN;
 }
 
+/* The LOGIN line as it came in, or auparse's text of it. */
+static const char *
+login_text(struct reassembly *r, auparse_state_t *au, unsigned long serial)
+{
+	int i;
+
+	for (i = 0; i < LOGIN_LINES; i++)
+		if (r->login_lines[i].line != NULL &&
+		    r->login_lines[i].serial == serial)
+			return r->login_lines[i].line;
+	return auparse_get_record_text(au);
+}
+
+static void
+keep_login_line(struct reassembly *r, const char *line, size_t len,
+    unsigned long serial)
+{
+	int i = r->next_login_line;
+	char *copy;
+
+	if ((copy = malloc(len + 2)) == NULL)
+		return;
+	memcpy(copy, line, len);
+	memcpy(copy + len, "\n", 2);
+	free(r->login_lines[i].line);
+	r->login_lines[i].line = copy;
+	r->login_lines[i].serial = serial;
+	r->next_login_line = (i + 1) % LOGIN_LINES;
+}
+
 static void
 hold(struct reassembly *r, auparse_state_t *au, const au_event_t *ts)
 {
 	struct held_record *h;
-	const char *text = auparse_get_record_text(au);
+	const char *text = login_text(r, au, ts->serial);
 	size_t n = text != NULL ? strlen(text) : 0;
 
 	if (r->nheld == MAX_HELD)
@@ -124,7 +167,10 @@ hold(struct reassembly *r, auparse_state_t *au, const au_event_t *ts)
 		return;
 	}
 	memcpy(h->text, text, n);
-	memcpy(h->text + n, "\n", 2);
+	/* Lines kept by keep_login_line already end with a newline. */
+	if (n == 0 || h->text[n - 1] != '\n')
+		h->text[n++] = '\n';
+	h->text[n] = '\0';
 	h->sec = (unsigned long)ts->sec;
 	h->msec = ts->milli;
 	h->serial = ts->serial;
@@ -214,10 +260,14 @@ reassembly_new(const struct reassembly_options *opts)
 void
 reassembly_free(struct reassembly *r)
 {
+	int i;
+
 	if (r == NULL)
 		return;
 	while (r->nheld > 0)
 		release_held(r, 0, 0);
+	for (i = 0; i < LOGIN_LINES; i++)
+		free(r->login_lines[i].line);
 	auparse_destroy(r->au);
 	arena_release(&r->arena);
 	jw_release(&r->batch);
@@ -274,6 +324,11 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 	memcpy(r->line_buf, line, len);
 	r->line_buf[len] = '\n';
 	r->stats.records++;
+	/* Records without ids have no 0x1D part: once seen, it stays on. */
+	if (!r->enriched)
+		r->enriched = memchr(line, ENRICHED_SEPARATOR, len) != NULL;
+	if (strcmp(hdr.type, "LOGIN") == 0)
+		keep_login_line(r, line, len, hdr.serial);
 	auparse_feed(r->au, r->line_buf, len + 1);
 }
 

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "pipeline_internal.h"
 
+#define REPLAY_BUFFER_SIZE	(4 * 1024 * 1024)
+
 void
 chunk_free(void *arg)
 {
@@ -78,7 +80,11 @@ pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->done_cond, &attr);
 	pthread_condattr_destroy(&attr);
-	p->raw = bq_new(cfg->input_buffer_size);
+	/*
+	 * Replay can wait for the parser (a file does not mind), so a small
+	 * buffer keeps memory low; auditd cannot, so live input gets it all.
+	 */
+	p->raw = bq_new(live ? cfg->input_buffer_size : REPLAY_BUFFER_SIZE);
 	p->docs = bq_new((size_t)cfg->queue_events);
 	if (p->raw == NULL || p->docs == NULL ||
 	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) == -1) {

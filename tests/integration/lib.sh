@@ -41,6 +41,7 @@ PLUGIN_PID=""
 ITEST_STATUS_SAVED=0
 ITEST_STATE_FILE_EXISTED=1
 ITEST_CLEANED=0
+ITEST_BG_PIDS=()        # background helpers (event generators) to stop at cleanup
 
 itest_msg()  { printf '[%s] %s\n' "$ITEST_NAME" "$*" >&2; }
 itest_skip() { printf 'SKIP: %s: %s\n' "$ITEST_NAME" "$*"; exit 77; }
@@ -372,6 +373,9 @@ itest_cleanup() {
     [ "$ITEST_CLEANED" = 1 ] && return
     ITEST_CLEANED=1
     trap - INT TERM HUP
+    for p in "${ITEST_BG_PIDS[@]}"; do
+        kill -TERM "$p" 2>/dev/null
+    done
     [ "$status" = 0 ] || itest_debug_dump
 
     itest_delete_rules || status=99
@@ -462,6 +466,14 @@ itest_noloss() {
 # itest_log_has_key KEY: auditd's log has at least one event with KEY.
 itest_log_count_key() {
     "$ITEST_PYTHON" "$ITEST_PY" logseqs --key "$1" "$ITEST_AUDIT_LOG" | wc -l
+}
+
+# itest_bg_wait PID: register a background helper (stopped at cleanup) and
+# wait for it; unlike a foreground command, the wait lets Ctrl-C/SIGTERM
+# reach our traps at once.  Returns the helper's exit status.
+itest_bg_wait() {
+    ITEST_BG_PIDS+=("$1")
+    wait "$1"
 }
 
 # itest_now: epoch seconds with fractions

@@ -24,6 +24,7 @@ itest_wait_doc 10 "'$marker-1-100' in (get(d, 'process.args') or [])" "$A" >/dev
 ( end=$(( $(date +%s) + 3 )); i=0
   while [ "$(date +%s)" -lt "$end" ]; do i=$((i + 1)); /bin/true "$marker-bg-$i"; done ) &
 gen=$!
+ITEST_BG_PIDS+=("$gen")
 sleep 1
 itest_write_plugin_conf "$B"
 kill -HUP "$PLUGIN_PID"
