@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,6 +461,14 @@ audit_collect_records(auparse_state_t *au, struct audit_event *ev,
 		ev->serial = ts->serial;
 		ev->type = auparse_get_type(au);
 		ev->type_name = auparse_get_type_name(au);
+		if (ev->type_name == NULL) {
+			/* A type this libaudit does not know: keep its number. */
+			char *name = arena_alloc(arena, 32);
+
+			if (name != NULL)
+				snprintf(name, 32, "UNKNOWN[%d]", ev->type);
+			ev->type_name = name;
+		}
 	}
 	ev->nrecords += auparse_get_num_records(au);
 	do {

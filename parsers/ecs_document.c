@@ -226,15 +226,71 @@ result_text(const char *outcome)
 	return "unknown";
 }
 
+/*
+ * Which auditd.data fields name the object, by object type, first present
+ * wins (file and socket objects come from PATH and SOCKADDR instead).
+ */
+struct object_fields {
+	const char	*type;
+	const char	*primary[4];
+	const char	*secondary[3];
+};
+
+static const struct object_fields object_fields[] = {
+	{ "account",		{ "id", "acct" },		{ NULL } },
+	{ "audit-config",	{ "op", "key", "audit_enabled",
+				  "audit_pid" },		{ NULL } },
+	{ "firewall",		{ "table" },			{ "family" } },
+	{ "process",		{ "cmd", "opid", "exe" },	{ "ocomm" } },
+	{ "service",		{ "unit", "op" },		{ NULL } },
+	{ "user-session",	{ "terminal" },			{ "addr",
+							  "hostname" } },
+};
+
+static const struct sv *
+first_data_field(const struct audit_event *ev, const char *const names[],
+    size_t n)
+{
+	const struct sv *v;
+	size_t i;
+
+	for (i = 0; i < n && names[i] != NULL; i++)
+		if ((v = kv_find(&ev->data, names[i])) != NULL)
+			return v;
+	return NULL;
+}
+
+static void
+write_object_from_data(struct jw *w, const struct audit_event *ev,
+    const char *type)
+{
+	const struct object_fields *of = NULL;
+	const struct sv *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(object_fields) / sizeof(object_fields[0]); i++)
+		if (type != NULL && strcmp(object_fields[i].type, type) == 0)
+			of = &object_fields[i];
+	if (of == NULL) {
+		if ((v = kv_find(&ev->data, "op")) != NULL)
+			write_sv(w, "primary", *v);
+		return;
+	}
+	if ((v = first_data_field(ev, of->primary, 4)) != NULL)
+		write_sv(w, "primary", *v);
+	if ((v = first_data_field(ev, of->secondary, 3)) != NULL)
+		write_sv(w, "secondary", *v);
+}
+
 static void
 write_summary_object(struct jw *w, const struct doc_state *st)
 {
 	const struct audit_event *ev = st->ev;
-	const struct sv *v;
+	const char *type = st->map != NULL ? st->map->object_type : NULL;
 
 	jw_object_open(w, "object");
-	if (st->map != NULL && st->map->object_type != NULL)
-		jw_cstring(w, "type", st->map->object_type);
+	if (type != NULL)
+		jw_cstring(w, "type", type);
 	if (st->object_path != NULL && st->object_path->name.p != NULL)
 		write_sv(w, "primary", st->object_path->name);
 	else if (ev->sock.family == SOCK_FAMILY_INET ||
@@ -243,14 +299,8 @@ write_summary_object(struct jw *w, const struct doc_state *st)
 		jw_uint(w, "secondary", ev->sock.port);
 	} else if (ev->sock.family == SOCK_FAMILY_UNIX)
 		jw_string(w, "primary", ev->sock.path, ev->sock.path_len);
-	else if ((v = kv_find(&ev->data, "terminal")) != NULL) {
-		write_sv(w, "primary", *v);
-		if ((v = kv_find(&ev->data, "addr")) != NULL)
-			write_sv(w, "secondary", *v);
-	} else if ((v = kv_find(&ev->data, "cmd")) != NULL)
-		write_sv(w, "primary", *v);
-	else if ((v = kv_find(&ev->data, "op")) != NULL)
-		write_sv(w, "primary", *v);
+	else
+		write_object_from_data(w, ev, type);
 	jw_object_close(w);
 }
 

@@ -338,7 +338,7 @@ config_load(const char *path, FILE *errors)
 			fprintf(errors, "%s: cannot read: %s\n", path,
 			    strerror(errno));
 		else
-			fprintf(errors, "%s:%d: syntax error: %s\n",
+			fprintf(errors, "%s:%d: %s\n",
 			    config_error_file(&lc) ? config_error_file(&lc) :
 			    path, config_error_line(&lc),
 			    config_error_text(&lc));

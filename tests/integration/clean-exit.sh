@@ -4,7 +4,14 @@
 #     with exit status 0 (seen through an audit rule on its exit_group call);
 #  2. SIGTERM to auditd: the plugin exits within 5 s and every event auditd
 #     logged before the stop is in the output file, including a last
-#     single-record event that was still "open" when the stop came.
+#     single-record event that was still "open" when the stop came;
+#  3. the same with a backlog: the plugin is SIGSTOPped while events pile up
+#     in its stdin socket, auditd gets SIGTERM, the plugin is continued.
+#     auditd 3.0 sends SIGTERM to plugins and waits 3 s "to clear the queue"
+#     before it exits, so every event auditd had written into the plugin's
+#     socket must still reach the output file.  (Events still in auditd's own
+#     queue at the stop are dropped by auditd: not the plugin's fault, not
+#     counted.)
 . "$(dirname "$0")/lib.sh"
 itest_init clean-exit
 itest_write_configs
@@ -123,7 +130,7 @@ if code=$(exit_status_from_log "$plugin2"); then
     echo "part 2: plugin pid $plugin2 exited with status $code"
     [ "$code" = 0 ] || { echo "FAIL: part 2: plugin exit status $code (expected 0)"; status=1; }
 else
-    echo "part 2: plugin exit status not observable (auditd had stopped reading the kernel)"
+    echo "part 2: plugin exit status not observable (auditd reaps it after it stopped reading the kernel)"
 fi
 
 # Events auditd had written to the old plugin's socket when it got SIGTERM are
@@ -140,6 +147,79 @@ else
     echo "FAIL: auditd did not log the user message '$last'"
     status=1
 fi
+
+# ------------------------------------------------------------------ part 3
+itest_start_auditd      # a new auditd; the rules are still loaded
+p3=$PLUGIN_PID
+ITEST_EXTRA_PIDS="$ITEST_EXTRA_PIDS $p3"
+/bin/true "$marker-c-0"
+itest_wait_doc 10 "'$marker-c-0' in (get(d, 'process.args') or [])" >/dev/null ||
+    itest_fail "part 3: the plugin started by the new auditd wrote nothing"
+kill -STOP "$p3"
+n3=${ITEST_CLEAN_BACKLOG_N:-300}
+for i in $(seq "$n3"); do /bin/true "$marker-c-$i"; done
+for _ in $(seq 100); do
+    grep -a -q -F "\"$marker-c-$n3\"" "$ITEST_AUDIT_LOG" && break
+    sleep 0.05
+done
+sleep 0.5               # auditd writes into the socket what fits
+kill -TERM "$AUDITD_PID"
+sleep 0.2
+kill -CONT "$p3"
+if took=$(wait_gone "$p3" 5); then
+    echo "part 3: plugin pid $p3 exited $took s after it was continued (auditd got SIGTERM while it was stopped)"
+else
+    echo "FAIL: part 3: plugin pid $p3 still running 5 s after it was continued"
+    status=1
+fi
+itest_stop_auditd 15 || { echo "FAIL: part 3: auditd did not exit after SIGTERM"; status=1; }
+"$ITEST_PYTHON" - "$ITEST_DIR" "$ITEST_AUDIT_LOG" "$ITEST_EVENTS" "$marker-c-1" <<'PY' || status=1
+import sys
+sys.path.insert(0, sys.argv[1])
+import ecsq
+log, out, first_marker = sys.argv[2], sys.argv[3], sys.argv[4]
+events = ecsq.log_events([log], "itest_clean")
+start = None
+for ev in events.values():
+    if any('"%s"' % first_marker in ln for ln in ev["lines"]) or \
+            any(first_marker in ln for ln in ev["lines"]):
+        start = ev["first"] if start is None else min(start, ev["first"])
+if start is None:
+    # EXECVE records are not among the first 3 lines kept: search the log
+    pos = 0
+    for raw in open(log, "rb"):
+        pos += 1
+        if ('a1="%s"' % first_marker).encode() in raw:
+            start = pos
+            break
+burst = sorted((ev for ev in events.values() if start is not None and ev["last"] >= start),
+               key=lambda ev: ev["last"])
+docs = [d for _, _, d in ecsq.read_all([out]).docs]
+missing, dup, matched, badtime = ecsq.compare({(0, 0, i): ev for i, ev in enumerate(burst)}, docs)
+missing_ids = set(id(ev) for ev in missing)
+delivered = [ev for ev in burst if id(ev) not in missing_ids]
+if not delivered:
+    print("FAIL: part 3: none of the %d events logged while the plugin was stopped reached the output"
+          " (auditd had written some into its socket: the plugin dropped them on SIGTERM)" % len(burst))
+    sys.exit(1)
+cut = max(ev["first"] for ev in delivered)
+# an event all of whose records precede a record auditd managed to write
+# into the socket was surely written too: it must be in the output
+lost = [ev for ev in missing if ev["last"] < cut]
+tail = [ev for ev in missing if ev["last"] >= cut]
+print("part 3: %d event(s) logged from the stop of the plugin on; %d in the output, %d lost before "
+      "the last delivered one, %d after it (still in auditd's queue at the stop; auditd drops those)"
+      % (len(burst), len(delivered), len(lost), len(tail)))
+rc = 0
+if lost:
+    print("FAIL: part 3: %d event(s) that auditd had written to the plugin were lost, e.g. seqs %s"
+          % (len(lost), " ".join(str(ev["seq"]) for ev in lost[:20])))
+    rc = 1
+if dup:
+    print("FAIL: part 3: %d event(s) duplicated" % len(dup))
+    rc = 1
+sys.exit(rc)
+PY
 
 [ "$status" = 0 ] || itest_fail "unclean exit"
 itest_pass

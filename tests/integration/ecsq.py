@@ -248,12 +248,18 @@ def decode_keys(m):
 
 
 def log_events(logs, key=None):
-    """{(sec, msec, seq): {"ts": float, "types": [...], "keys": set()}} from auditd logs."""
+    """{(sec, msec, seq): {"ts", "seq", "types", "keys", "lines", "first", "last"}}.
+
+    first/last are the line numbers of the event's first and last record in
+    the log, i.e. its position in the stream auditd dispatched to plugins.
+    """
     events = {}
+    pos = 0
     for log in logs:
         for path in expand([log]):
             with open(path, "rb") as fh:
                 for raw in fh:
+                    pos += 1
                     line = raw.decode("utf-8", "replace")
                     # the ENRICHED part starts after 0x1d; keys are in the raw part
                     rawpart = line.split("\x1d", 1)[0]
@@ -266,7 +272,9 @@ def log_events(logs, key=None):
                     ident = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
                     ev = events.setdefault(ident, {
                         "ts": int(m.group(2)) + int(m.group(3)) / 1000.0,
-                        "seq": int(m.group(4)), "types": [], "keys": set(), "lines": []})
+                        "seq": int(m.group(4)), "types": [], "keys": set(), "lines": [],
+                        "first": pos, "last": pos})
+                    ev["last"] = pos
                     ev["types"].append(rtype)
                     if len(ev["lines"]) < 3:
                         ev["lines"].append(rawpart.strip()[:400])

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Memory check: replay of the corpus and of bad input under valgrind, with
+# no leak and no invalid access allowed.  Skipped in sanitizer builds, which
+# check the same things their own way.
+set -u
+srcdir=${srcdir:-.}
+bin=${AUDISP_ECS:-./audisp-ecs}
+if [ "${AUDISP_ECS_ASAN:-no}" = yes ]; then
+	echo "SKIP: sanitizer build"
+	exit 77
+fi
+if ! command -v valgrind >/dev/null; then
+	echo "SKIP: valgrind not installed (apt-get install valgrind)"
+	exit 77
+fi
+dir=$(mktemp -d) || exit 99
+trap 'rm -rf "$dir"' EXIT
+head -c 300000 "$srcdir/tests/corpus/diverse.log" > "$dir/part.log"
+printf 'type=SYSCALL msg=audit(1.2:3): \377\376 garbage\nnot a record\n' >> "$dir/part.log"
+valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+	"$bin" replay "$dir/part.log" > "$dir/out.json" 2> "$dir/vg.txt"
+rc=$?
+if [ $rc -ne 0 ] || grep -q '==[0-9]*==' "$dir/vg.txt"; then
+	echo "FAIL: valgrind (exit $rc):"
+	cat "$dir/vg.txt"
+	exit 1
+fi
+echo "PASS: $(wc -l < "$dir/out.json") documents, no valgrind error or leak"
