@@ -2,7 +2,7 @@
  * The file output: JSON lines appended to a file, rotated by size.
  *
  * Like libbeat's file output, the current file is PATH and older ones are
- * PATH.1 (newest) to PATH.N-1; rotation happens before a batch that would
+ * PATH.1 (newest) to PATH.N-1; rotation happens before a document that would
  * take the file past rotate_every_kb, so a document is never split across
  * files.  The file is created with the configured permissions (0600 by
  * default): audit trails are not for every user to read.
@@ -124,16 +124,8 @@ rotate(struct file_output *f)
 }
 
 static int
-file_write_batch(struct output *o, const char *buf, size_t len, size_t ndocs)
+append(struct file_output *f, const char *buf, size_t len)
 {
-	struct file_output *f = o->state;
-
-	(void)ndocs;
-	if (f->fd == -1 && open_current(f) == -1)
-		return -1;
-	if (f->size > 0 && f->size + (off_t)len > f->max_size &&
-	    rotate(f) == -1)
-		return -1;
 	if (write_all(f->fd, buf, len) == -1) {
 		log_ratelimited(&f->errors, "file output: write to %s failed: "
 		    "%s", f->path, strerror(errno));
@@ -143,6 +135,56 @@ file_write_batch(struct output *o, const char *buf, size_t len, size_t ndocs)
 		return -1;
 	}
 	f->size += (off_t)len;
+	return 0;
+}
+
+/*
+ * How much of buf to write before rotating: whole documents that fit in
+ * what is left of the size limit, or at least one document into an empty
+ * file (a document larger than the limit still has to go somewhere).
+ */
+static size_t
+fitting_prefix(const struct file_output *f, const char *buf, size_t len)
+{
+	size_t room = f->size < f->max_size ? (size_t)(f->max_size - f->size) : 0;
+	const char *nl;
+
+	if (len <= room)
+		return len;
+	for (nl = buf + room; nl > buf && nl[-1] != '\n'; nl--)
+		;
+	if (nl > buf)
+		return (size_t)(nl - buf);
+	if (f->size > 0)
+		return 0;
+	nl = memchr(buf, '\n', len);
+	return nl != NULL ? (size_t)(nl - buf) + 1 : len;
+}
+
+static int
+file_write_batch(struct output *o, const char *buf, size_t len, size_t ndocs)
+{
+	struct file_output *f = o->state;
+	size_t n;
+
+	(void)ndocs;
+	if (f->fd == -1 && open_current(f) == -1)
+		return -1;
+	/*
+	 * A retried batch is written again from its start: at-least-once.
+	 * Documents are never split across files.
+	 */
+	while (len > 0) {
+		if ((n = fitting_prefix(f, buf, len)) == 0) {
+			if (rotate(f) == -1)
+				return -1;
+			continue;
+		}
+		if (append(f, buf, n) == -1)
+			return -1;
+		buf += n;
+		len -= n;
+	}
 	return 0;
 }
 

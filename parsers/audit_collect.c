@@ -203,6 +203,33 @@ enriched_name(auparse_state_t *au, int enriched)
 	return name;
 }
 
+static int
+is_group_id(enum audit_id id)
+{
+	return id == ID_GID || id == ID_EGID || id == ID_SGID ||
+	    id == ID_FSGID || id == ID_OGID;
+}
+
+/*
+ * The name of an id: uid, euid, suid and fsuid are usually one number, and
+ * asking auparse for an interpretation allocates, so a name already found
+ * for the same number of the same kind is reused.
+ */
+static const char *
+known_name(const struct audit_ids *ids, enum audit_id which, const char *raw,
+    int enriched, auparse_state_t *au)
+{
+	int i;
+
+	for (i = 0; i < ID_COUNT; i++)
+		if (ids->id[i] != NULL && ids->name[i] != NULL &&
+		    (enum audit_id)i != which &&
+		    is_group_id((enum audit_id)i) == is_group_id(which) &&
+		    strcmp(ids->id[i], raw) == 0)
+			return ids->name[i];
+	return enriched_name(au, enriched);
+}
+
 static void
 set_once(const char **slot, const char *value)
 {
@@ -286,7 +313,8 @@ collect_subject_field(auparse_state_t *au, struct audit_event *ev,
 	case S_ID:
 		if (ev->ids.id[rule->id] == NULL) {
 			ev->ids.id[rule->id] = raw;
-			ev->ids.name[rule->id] = enriched_name(au, enriched);
+			ev->ids.name[rule->id] = known_name(&ev->ids, rule->id,
+			    raw, enriched, au);
 		}
 		break;
 	case S_DATA:
