@@ -1,10 +1,24 @@
 #!/bin/sh
 # Install what building and testing audisp-ecs needs on Debian 12 (root).
-# Sourced by scripts/test.sh and scripts/run-demo.sh; safe to run again.
+# Used by scripts/test.sh and scripts/run-demo.sh; safe to run again.
+#
+# Installing the auditd package would start the system's auditd.service at
+# once, and then neither the tests nor the demo could start their own audit
+# daemon (only one can hold the kernel's audit socket).  When auditd is not
+# installed yet, the standard Debian policy-rc.d hook keeps it from starting
+# during the install; the service stays enabled for the next boot.
 set -e
 if [ "$(id -u)" -ne 0 ]; then
 	echo "scripts/deps.sh: run as root (it installs Debian packages)" >&2
 	exit 1
+fi
+policy=/usr/sbin/policy-rc.d
+if ! dpkg -s auditd >/dev/null 2>&1 && [ ! -e "$policy" ]; then
+	trap 'rm -f "$policy"' EXIT
+	printf '#!/bin/sh\n# temporary, from audisp-ecs scripts/deps.sh\nexit 101\n' > "$policy"
+	chmod 0755 "$policy"
+	echo "scripts/deps.sh: auditd will be installed but not started now" \
+	    "(its service is enabled for the next boot)"
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
@@ -12,4 +26,4 @@ apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libauparse-dev libaudit-dev libjson-c-dev libconfig-dev \
 	libcurl4-openssl-dev libssl-dev zlib1g-dev libcmocka-dev \
-	auditd python3 zstd valgrind clang
+	auditd python3 zstd valgrind clang time laurel

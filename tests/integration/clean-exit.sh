@@ -14,7 +14,7 @@
 #     queues: every event that was entirely in the socket (known from the
 #     socket's Recv-Q, ss -x) must reach the output.  Events still in auditd's
 #     own queue at the stop are dropped by auditd, not counted.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 99
 itest_init clean-exit
 itest_write_configs
 itest_start_auditd

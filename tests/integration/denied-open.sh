@@ -1,7 +1,7 @@
 #!/bin/bash
 # An unprivileged user (nobody, uid 65534) fails to open /etc/shadow: the
 # EACCES open/openat becomes an "opened-file" document with outcome "failure".
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 99
 itest_init denied-open
 command -v setpriv >/dev/null 2>&1 || itest_skip "setpriv not found (Debian package util-linux)"
 [ -e /etc/shadow ] || itest_skip "/etc/shadow does not exist"

@@ -3,7 +3,7 @@
 # record arrives (the plugin must not hold the last event until the next one).
 # Two cases: an execve (multi-record event ended by an EOE record) and a
 # userspace message from "auditctl -m" (a single-record event without EOE).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 99
 itest_init eoe-latency
 command -v setpriv >/dev/null 2>&1 || itest_skip "setpriv not found (Debian package util-linux)"
 LIMIT=${ITEST_EOE_LIMIT:-3}

@@ -2,7 +2,7 @@
 # An execve with tricky arguments (spaces, a double quote, an empty argument,
 # a tab, UTF-8) becomes one "executed" document whose process.args is exactly
 # the argv the kernel saw.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 99
 itest_init exec-args
 itest_write_configs
 itest_start_auditd

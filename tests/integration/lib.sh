@@ -12,7 +12,8 @@
 # Exit codes (automake): 0 pass, 1 fail, 77 skip, 99 hard error.
 #
 # Environment:
-#   AUDISP_ECS_BIN          plugin binary (default: $abs_top_builddir/audisp-ecs,
+#   AUDISP_ECS_BIN          plugin binary (default: $AUDISP_ECS, which "make
+#                           check" sets, else $abs_top_builddir/audisp-ecs,
 #                           else <source top>/audisp-ecs)
 #   AUDISP_ECS_ALLOW_SKIP=1 skip (77) instead of failing hard (99) when another
 #                           audit daemon is running
@@ -32,6 +33,7 @@
 ITEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ITEST_SRC_TOP=$(cd "$ITEST_DIR/../.." && pwd)
 ITEST_PY="$ITEST_DIR/ecsq.py"
+export PYTHONDONTWRITEBYTECODE=1     # no __pycache__ in the source tree
 
 ITEST_NAME=${ITEST_NAME:-$(basename "$0" .sh)}
 ITEST_TMP=""
@@ -73,7 +75,9 @@ itest_require_tools() {
         itest_skip "setsid not found: install the Debian package util-linux"
 
     if [ -z "${AUDISP_ECS_BIN:-}" ]; then
-        if [ -n "${abs_top_builddir:-}" ] && [ -x "${abs_top_builddir}/audisp-ecs" ]; then
+        if [ -n "${AUDISP_ECS:-}" ]; then      # set by "make check" (TESTS_ENVIRONMENT)
+            AUDISP_ECS_BIN=$AUDISP_ECS
+        elif [ -n "${abs_top_builddir:-}" ] && [ -x "${abs_top_builddir}/audisp-ecs" ]; then
             AUDISP_ECS_BIN="${abs_top_builddir}/audisp-ecs"
         else
             AUDISP_ECS_BIN="$ITEST_SRC_TOP/audisp-ecs"
@@ -112,7 +116,7 @@ itest_require_no_other_auditd() {
     fi
     [ -z "$other" ] && return 0
     comm=$(cat "/proc/$other/comm" 2>/dev/null || echo "?")
-    local msg="another audit daemon ($comm, pid $other) holds the kernel audit socket; stop it first (e.g. 'service auditd stop') and re-run"
+    local msg="another audit daemon ($comm, pid $other) holds the kernel audit socket; stop it first (systemd's auditd.service refuses 'systemctl stop': use 'auditctl --signal TERM', and 'systemctl start auditd' afterwards) and re-run"
     if [ "${AUDISP_ECS_ALLOW_SKIP:-0}" = 1 ]; then
         echo "########################################################################"
         echo "SKIP: $ITEST_NAME: $msg"
@@ -284,8 +288,9 @@ itest_find_plugin_pid() {
 itest_start_auditd() {
     local kpid i=0 rc
     itest_require_no_other_auditd
+    # (without our lock fd: a leftover auditd must not keep the lock)
     setsid auditd -n -c "$ITEST_AUDITD_CONF_DIR" \
-        >"$ITEST_TMP/auditd.stdout" 2>"$ITEST_TMP/auditd.stderr" </dev/null &
+        >"$ITEST_TMP/auditd.stdout" 2>"$ITEST_TMP/auditd.stderr" </dev/null {ITEST_LOCK_FD}<&- &
     AUDITD_PID=$!
     while :; do
         kpid=$(itest_status_field pid)

@@ -3,7 +3,7 @@
 # machine allows: every event auditd logged for the rule key is in the output
 # exactly once (matched by auditd.sequence and @timestamp), and each of our
 # execs has its document.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 99
 itest_init no-loss
 N=${ITEST_NOLOSS_N:-5000}
 PAR=${ITEST_NOLOSS_PAR:-8}

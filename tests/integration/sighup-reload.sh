@@ -4,7 +4,7 @@
 # keeps running (same pid), and no event is lost or duplicated across the
 # switch (audit sequence numbers for the rule key in auditd's own log vs. the
 # union of both output files), even with events arriving during the reload.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" || exit 99
 itest_init sighup-reload
 A="$ITEST_TMP/out/events-a.json"
 B="$ITEST_TMP/out/events-b.json"
