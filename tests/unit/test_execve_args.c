@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,15 +208,17 @@ static void
 test_plain_arguments_across_records(void **state)
 {
 	struct fixture *f = *state;
-	char name[16], value[16], want[16];
+	/* Quoted values are not copied: like auparse's, they must last. */
+	static char names[40][8], values[40][16];
+	char want[16];
 	size_t i;
 
-	/* 40 arguments, 10 per record, as a long argv is written. */
+	/* 40 arguments, fed one field at a time; indexes pass 16 and 32. */
 	feed_record(f, "argc", "40", NULL);
 	for (i = 0; i < 40; i++) {
-		snprintf(name, sizeof(name), "a%zu", i);
-		snprintf(value, sizeof(value), "\"arg%zu\"", i);
-		feed_record(f, name, value, NULL);
+		snprintf(names[i], sizeof(names[i]), "a%zu", i);
+		snprintf(values[i], sizeof(values[i]), "\"arg%zu\"", i);
+		feed_record(f, names[i], values[i], NULL);
 	}
 	execve_args_finish(&f->args);
 	assert_int_equal(f->args.count, 40);

@@ -1,4 +1,4 @@
-/* Unit tests for the first look at raw record lines (parsers/record_check.h). */
+/* Unit tests for the first look at raw record lines (record_check.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

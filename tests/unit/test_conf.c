@@ -1,0 +1,418 @@
+/*
+ * Unit tests for loading and validating the configuration (plugin/conf.h).
+ * Each test writes a configuration into a temporary directory and checks
+ * the values loaded or the exact error messages.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plugin/conf.h"
+
+struct fixture {
+	char	 dir[64];
+	char	 path[128];
+	char	*errors;	/* what config_load wrote to its FILE * */
+	size_t	 errors_len;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_conf.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/audisp-ecs.conf", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f->errors);
+	free(f);
+	return 0;
+}
+
+static void
+write_config(struct fixture *f, const char *text)
+{
+	FILE *fp = fopen(f->path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* config_load on the fixture's file, keeping the error output. */
+static struct config *
+load(struct fixture *f)
+{
+	struct config *cfg;
+	FILE *errors;
+
+	free(f->errors);
+	f->errors = NULL;
+	errors = open_memstream(&f->errors, &f->errors_len);
+	assert_non_null(errors);
+	cfg = config_load(f->path, errors);
+	assert_int_equal(fclose(errors), 0);
+	return cfg;
+}
+
+/* The expected error text; an "F" starting a line stands for the path. */
+static void
+assert_errors(struct fixture *f, const char *want)
+{
+	char expected[2048];
+	size_t len = 0;
+	const char *p;
+
+	for (p = want; *p != '\0'; p++) {
+		if (*p == 'F' && (p == want || p[-1] == '\n'))
+			len += (size_t)snprintf(expected + len,
+			    sizeof(expected) - len, "%s", f->path);
+		else
+			expected[len++] = *p;
+		assert_true(len < sizeof(expected));
+	}
+	expected[len] = '\0';
+	assert_string_equal(f->errors, expected);
+}
+
+static void
+assert_loads(struct fixture *f, struct config **cfg)
+{
+	*cfg = load(f);
+	if (*cfg == NULL)
+		fail_msg("config_load failed: %s", f->errors);
+	assert_string_equal(f->errors, "");
+}
+
+static void
+test_empty_file_gives_defaults(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f, "");
+	assert_loads(f, &cfg);
+	assert_string_equal(cfg->source, f->path);
+	assert_false(cfg->has_outputs);
+	assert_null(cfg->file_output);
+	assert_int_equal(cfg->input_buffer_size, 64 * 1024 * 1024);
+	assert_int_equal(cfg->max_record_size, 65536);
+	assert_int_equal(cfg->eoe_timeout, 2);
+	assert_int_equal(cfg->queue_events, 65536);
+	assert_false(cfg->log_level_debug);
+	assert_false(cfg->log_to_stderr);
+	config_free(cfg);
+}
+
+static void
+test_comments_only_file_gives_defaults(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f, "# nothing set\n// still nothing\n");
+	assert_loads(f, &cfg);
+	assert_null(cfg->file_output);
+	assert_int_equal(cfg->eoe_timeout, 2);
+	config_free(cfg);
+}
+
+static void
+test_file_output_values(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f,
+	    "output: {\n"
+	    "  file: {\n"
+	    "    path = \"/var/log/ecs/audit.json\";\n"
+	    "    rotate_every_kb = 2048;\n"
+	    "    number_of_files = 3;\n"
+	    "    permissions = \"0640\";\n"
+	    "  };\n"
+	    "};\n");
+	assert_loads(f, &cfg);
+	assert_true(cfg->has_outputs);
+	assert_non_null(cfg->file_output);
+	assert_string_equal(cfg->file_output->path, "/var/log/ecs/audit.json");
+	assert_int_equal(cfg->file_output->rotate_every_kb, 2048);
+	assert_int_equal(cfg->file_output->number_of_files, 3);
+	assert_int_equal(cfg->file_output->permissions, 0640);
+	config_free(cfg);
+}
+
+static void
+test_file_output_defaults(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f, "output: { file: { }; };\n");
+	assert_loads(f, &cfg);
+	assert_true(cfg->has_outputs);
+	assert_non_null(cfg->file_output);
+	assert_string_equal(cfg->file_output->path,
+	    "/var/log/audisp-ecs/events.json");
+	assert_int_equal(cfg->file_output->rotate_every_kb, 10240);
+	assert_int_equal(cfg->file_output->number_of_files, 7);
+	assert_int_equal(cfg->file_output->permissions, 0600);
+	config_free(cfg);
+}
+
+static void
+test_input_queue_logging_values(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f,
+	    "input: { buffer_size = 1048576; max_record_size = 16384;\n"
+	    "         eoe_timeout = 5; };\n"
+	    "queue: { mem: { events = 4096; }; };\n"
+	    "logging: { level = \"debug\"; to_stderr = true; };\n");
+	assert_loads(f, &cfg);
+	assert_false(cfg->has_outputs);
+	assert_int_equal(cfg->input_buffer_size, 1048576);
+	assert_int_equal(cfg->max_record_size, 16384);
+	assert_int_equal(cfg->eoe_timeout, 5);
+	assert_int_equal(cfg->queue_events, 4096);
+	assert_true(cfg->log_level_debug);
+	assert_true(cfg->log_to_stderr);
+	config_free(cfg);
+}
+
+static void
+test_unknown_key(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f,
+	    "input: {\n"
+	    "  eoe_timeout = 3;\n"
+	    "  eoe_timeotu = 3;\n"
+	    "};\n");
+	assert_null(load(f));
+	assert_errors(f, "F:3: input.eoe_timeotu: unknown key\n");
+}
+
+static void
+test_unknown_top_level_group(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "\noutputs: { file: { }; };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:2: outputs: unknown key\n");
+}
+
+static void
+test_string_where_integer_expected(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "input: { eoe_timeout = \"2\"; };\n");
+	assert_null(load(f));
+	assert_errors(f,
+	    "F:1: input.eoe_timeout: must be an integer, not a string\n");
+}
+
+static void
+test_integer_where_group_expected(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "logging = 1;\n");
+	assert_null(load(f));
+	assert_errors(f,
+	    "F:1: logging: must be a group { ... }, not an integer\n");
+}
+
+static void
+test_rotate_every_kb_zero_out_of_range(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "output: { file: {\n  rotate_every_kb = 0;\n}; };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:2: output.file.rotate_every_kb: 0 is out of range "
+	    "(1..1073741824)\n");
+}
+
+static void
+test_world_readable_permissions_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "output: { file: { permissions = \"0666\"; }; };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:1: output.file.permissions: \"0666\" would let "
+	    "any user read the audit trail; use at most \"0640\"\n");
+}
+
+static void
+test_permissions_not_octal(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "output: { file: { permissions = \"0689\"; }; };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:1: output.file.permissions: \"0689\" is not an "
+	    "octal file mode such as \"0600\"\n");
+}
+
+static void
+test_relative_path_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "output: { file: { path = \"logs/events.json\"; }; };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:1: output.file.path: must be an absolute path, "
+	    "not \"logs/events.json\"\n");
+}
+
+static void
+test_bad_log_level(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "logging: { level = \"verbose\"; };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:1: logging.level: \"verbose\" is not one of debug, "
+	    "info, warning, error\n");
+}
+
+static void
+test_empty_output_group_names_no_output(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "output: { };\n");
+	assert_null(load(f));
+	assert_errors(f, "F:1: output: names no output\n");
+}
+
+static void
+test_every_error_reported(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f,
+	    "output: {\n"
+	    "  file: {\n"
+	    "    path = \"relative.json\";\n"
+	    "    rotate_every_kb = 0;\n"
+	    "    permissions = \"0666\";\n"
+	    "    number_of_files = \"seven\";\n"
+	    "  };\n"
+	    "};\n"
+	    "input: { colour = \"blue\"; eoe_timeout = 61; };\n"
+	    "logging: { to_stderr = \"yes\"; };\n");
+	assert_null(load(f));
+	assert_errors(f,
+	    "F:3: output.file.path: must be an absolute path, "
+	    "not \"relative.json\"\n"
+	    "F:4: output.file.rotate_every_kb: 0 is out of range "
+	    "(1..1073741824)\n"
+	    "F:5: output.file.permissions: \"0666\" would let any user read "
+	    "the audit trail; use at most \"0640\"\n"
+	    "F:6: output.file.number_of_files: must be an integer, "
+	    "not a string\n"
+	    "F:9: input.colour: unknown key\n"
+	    "F:9: input.eoe_timeout: 61 is out of range (1..60)\n"
+	    "F:10: logging.to_stderr: must be true or false, not a string\n");
+}
+
+static void
+test_syntax_error(void **state)
+{
+	struct fixture *f = *state;
+	char prefix[256];
+
+	write_config(f, "input: {\n  eoe_timeout = 2;\n  max_record_size = ;\n};\n");
+	assert_null(load(f));
+	/* libconfig's "syntax error" (and any detail it gives), one line. */
+	snprintf(prefix, sizeof(prefix), "%s:3: syntax error", f->path);
+	if (strncmp(f->errors, prefix, strlen(prefix)) != 0)
+		fail_msg("expected \"%s...\", got \"%s\"", prefix, f->errors);
+	assert_ptr_equal(strchr(f->errors, '\n'),
+	    f->errors + strlen(f->errors) - 1);
+}
+
+static void
+test_syntax_error_stops_before_checking_keys(void **state)
+{
+	struct fixture *f = *state;
+	char prefix[256];
+
+	/* The file is not half-read: only the syntax error is reported. */
+	write_config(f, "bogus = 1;\nlogging: { level = \"debug\" \n");
+	assert_null(load(f));
+	snprintf(prefix, sizeof(prefix), "%s:", f->path);
+	assert_int_equal(strncmp(f->errors, prefix, strlen(prefix)), 0);
+	assert_null(strstr(f->errors, "bogus"));
+	assert_ptr_equal(strchr(f->errors, '\n'),
+	    f->errors + strlen(f->errors) - 1);
+}
+
+static void
+test_missing_file_cannot_be_read(void **state)
+{
+	struct fixture *f = *state;
+	char want[256];
+
+	assert_null(load(f));
+	snprintf(want, sizeof(want), "%s: cannot read: "
+	    "No such file or directory\n", f->path);
+	assert_string_equal(f->errors, want);
+}
+
+int
+main(void)
+{
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_empty_file_gives_defaults),
+		T(test_comments_only_file_gives_defaults),
+		T(test_file_output_values),
+		T(test_file_output_defaults),
+		T(test_input_queue_logging_values),
+		T(test_unknown_key),
+		T(test_unknown_top_level_group),
+		T(test_string_where_integer_expected),
+		T(test_integer_where_group_expected),
+		T(test_rotate_every_kb_zero_out_of_range),
+		T(test_world_readable_permissions_refused),
+		T(test_permissions_not_octal),
+		T(test_relative_path_refused),
+		T(test_bad_log_level),
+		T(test_empty_output_group_names_no_output),
+		T(test_every_error_reported),
+		T(test_syntax_error),
+		T(test_syntax_error_stops_before_checking_keys),
+		T(test_missing_file_cannot_be_read),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
