@@ -215,7 +215,7 @@ output_file_open(const struct file_output_config *cfg)
 		return NULL;
 	}
 	f->max_size = (off_t)cfg->rotate_every_kb * 1024;
-	f->number_of_files = cfg->number_of_files;
+	f->number_of_files = (int)cfg->number_of_files;
 	f->mode = (mode_t)cfg->permissions;
 	f->errors = (struct ratelimit)RATELIMIT_INIT(60, 3);
 	f->fd = -1;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,13 +23,25 @@ struct key_spec;
 typedef int (*store_fn)(const struct key_spec *, const config_setting_t *,
     struct config *, char *err);
 
+/* Which struct a plain integer or boolean setting is stored in. */
+enum target {
+	IN_CONFIG,		/* struct config */
+	IN_FILE_OUTPUT,		/* struct file_output_config */
+};
+
 struct key_spec {
 	const char	*path;
 	int		 type;		/* CONFIG_TYPE_* */
 	const char	*default_text;	/* for config_print_schema */
 	store_fn	 store;		/* NULL for groups */
 	long		 min, max;	/* for integers */
+	enum target	 target;	/* for store_int and store_bool: */
+	size_t		 offset;	/* where, a long or an int */
 };
+
+#define AT_CONFIG(field)	IN_CONFIG, offsetof(struct config, field)
+#define AT_FILE(field)		IN_FILE_OUTPUT, \
+				offsetof(struct file_output_config, field)
 
 static int store_file_path(const struct key_spec *, const config_setting_t *,
     struct config *, char *);
@@ -42,30 +55,32 @@ static int store_log_level(const struct key_spec *, const config_setting_t *,
     struct config *, char *);
 
 static const struct key_spec schema[] = {
-	{ "output", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0 },
-	{ "output.file", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0 },
+	{ "output", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	{ "output.file", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
 	{ "output.file.path", CONFIG_TYPE_STRING,
-	    "\"/var/log/audisp-ecs/events.json\"", store_file_path, 0, 0 },
+	    "\"/var/log/audisp-ecs/events.json\"", store_file_path, 0, 0, 0, 0 },
 	{ "output.file.rotate_every_kb", CONFIG_TYPE_INT, "10240",
-	    store_int, 1, 1L << 30 },
+	    store_int, 1, 1L << 30, AT_FILE(rotate_every_kb) },
 	{ "output.file.number_of_files", CONFIG_TYPE_INT, "7",
-	    store_int, 2, 1024 },
+	    store_int, 2, 1024, AT_FILE(number_of_files) },
 	{ "output.file.permissions", CONFIG_TYPE_STRING, "\"0600\"",
-	    store_permissions, 0, 0 },
-	{ "input", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0 },
+	    store_permissions, 0, 0, 0, 0 },
+	{ "input", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
 	{ "input.buffer_size", CONFIG_TYPE_INT, "67108864",
-	    store_int, 65536, 1L << 30 },
+	    store_int, 65536, 1L << 30, AT_CONFIG(input_buffer_size) },
 	{ "input.max_record_size", CONFIG_TYPE_INT, "65536",
-	    store_int, 8192, 16L << 20 },
-	{ "input.eoe_timeout", CONFIG_TYPE_INT, "2", store_int, 1, 60 },
-	{ "queue", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0 },
-	{ "queue.mem", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0 },
-	{ "queue.mem.events", CONFIG_TYPE_INT, "65536", store_int, 64,
-	    1L << 24 },
-	{ "logging", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0 },
+	    store_int, 8192, 16L << 20, AT_CONFIG(max_record_size) },
+	{ "input.eoe_timeout", CONFIG_TYPE_INT, "2",
+	    store_int, 1, 60, AT_CONFIG(eoe_timeout) },
+	{ "queue", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	{ "queue.mem", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	{ "queue.mem.events", CONFIG_TYPE_INT, "65536",
+	    store_int, 64, 1L << 24, AT_CONFIG(queue_events) },
+	{ "logging", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
 	{ "logging.level", CONFIG_TYPE_STRING, "\"info\"",
-	    store_log_level, 0, 0 },
-	{ "logging.to_stderr", CONFIG_TYPE_BOOL, "false", store_bool, 0, 0 },
+	    store_log_level, 0, 0, 0, 0 },
+	{ "logging.to_stderr", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_CONFIG(log_to_stderr) },
 };
 
 static const struct key_spec *
@@ -129,33 +144,32 @@ store_file_path(const struct key_spec *spec, const config_setting_t *s,
 	return 0;
 }
 
+/* The struct a setting of spec is stored in; NULL when out of memory. */
+static char *
+target_struct(const struct key_spec *spec, struct config *cfg)
+{
+	if (spec->target == IN_FILE_OUTPUT)
+		return (char *)file_output(cfg);
+	return (char *)cfg;
+}
+
 static int
 store_int(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
 {
 	long long v = config_setting_get_int64(s);
-	struct file_output_config *fo;
+	char *base;
 
 	if (v < spec->min || v > spec->max) {
 		snprintf(err, ERRLEN, "%lld is out of range (%ld..%ld)", v,
 		    spec->min, spec->max);
 		return -1;
 	}
-	if (strcmp(spec->path, "input.buffer_size") == 0)
-		cfg->input_buffer_size = (size_t)v;
-	else if (strcmp(spec->path, "input.max_record_size") == 0)
-		cfg->max_record_size = (size_t)v;
-	else if (strcmp(spec->path, "input.eoe_timeout") == 0)
-		cfg->eoe_timeout = (int)v;
-	else if (strcmp(spec->path, "queue.mem.events") == 0)
-		cfg->queue_events = (int)v;
-	else if ((fo = file_output(cfg)) == NULL) {
+	if ((base = target_struct(spec, cfg)) == NULL) {
 		snprintf(err, ERRLEN, "out of memory");
 		return -1;
-	} else if (strcmp(spec->path, "output.file.rotate_every_kb") == 0)
-		fo->rotate_every_kb = (long)v;
-	else if (strcmp(spec->path, "output.file.number_of_files") == 0)
-		fo->number_of_files = (int)v;
+	}
+	*(long *)(void *)(base + spec->offset) = (long)v;
 	return 0;
 }
 
@@ -163,8 +177,13 @@ static int
 store_bool(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
 {
-	if (strcmp(spec->path, "logging.to_stderr") == 0)
-		cfg->log_to_stderr = config_setting_get_bool(s);
+	char *base;
+
+	if ((base = target_struct(spec, cfg)) == NULL) {
+		snprintf(err, ERRLEN, "out of memory");
+		return -1;
+	}
+	*(int *)(void *)(base + spec->offset) = config_setting_get_bool(s);
 	return 0;
 }
 

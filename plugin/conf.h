@@ -18,7 +18,7 @@
 struct file_output_config {
 	char	*path;
 	long	 rotate_every_kb;
-	int	 number_of_files;
+	long	 number_of_files;
 	int	 permissions;
 };
 
@@ -26,10 +26,10 @@ struct config {
 	char	*source;		/* file it came from, or NULL */
 	int	 has_outputs;		/* an output: section names one */
 	struct file_output_config *file_output;	/* NULL unless configured */
-	size_t	 input_buffer_size;	/* bytes of raw records queued */
-	size_t	 max_record_size;
-	int	 eoe_timeout;
-	int	 queue_events;		/* documents between parser and outputs */
+	long	 input_buffer_size;	/* bytes of raw records queued */
+	long	 max_record_size;
+	long	 eoe_timeout;
+	long	 queue_events;		/* documents between parser and outputs */
 	int	 log_level_debug;
 	int	 log_to_stderr;
 };

@@ -144,9 +144,9 @@ apply_reload(struct parse_stage *ps, struct chunk *c)
 {
 	struct doc_item *item;
 
-	ps->max_record_size = c->cfg->max_record_size;
-	reassembly_configure(ps->r, c->cfg->eoe_timeout,
-	    c->cfg->max_record_size);
+	ps->max_record_size = (size_t)c->cfg->max_record_size;
+	reassembly_configure(ps->r, (int)c->cfg->eoe_timeout,
+	    (size_t)c->cfg->max_record_size);
 	/* Documents so far go out with the old outputs, then the switch. */
 	push_batch(ps);
 	if ((item = calloc(1, sizeof(*item))) == NULL) {
@@ -203,10 +203,10 @@ parse_main(void *arg)
 
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
-	ps.max_record_size = p->cfg->max_record_size;
+	ps.max_record_size = (size_t)p->cfg->max_record_size;
 	ro.live = p->live;
-	ro.eoe_timeout = p->cfg->eoe_timeout;
-	ro.max_record_size = p->cfg->max_record_size;
+	ro.eoe_timeout = (int)p->cfg->eoe_timeout;
+	ro.max_record_size = (size_t)p->cfg->max_record_size;
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
 	clock_gettime(CLOCK_MONOTONIC, &ps.last_tick);

@@ -84,7 +84,8 @@ pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
 	 * Replay can wait for the parser (a file does not mind), so a small
 	 * buffer keeps memory low; auditd cannot, so live input gets it all.
 	 */
-	p->raw = bq_new(live ? cfg->input_buffer_size : REPLAY_BUFFER_SIZE);
+	p->raw = bq_new(live ? (size_t)cfg->input_buffer_size :
+	    REPLAY_BUFFER_SIZE);
 	p->docs = bq_new((size_t)cfg->queue_events);
 	if (p->raw == NULL || p->docs == NULL ||
 	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
