@@ -86,6 +86,7 @@ read_source(struct pipeline *p, int fd, const char *origin, char *buf,
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			log_warn("input: read from %s", origin);
+			atomic_fetch_add(&p->input_errors, 1);
 			break;
 		}
 		if (n == 0)
@@ -106,6 +107,7 @@ read_path(struct pipeline *p, const char *path, char *buf, size_t size)
 		return read_source(p, STDIN_FILENO, "stdin", buf, size);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_warn("cannot open %s", path);
+		atomic_fetch_add(&p->input_errors, 1);
 		return 0;
 	}
 	rc = read_source(p, fd, path, buf, size);

@@ -139,6 +139,7 @@ void
 pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 {
 	s->bytes_in = atomic_load(&p->bytes_in);
+	s->input_errors = atomic_load(&p->input_errors);
 	s->records = atomic_load(&p->records);
 	s->rejected = atomic_load(&p->rejected);
 	s->events = atomic_load(&p->events);

@@ -25,6 +25,7 @@ struct pipeline;
 
 struct pipeline_stats {
 	unsigned long long	bytes_in;
+	unsigned long long	input_errors;	/* sources that could not be read */
 	unsigned long long	records;
 	unsigned long long	rejected;
 	unsigned long long	events;

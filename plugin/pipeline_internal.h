@@ -51,7 +51,7 @@ struct pipeline {
 	pthread_cond_t	 done_cond;
 
 	/* Counters: each written by one stage, read by anyone. */
-	atomic_ullong	 bytes_in;
+	atomic_ullong	 bytes_in, input_errors;
 	atomic_ullong	 records, rejected, events;
 	atomic_ullong	 written, dropped, write_errors;
 };

@@ -4,8 +4,9 @@
  * Takes auditd's log format or the plugin format (they are the same lines;
  * ENRICHED interpretations after 0x1D are allowed).  With no file, reads
  * stdin.  Documents go to the configured outputs, or to stdout as NDJSON
- * when the configuration names none.  Exit status 0 means the input was
- * read to its end and every document was written; lines that are not audit
+ * when the configuration names none.  Exit status 0 means every input was
+ * read to its end and every document was written (a file that cannot be
+ * opened or read makes it 1); lines that are not audit
  * records are reported on stderr (by file and line) and skipped.
  */
 #include "config.h"
@@ -47,5 +48,5 @@ replay_main(const char *config_path, char *const paths[], int npaths)
 	if (s.rejected > 0)
 		fprintf(stderr, "audisp-ecs: replay: %llu of %llu lines "
 		    "rejected\n", s.rejected, s.records + s.rejected);
-	return rc == 0 ? 0 : 1;
+	return rc == 0 && s.input_errors == 0 ? 0 : 1;
 }
