@@ -27,6 +27,9 @@ log_set_verbose(int verbose)
 	log_verbose = verbose;
 }
 
+static void vlog(int, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int priority, const char *errtext, const char *fmt, va_list ap)
 {

@@ -94,8 +94,8 @@ static const char *const login_event[] = {
 	    "ARCH=x86_64 SYSCALL=write AUID=\"alice\" UID=\"root\" "
 	    "GID=\"root\" EUID=\"root\" SUID=\"root\" FSUID=\"root\" "
 	    "EGID=\"root\" SGID=\"root\" FSGID=\"root\"",
-	"type=PROCTITLE msg=audit(1795300644.246:327): "
-	    "proctitle=6261736800746F6F6C732F776F726B2D646976657273652E7368",
+	("type=PROCTITLE msg=audit(1795300644.246:327): "
+	    "proctitle=6261736800746F6F6C732F776F726B2D646976657273652E7368"),
 	"type=EOE msg=audit(1795300644.246:327):",
 };
 
