@@ -2,9 +2,11 @@
  * Collecting one auparse event into a struct audit_event; see audit_event.h.
  *
  * Each field name is looked up once in a table that says where its value
- * goes.  Subject fields (pid, uids, exe, ...) keep their first
- * occurrence: in an event with a CONFIG_CHANGE or USER_* record followed by
- * its SYSCALL record, both describe the same process.
+ * goes.  The main record (the SYSCALL, else the first record) is collected
+ * first; within it a later field replaces an earlier one of the same name
+ * (the fields inside msg='...' of user-space records come last and win).
+ * The other records only add what is not known yet.  This is the order
+ * Auditbeat gives them, and the documents keep its values.
  */
 #include "config.h"
 
@@ -19,9 +21,10 @@
 enum slot {
 	S_DATA,			/* not a slot: goes to auditd.data */
 	S_SKIP,			/* auparse's own "type" field */
-	S_PID, S_PPID, S_SES, S_TTY, S_SUBJ,
+	S_PID, S_PPID, S_SES,
 	S_COMM, S_EXE, S_KEY,
 	S_ARCH, S_SYSCALL, S_SUCCESS, S_EXIT, S_RES,
+	S_CWD, S_PROCTITLE, S_SUBJ_LABEL,
 	S_ID,			/* one of enum audit_id, in .id */
 };
 
@@ -48,7 +51,7 @@ static const struct field_rule field_rules[] = {
 	{ "auid",	S_ID,		ID_AUID, P_NONE, 0 },
 	{ "cmd",	S_DATA,		0, P_NONE,	F_ENCODED },
 	{ "comm",	S_COMM,		0, P_NONE,	F_ENCODED },
-	{ "cwd",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "cwd",	S_CWD,		0, P_NONE,	F_ENCODED },
 	{ "data",	S_DATA,		0, P_NONE,	F_ENCODED },
 	{ "dev",	S_DATA,		0, P_DEV,	0 },
 	{ "egid",	S_ID,		ID_EGID, P_NONE, 0 },
@@ -80,18 +83,17 @@ static const struct field_rule field_rules[] = {
 	{ "path",	S_DATA,		0, P_NONE,	F_ENCODED },
 	{ "pid",	S_PID,		0, P_NONE,	0 },
 	{ "ppid",	S_PPID,		0, P_NONE,	0 },
-	{ "proctitle",	S_DATA,		0, P_NONE,	F_ENCODED },
+	{ "proctitle",	S_PROCTITLE,	0, P_NONE,	F_ENCODED },
 	{ "rdev",	S_DATA,		0, P_RDEV,	0 },
 	{ "res",	S_RES,		0, P_NONE,	0 },
 	{ "root_dir",	S_DATA,		0, P_NONE,	F_ENCODED },
 	{ "ses",	S_SES,		0, P_NONE,	0 },
 	{ "sgid",	S_ID,		ID_SGID, P_NONE, 0 },
-	{ "subj",	S_SUBJ,		0, P_NONE,	0 },
+	{ "subj",	S_SUBJ_LABEL,	0, P_NONE,	0 },
 	{ "success",	S_SUCCESS,	0, P_NONE,	0 },
 	{ "suid",	S_ID,		ID_SUID, P_NONE, 0 },
 	{ "sw",		S_DATA,		0, P_NONE,	F_ENCODED },
 	{ "syscall",	S_SYSCALL,	0, P_NONE,	0 },
-	{ "tty",	S_TTY,		0, P_NONE,	0 },
 	{ "type",	S_SKIP,		0, P_NONE,	0 },
 	{ "uid",	S_ID,		ID_UID, P_NONE,	0 },
 	{ "vm",		S_DATA,		0, P_NONE,	F_ENCODED },
@@ -179,6 +181,43 @@ kv_find(const struct kv_list *l, const char *name)
 	return NULL;
 }
 
+int
+kv_set(struct kv_list *l, struct arena *arena, const char *name,
+    struct sv value)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].name, name) == 0) {
+			l->items[i].value = value;
+			return 0;
+		}
+	return kv_add(l, arena, name, value);
+}
+
+void
+security_label_split(struct sv text, struct security_label *label)
+{
+	struct sv *parts[] = { &label->user, &label->role, &label->domain,
+	    &label->level, &label->category };
+	const char *p = text.p, *end = text.p + text.n, *colon;
+	size_t i;
+
+	memset(label, 0, sizeof(*label));
+	if (text.p == NULL)
+		return;
+	/* The category keeps any further colons (c0.c1023 has none). */
+	for (i = 0; i < 5 && p <= end; i++) {
+		colon = i < 4 ? memchr(p, ':', (size_t)(end - p)) : NULL;
+		if (colon == NULL)
+			colon = end;
+		*parts[i] = (struct sv){ p, (size_t)(colon - p) };
+		p = colon + 1;
+		if (colon == end)
+			break;
+	}
+}
+
 static struct sv
 field_value(const struct field_rule *rule, const char *raw,
     struct arena *arena)
@@ -207,7 +246,7 @@ static int
 is_group_id(enum audit_id id)
 {
 	return id == ID_GID || id == ID_EGID || id == ID_SGID ||
-	    id == ID_FSGID || id == ID_OGID;
+	    id == ID_FSGID;
 }
 
 /*
@@ -230,12 +269,123 @@ known_name(const struct audit_ids *ids, enum audit_id which, const char *raw,
 	return enriched_name(au, enriched);
 }
 
-static void
-set_once(const char **slot, const char *value)
+static int
+is_absent(const char *raw)
 {
-	if (*slot == NULL && value != NULL && strcmp(value, "(null)") != 0 &&
-	    strcmp(value, "?") != 0)
-		*slot = value;
+	return raw == NULL || raw[0] == '\0' || strcmp(raw, "(null)") == 0 ||
+	    strcmp(raw, "?") == 0 || strcmp(raw, "\"\"") == 0;
+}
+
+/* A field name for an id: ends in "uid" or "gid" (old-auid, ouid, ...). */
+static int
+is_id_key(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 3 && (strcmp(name + n - 3, "uid") == 0 ||
+	    strcmp(name + n - 3, "gid") == 0);
+}
+
+/* Success is "yes", "1" or anything starting with "suc"; the rest fails. */
+static const char *
+result_of(const char *raw)
+{
+	struct sv v = audit_value_plain(raw);
+
+	if (v.p == NULL)
+		return NULL;
+	if (sv_eq(v, "yes") || sv_eq(v, "1") ||
+	    (v.n >= 3 && strncasecmp(v.p, "suc", 3) == 0))
+		return "success";
+	return "fail";
+}
+
+static void
+add_extra_id(struct audit_event *ev, auparse_state_t *au, const char *name,
+    const char *raw)
+{
+	struct extra_id *x;
+	int i;
+
+	for (i = 0; i < ev->nextra_ids; i++)
+		if (strcmp(ev->extra_ids[i].key, name) == 0)
+			break;
+	if (i == AUDIT_MAX_EXTRA_IDS)
+		return;
+	x = &ev->extra_ids[i];
+	x->key = name;
+	x->id = raw;
+	x->name = enriched_name(au, ev->enriched);
+	if (i == ev->nextra_ids)
+		ev->nextra_ids++;
+}
+
+/* A field of the main record: later fields replace earlier ones. */
+static int
+collect_main_field(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena, int is_syscall, int single_record)
+{
+	const char *name = auparse_get_field_name(au);
+	const char *raw = auparse_get_field_str(au);
+	const struct field_rule *rule;
+	struct sv v;
+
+	if (name == NULL || raw == NULL || is_absent(raw))
+		return 0;
+	rule = find_rule(name);
+	switch (rule != NULL ? rule->slot : S_DATA) {
+	case S_SKIP:
+		return 0;
+	case S_PID:	ev->pid = raw; return 0;
+	case S_PPID:	ev->ppid = raw; return 0;
+	case S_SES:	ev->ses = raw; return 0;
+	case S_RES:
+	case S_SUCCESS:	ev->result = result_of(raw); return 0;
+	case S_COMM:	ev->comm = audit_value_decode(raw, arena); return 0;
+	case S_EXE:	ev->exe = audit_value_decode(raw, arena); return 0;
+	case S_CWD:	ev->cwd = audit_value_decode(raw, arena); return 0;
+	case S_PROCTITLE:
+		ev->proctitle = audit_value_decode(raw, arena);
+		return 0;
+	case S_SUBJ_LABEL:
+		security_label_split(audit_value_plain(raw), &ev->subj);
+		return 0;
+	case S_KEY:
+		ev->key = audit_value_decode(raw, arena);
+		return 0;
+	case S_ARCH:
+		if (!is_syscall)
+			break;
+		ev->arch_hex = raw;
+		ev->arch = arch_name(raw);
+		return 0;
+	case S_SYSCALL:
+		if (!is_syscall)
+			break;
+		ev->syscall = ev->arch_hex != NULL ?
+		    syscall_name(ev->arch_hex, raw) : NULL;
+		if (ev->syscall == NULL)
+			ev->syscall = raw;
+		return 0;
+	case S_EXIT:	ev->exit = raw; return 0;
+	case S_ID:
+		ev->ids.id[rule->id] = raw;
+		ev->ids.name[rule->id] = known_name(&ev->ids, rule->id, raw,
+		    ev->enriched, au);
+		return 0;
+	case S_DATA:
+		break;
+	}
+	if (is_id_key(name)) {
+		add_extra_id(ev, au, name, raw);
+		return 0;
+	}
+	/* "items" counts the PATH records; in a compound event they speak. */
+	if (!single_record && strcmp(name, "items") == 0)
+		return 0;
+	if ((v = field_value(rule, raw, arena)).p == NULL)
+		return 0;
+	return kv_set(&ev->data, arena, name, v);
 }
 
 static void
@@ -245,87 +395,39 @@ set_sv_once(struct sv *slot, struct sv value)
 		*slot = value;
 }
 
+/* A field of another record: only what is not known yet. */
 static int
-add_data(struct audit_event *ev, struct arena *arena, const char *name,
-    const struct field_rule *rule, const char *raw)
+collect_other_field(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena)
 {
+	const char *name = auparse_get_field_name(au);
+	const char *raw = auparse_get_field_str(au);
+	const struct field_rule *rule;
 	struct sv v;
 
-	if (kv_find(&ev->data, name) != NULL)
+	if (name == NULL || raw == NULL || is_absent(raw))
 		return 0;
-	v = field_value(rule, raw, arena);
-	if (v.p == NULL)
+	rule = find_rule(name);
+	switch (rule != NULL ? rule->slot : S_DATA) {
+	case S_SKIP:
+		return 0;
+	case S_CWD:
+		set_sv_once(&ev->cwd, audit_value_decode(raw, arena));
+		return 0;
+	case S_PROCTITLE:
+		set_sv_once(&ev->proctitle, audit_value_decode(raw, arena));
+		return 0;
+	default:
+		break;
+	}
+	if (kv_find(&ev->data, name) != NULL ||
+	    (v = field_value(rule, raw, arena)).p == NULL)
 		return 0;
 	return kv_add(&ev->data, arena, name, v);
 }
 
 static int
-collect_subject_field(auparse_state_t *au, struct audit_event *ev,
-    struct arena *arena, int is_syscall, int enriched)
-{
-	const char *name = auparse_get_field_name(au);
-	const char *raw = auparse_get_field_str(au);
-	const struct field_rule *rule;
-
-	if (name == NULL || raw == NULL)
-		return 0;
-	if ((rule = find_rule(name)) == NULL)
-		return add_data(ev, arena, name, rule, raw);
-	switch (rule->slot) {
-	case S_SKIP:
-		break;
-	case S_PID:	set_once(&ev->pid, raw); break;
-	case S_PPID:	set_once(&ev->ppid, raw); break;
-	case S_SES:	set_once(&ev->ses, raw); break;
-	case S_SUBJ:	set_once(&ev->subj, raw); break;
-	case S_RES:	set_once(&ev->res, raw); break;
-	case S_TTY:
-		set_once(&ev->tty, raw);
-		return add_data(ev, arena, name, rule, raw);
-	case S_COMM:
-		set_sv_once(&ev->comm, audit_value_decode(raw, arena));
-		break;
-	case S_EXE:
-		set_sv_once(&ev->exe, audit_value_decode(raw, arena));
-		break;
-	case S_KEY:
-		/* Only SYSCALL carries the key of the rule that matched. */
-		if (!is_syscall)
-			return add_data(ev, arena, name, rule, raw);
-		set_sv_once(&ev->key, audit_value_decode(raw, arena));
-		break;
-	case S_ARCH:
-		if (is_syscall && ev->arch == NULL) {
-			ev->arch = arch_name(raw);
-			ev->arch_hex = raw;
-		}
-		break;
-	case S_SYSCALL:
-		if (is_syscall && ev->syscall == NULL) {
-			ev->syscall = ev->arch_hex != NULL ?
-			    syscall_name(ev->arch_hex, raw) : NULL;
-			if (ev->syscall == NULL)
-				ev->syscall = raw;
-		}
-		break;
-	case S_SUCCESS:	set_once(&ev->success, raw); break;
-	case S_EXIT:	set_once(&ev->exit, raw); break;
-	case S_ID:
-		if (ev->ids.id[rule->id] == NULL) {
-			ev->ids.id[rule->id] = raw;
-			ev->ids.name[rule->id] = known_name(&ev->ids, rule->id,
-			    raw, enriched, au);
-		}
-		break;
-	case S_DATA:
-		return add_data(ev, arena, name, rule, raw);
-	}
-	return 0;
-}
-
-static int
-collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
-    int enriched)
+collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena)
 {
 	const struct field_rule *rule;
 	struct path_item *p;
@@ -342,11 +444,16 @@ collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
 	do {
 		name = auparse_get_field_name(au);
 		raw = auparse_get_field_str(au);
-		if (name == NULL || raw == NULL)
+		if (name == NULL || raw == NULL || is_absent(raw))
 			continue;
 		rule = find_rule(name);
 		if (rule != NULL && rule->slot == S_SKIP)
 			continue;
+		if (strcmp(name, "obj") == 0) {
+			/* Split like Auditbeat: obj_user, obj_role, ... */
+			security_label_split(audit_value_plain(raw), &p->obj);
+			continue;
+		}
 		v = field_value(rule, raw, arena);
 		switch (rule != NULL ? rule->path_slot : P_NONE) {
 		case P_NAME:		p->name = v; break;
@@ -357,11 +464,11 @@ collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
 		case P_MODE:		p->mode = raw; break;
 		case P_OUID:
 			p->ouid = raw;
-			p->ouid_name = enriched_name(au, enriched);
+			p->ouid_name = enriched_name(au, ev->enriched);
 			break;
 		case P_OGID:
 			p->ogid = raw;
-			p->ogid_name = enriched_name(au, enriched);
+			p->ogid_name = enriched_name(au, ev->enriched);
 			break;
 		case P_NONE:
 			break;
@@ -412,7 +519,7 @@ decode_title(const char *raw, struct arena *arena)
 	return v;
 }
 
-/* CWD, PROCTITLE and SOCKADDR each hold one value of interest. */
+/* SOCKADDR: the address; PROCTITLE: the title. */
 static int
 collect_single(auparse_state_t *au, struct audit_event *ev,
     struct arena *arena, const char *field)
@@ -422,30 +529,44 @@ collect_single(auparse_state_t *au, struct audit_event *ev,
 	if (auparse_find_field(au, field) == NULL ||
 	    (raw = auparse_get_field_str(au)) == NULL)
 		return 0;
-	if (strcmp(field, "cwd") == 0)
-		set_sv_once(&ev->cwd, audit_value_decode(raw, arena));
-	else if (strcmp(field, "proctitle") == 0)
+	if (strcmp(field, "proctitle") == 0)
 		set_sv_once(&ev->proctitle, decode_title(raw, arena));
 	else if (ev->sock.family == SOCK_FAMILY_NONE &&
-	    sockaddr_decode(raw, &ev->sock) == -1)
-		return add_data(ev, arena, "saddr", NULL, raw);
+	    sockaddr_decode(raw, &ev->sock) == -1 &&
+	    kv_find(&ev->data, "saddr") == NULL)
+		return kv_add(&ev->data, arena, "saddr", sv_from(raw));
+	return 0;
+}
+
+static int
+collect_fields(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena, int main_record, int single_record)
+{
+	int is_syscall = auparse_get_type(au) == AUDIT_SYSCALL;
+
+	auparse_first_field(au);
+	do {
+		if (main_record) {
+			if (collect_main_field(au, ev, arena, is_syscall,
+			    single_record) == -1)
+				return -1;
+		} else if (collect_other_field(au, ev, arena) == -1)
+			return -1;
+	} while (auparse_next_field(au) > 0);
 	return 0;
 }
 
 static int
 collect_record(auparse_state_t *au, struct audit_event *ev,
-    struct arena *arena)
+    struct arena *arena, int main_record, int single_record)
 {
-	int type = auparse_get_type(au);
-	int enriched = ev->enriched;
-
-	switch (type) {
+	if (main_record && auparse_get_type(au) == AUDIT_SYSCALL)
+		ev->has_syscall = 1;
+	switch (auparse_get_type(au)) {
 	case AUDIT_PATH:
-		return collect_path(au, ev, arena, enriched);
+		return collect_path(au, ev, arena);
 	case AUDIT_EXECVE:
 		return collect_execve(au, ev, arena);
-	case AUDIT_CWD:
-		return collect_single(au, ev, arena, "cwd");
 	case AUDIT_PROCTITLE:
 		return collect_single(au, ev, arena, "proctitle");
 	case AUDIT_SOCKADDR:
@@ -453,17 +574,8 @@ collect_record(auparse_state_t *au, struct audit_event *ev,
 	case AUDIT_EOE:
 		return 0;
 	default:
-		break;
+		return collect_fields(au, ev, arena, main_record, single_record);
 	}
-	if (type == AUDIT_SYSCALL)
-		ev->has_syscall = 1;
-	auparse_first_field(au);
-	do {
-		if (collect_subject_field(au, ev, arena,
-		    type == AUDIT_SYSCALL, enriched) == -1)
-			return -1;
-	} while (auparse_next_field(au) > 0);
-	return 0;
 }
 
 void
@@ -474,36 +586,85 @@ audit_collect_begin(struct audit_event *ev)
 	execve_args_init(&ev->args);
 }
 
+/* Index of this event's main record, or -1 if an earlier part had it. */
+static int
+find_main_record(auparse_state_t *au, const struct audit_event *ev,
+    unsigned int nrecords)
+{
+	unsigned int i;
+
+	for (i = 0; i < nrecords; i++)
+		if (auparse_goto_record_num(au, i) > 0 &&
+		    auparse_get_type(au) == AUDIT_SYSCALL)
+			return (int)i;
+	return ev->main_seen ? -1 : 0;
+}
+
+static void
+set_head(auparse_state_t *au, struct audit_event *ev, struct arena *arena,
+    const au_event_t *ts)
+{
+	char *name;
+
+	ev->sec = (unsigned long)ts->sec;
+	ev->msec = ts->milli;
+	ev->serial = ts->serial;
+	ev->type = auparse_get_type(au);
+	ev->type_name = auparse_get_type_name(au);
+	if (ev->type_name == NULL &&
+	    (name = arena_alloc(arena, 32)) != NULL) {
+		/* A type this libaudit does not know: keep its number. */
+		snprintf(name, 32, "UNKNOWN[%d]", ev->type);
+		ev->type_name = name;
+	}
+}
+
 int
 audit_collect_records(auparse_state_t *au, struct audit_event *ev,
     struct arena *arena)
 {
 	const au_event_t *ts;
+	unsigned int i, n;
+	int main_index, single;
 
 	if ((ts = auparse_get_timestamp(au)) == NULL ||
 	    auparse_first_record(au) <= 0)
 		return -1;
-	if (ev->type_name == NULL) {
-		ev->sec = (unsigned long)ts->sec;
-		ev->msec = ts->milli;
-		ev->serial = ts->serial;
-		ev->type = auparse_get_type(au);
-		ev->type_name = auparse_get_type_name(au);
-		if (ev->type_name == NULL) {
-			/* A type this libaudit does not know: keep its number. */
-			char *name = arena_alloc(arena, 32);
-
-			if (name != NULL)
-				snprintf(name, 32, "UNKNOWN[%d]", ev->type);
-			ev->type_name = name;
-		}
+	if (ev->type_name == NULL)
+		set_head(au, ev, arena, ts);
+	n = auparse_get_num_records(au);
+	single = ev->nrecords == 0 && n == 1;
+	ev->nrecords += n;
+	main_index = find_main_record(au, ev, n);
+	if (main_index >= 0) {
+		auparse_goto_record_num(au, (unsigned int)main_index);
+		if (collect_record(au, ev, arena, 1, single) == -1)
+			return -1;
+		ev->main_seen = 1;
 	}
-	ev->nrecords += auparse_get_num_records(au);
+	for (i = 0; i < n; i++) {
+		if ((int)i == main_index || auparse_goto_record_num(au, i) <= 0)
+			continue;
+		if (collect_record(au, ev, arena, 0, single) == -1)
+			return -1;
+	}
+	execve_args_finish(&ev->args);
+	return 0;
+}
+
+int
+audit_collect_originals(auparse_state_t *au, struct audit_event *ev,
+    struct arena *arena)
+{
+	const char *text;
+
+	if (auparse_first_record(au) <= 0)
+		return 0;
 	do {
-		if (collect_record(au, ev, arena) == -1)
+		if ((text = auparse_get_record_text(au)) != NULL &&
+		    kv_add(&ev->records, arena, "", sv_from(text)) == -1)
 			return -1;
 	} while (auparse_next_record(au) > 0);
-	execve_args_finish(&ev->args);
 	return 0;
 }
 

@@ -36,7 +36,7 @@ struct kv_list {
 /* Who: raw numeric ids as written, with names when the record carries them. */
 enum audit_id {
 	ID_UID, ID_GID, ID_EUID, ID_EGID, ID_SUID, ID_SGID, ID_FSUID, ID_FSGID,
-	ID_AUID, ID_OUID, ID_OGID,
+	ID_AUID,
 	ID_COUNT
 };
 
@@ -45,14 +45,35 @@ struct audit_ids {
 	const char	*name[ID_COUNT];	/* from ENRICHED records, or NULL */
 };
 
+/* Any other uid or gid field of the main record (old-auid, ouid, ...). */
+#define AUDIT_MAX_EXTRA_IDS	8
+
+struct extra_id {
+	const char	*key;
+	const char	*id;
+	const char	*name;
+};
+
+/* An SELinux or AppArmor label split at its colons. */
+struct security_label {
+	struct sv	 user, role, domain, level, category;
+};
+
 struct path_item {
 	struct kv_list	 fields;	/* every field, name decoded */
 	struct sv	 name;
 	const char	*nametype;
 	const char	*inode, *dev, *rdev, *mode, *ouid, *ogid;
 	const char	*ouid_name, *ogid_name;
+	struct security_label obj;
 };
 
+/*
+ * The records of an event are not equal: the "main" record (the SYSCALL if
+ * there is one, else the first record) says who did it, its result, session
+ * and rule key; the first record gives the event its type.  Fields of the
+ * other records go to auditd.data unless the main record had them.
+ */
 struct audit_event {
 	unsigned long	 sec;
 	unsigned int	 msec;
@@ -61,21 +82,26 @@ struct audit_event {
 	int		 type;		/* first record's type */
 	const char	*type_name;
 	int		 has_syscall;
+	int		 main_seen;	/* the main record was collected */
+	unsigned int	 nrecords;
+	int		 enriched;	/* set by the caller: names are in the records */
 
 	/* SYSCALL */
 	const char	*arch;		/* name, e.g. x86_64 */
 	const char	*arch_hex;	/* as written, e.g. c000003e */
 	const char	*syscall;	/* name, e.g. openat */
-	const char	*success;	/* "yes" / "no" */
 	const char	*exit;		/* raw */
-	const char	*res;		/* user-space records: success/failed/1/0 */
+	const char	*result;	/* "success", "fail", or NULL: unknown */
 
 	/* process */
-	const char	*pid, *ppid, *ses, *tty, *subj;
+	const char	*pid, *ppid, *ses;
 	struct sv	 comm, exe, cwd, proctitle, key;
 	struct execve_args args;
 
 	struct audit_ids ids;
+	struct extra_id	 extra_ids[AUDIT_MAX_EXTRA_IDS];
+	int		 nextra_ids;
+	struct security_label subj;
 
 	struct path_item paths[AUDIT_MAX_PATHS];
 	int		 npaths;
@@ -83,9 +109,8 @@ struct audit_event {
 
 	struct sockaddr_info sock;
 
-	struct kv_list	 data;		/* leftovers, first occurrence wins */
-	int		 enriched;	/* set by the caller: names are in the records */
-	unsigned int	 nrecords;
+	struct kv_list	 data;		/* leftovers, see above */
+	struct kv_list	 records;	/* record texts, for event.original */
 };
 
 /*
@@ -95,15 +120,24 @@ struct audit_event {
 int	audit_collect(auparse_state_t *, struct audit_event *ev, struct arena *);
 /*
  * The same in two steps, so that the records of two auparse events that
- * belong to one audit event can be collected into one struct: the first
- * event collected sets the type and timestamp.
+ * belong to one audit event can be collected into one struct.  The first
+ * call of audit_collect_records sets the type and timestamp; the first
+ * SYSCALL record seen is the main record.
  */
 void	audit_collect_begin(struct audit_event *);
 int	audit_collect_records(auparse_state_t *, struct audit_event *,
 	    struct arena *);
 
+/* Append the text of every record, in order, to ev->records. */
+int	audit_collect_originals(auparse_state_t *, struct audit_event *,
+	    struct arena *);
+
 /* Append to a kv_list allocated from arena; -1 when out of memory. */
 int	kv_add(struct kv_list *, struct arena *, const char *name, struct sv value);
+/* Replace the value of name, or append it. */
+int	kv_set(struct kv_list *, struct arena *, const char *name, struct sv value);
 const struct sv *kv_find(const struct kv_list *, const char *name);
+/* Split "user:role:domain:level[:category...]" (AppArmor: one part). */
+void	security_label_split(struct sv text, struct security_label *);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * Writing the ECS document of an audit event; see ecs_document.h.
  *
- * One function per top-level object, in the order they appear in the
- * document.  Values come from the struct audit_event; what they mean (the
- * action, category and type) comes from the tables in ecs_tables.c.
+ * decide() settles once what the event is (its table row, action, outcome,
+ * object and summary); then one function per top-level object writes it,
+ * in document order.  user.* and group.* are in ecs_user.c.
  */
 #include "config.h"
 
@@ -12,62 +12,133 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "ecs_document.h"
-#include "ecs_tables.h"
+#include "ecs_internal.h"
+#include "event_id.h"
 #include "syscall_names.h"
 
 /* Rule keys of one SYSCALL record are joined by this byte. */
 #define KEY_SEPARATOR	'\x01'
-#define UNSET_ID	"4294967295"
 
-/* What is decided once per event and used by several objects. */
-struct doc_state {
-	const struct audit_event	*ev;
-	const struct ecs_mapping	*map;
-	const struct path_item		*object_path;
-	const char			*outcome;
-	char				 action_buf[64];
-	const char			*action;
-};
-
-void
-ecs_context_init(struct ecs_context *ctx)
+int
+ecs_context_init(struct ecs_context *ctx, const struct ecs_options *opts)
 {
 	memset(ctx, 0, sizeof(*ctx));
-	if (gethostname(ctx->hostname, sizeof(ctx->hostname) - 1) == -1)
-		snprintf(ctx->hostname, sizeof(ctx->hostname), "localhost");
+	ctx->opts = *opts;
 	idcache_init(&ctx->ids);
 	ctx->ts_sec = (unsigned long)-1;
+	host_info_load(&ctx->host, opts->data_dir);
+	if ((ctx->constants = host_info_render(&ctx->host, ECS_VERSION)) == NULL)
+		return -1;
+	ctx->constants_len = strlen(ctx->constants);
+	return 0;
 }
 
-static int
-id_is_set(const char *id)
+void
+ecs_context_release(struct ecs_context *ctx)
 {
-	return id != NULL && strcmp(id, UNSET_ID) != 0;
-}
-
-/* The name for an id: auditd's interpretation when present, else NSS. */
-static const char *
-user_name(struct ecs_context *ctx, const char *id, const char *enriched)
-{
-	if (!id_is_set(id))
-		return NULL;
-	if (enriched != NULL)
-		return enriched;
-	return idcache_user(&ctx->ids, strtoul(id, NULL, 10));
+	free(ctx->constants);
+	ctx->constants = NULL;
 }
 
 static const char *
-group_name(struct ecs_context *ctx, const char *id, const char *enriched)
+id_name(struct doc_state *st, struct sv id, int is_group)
 {
-	if (!id_is_set(id))
+	const struct audit_ids *ids = &st->ev->ids;
+	char buf[24];
+	unsigned long n;
+	int i;
+
+	if (id.p == NULL || id.n == 0 || id.n >= sizeof(buf))
 		return NULL;
-	if (enriched != NULL)
-		return enriched;
-	return idcache_group(&ctx->ids, strtoul(id, NULL, 10));
+	/* The record's own interpretation of the same number comes first. */
+	for (i = 0; i < ID_COUNT; i++)
+		if (ids->name[i] != NULL && ids->id[i] != NULL &&
+		    ((i == ID_GID || i == ID_EGID || i == ID_SGID ||
+		    i == ID_FSGID) == is_group) && sv_eq(id, ids->id[i]))
+			return ids->name[i];
+	if (!st->ctx->opts.resolve_ids)
+		return NULL;
+	memcpy(buf, id.p, id.n);
+	buf[id.n] = '\0';
+	if (buf[strspn(buf, "0123456789")] != '\0')
+		return NULL;
+	n = strtoul(buf, NULL, 10);
+	return is_group ? idcache_group(&st->ctx->ids, n) :
+	    idcache_user(&st->ctx->ids, n);
 }
+
+const char *
+uid_name(struct doc_state *st, struct sv uid)
+{
+	return id_name(st, uid, 0);
+}
+
+const char *
+gid_name(struct doc_state *st, struct sv gid)
+{
+	return id_name(st, gid, 1);
+}
+
+static const char *const id_keys[ID_COUNT] = {
+	[ID_UID] = "uid", [ID_GID] = "gid", [ID_EUID] = "euid",
+	[ID_EGID] = "egid", [ID_SUID] = "suid", [ID_SGID] = "sgid",
+	[ID_FSUID] = "fsuid", [ID_FSGID] = "fsgid", [ID_AUID] = "auid",
+};
+
+/*
+ * Login uids that were never set read "unset", as auditd and Auditbeat show
+ * them; other ids keep their number.
+ */
+static struct sv
+login_id(const char *name, struct sv value)
+{
+	if ((strcmp(name, "auid") == 0 || strcmp(name, "old-auid") == 0) &&
+	    (sv_eq(value, "4294967295") || sv_eq(value, "-1")))
+		return sv_from("unset");
+	return value;
+}
+
+struct sv
+event_field(const struct audit_event *ev, const char *name)
+{
+	const struct sv *v;
+	int i;
+
+	if ((v = kv_find(&ev->data, name)) != NULL)
+		return login_id(name, *v);
+	for (i = 0; i < ID_COUNT; i++)
+		if (ev->ids.id[i] != NULL && strcmp(id_keys[i], name) == 0)
+			return login_id(name, sv_from(ev->ids.id[i]));
+	for (i = 0; i < ev->nextra_ids; i++)
+		if (strcmp(ev->extra_ids[i].key, name) == 0)
+			return login_id(name, sv_from(ev->extra_ids[i].id));
+	if (strcmp(name, "syscall") == 0 && ev->syscall != NULL)
+		return sv_from(ev->syscall);
+	if (strcmp(name, "exe") == 0)
+		return ev->exe;
+	if (strcmp(name, "comm") == 0)
+		return ev->comm;
+	if (strcmp(name, "pid") == 0)
+		return sv_from(ev->pid);
+	return SV_NULL;
+}
+
+/* The first of the names that the event has; SV_NULL if none. */
+static struct sv
+first_field(const struct audit_event *ev, const char *const names[],
+    size_t max)
+{
+	struct sv v;
+	size_t i;
+
+	for (i = 0; i < max && names[i] != NULL; i++)
+		if ((v = event_field(ev, names[i])).p != NULL)
+			return v;
+	return SV_NULL;
+}
+#define FIRST_FIELD(ev, list) \
+	first_field((ev), (list), sizeof(list) / sizeof((list)[0]))
 
 static void
 write_sv(struct jw *w, const char *key, struct sv v)
@@ -98,14 +169,158 @@ write_number(struct jw *w, const char *key, const char *s)
 }
 
 static void
-write_values(struct jw *w, const char *key, const char *const values[])
+lower_copy(char *dst, size_t size, const char *src)
 {
-	int i;
+	size_t i;
 
-	jw_array_open(w, key);
-	for (i = 0; i < ECS_MAX_VALUES && values[i] != NULL; i++)
-		jw_cstring(w, NULL, values[i]);
-	jw_array_close(w);
+	snprintf(dst, size, "%s", src);
+	for (i = 0; dst[i] != '\0'; i++)
+		dst[i] = (char)tolower((unsigned char)dst[i]);
+}
+
+/*
+ * SYSCALL events are classified by their syscall, others by their first
+ * record's type; an event of another type that has a SYSCALL record also
+ * gets the syscall's categories and types (Auditbeat does the same).
+ */
+static void
+classify(struct doc_state *st)
+{
+	const struct audit_event *ev = st->ev;
+	const struct ecs_mapping *by_syscall = NULL;
+
+	if (ev->has_syscall && (by_syscall =
+	    ecs_syscall_mapping(ev->syscall)) == NULL)
+		by_syscall = &ecs_syscall_default;
+	if (ev->type == AUDIT_SYSCALL)
+		st->norm = by_syscall;
+	else if ((st->norm = ecs_record_mapping(ev->type_name)) != NULL &&
+	    ev->type == AUDIT_AVC && kv_find(&ev->data, "apparmor") != NULL)
+		st->norm = &ecs_avc_apparmor;
+	if (st->norm != NULL && by_syscall != NULL && by_syscall != st->norm &&
+	    !(st->norm->flags & ECS_SHARES_SYSCALL_ENTRY))
+		st->also = by_syscall;
+	if (st->norm != NULL && st->norm->action != NULL) {
+		st->action = st->norm->action;
+		return;
+	}
+	/* No table entry: the syscall or record type itself, lower case. */
+	lower_copy(st->action_buf, sizeof(st->action_buf),
+	    ev->has_syscall && ev->syscall != NULL ? ev->syscall :
+	    ev->type_name != NULL ? ev->type_name : "unknown");
+	st->action = st->action_buf;
+}
+
+/*
+ * The PATH record naming the object: from the table's item on (rename:
+ * the new name), the first that is not a parent directory.
+ */
+static void
+choose_object_path(struct doc_state *st)
+{
+	const struct audit_event *ev = st->ev;
+	int i, start = st->norm != NULL ? st->norm->path_index : -1;
+
+	if (ev->npaths == 0)
+		return;
+	if (start < 0 || start >= ev->npaths)
+		start = 0;
+	for (i = start; i < ev->npaths; i++) {
+		const char *t = ev->paths[i].nametype;
+
+		if (t == NULL || (strcmp(t, "PARENT") != 0 &&
+		    strcmp(t, "UNKNOWN") != 0)) {
+			st->object_path = &ev->paths[i];
+			return;
+		}
+	}
+	st->object_path = &ev->paths[start];
+}
+
+/* Interpreters: "how" names the script (comm), not /usr/bin/python. */
+static int
+is_interpreter(struct sv exe)
+{
+	static const char *const prefixes[] = {
+		"/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash",
+		"/usr/bin/perl",
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		n = strlen(prefixes[i]);
+		if (exe.p != NULL && exe.n >= n &&
+		    memcmp(exe.p, prefixes[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_file_object(const struct ecs_mapping *m)
+{
+	return m != NULL && m->object_type != NULL &&
+	    (strcmp(m->object_type, "file") == 0 ||
+	    strcmp(m->object_type, "filesystem") == 0);
+}
+
+static void
+decide_summary(struct doc_state *st)
+{
+	const struct audit_event *ev = st->ev;
+	const struct ecs_summary_keys *k = st->norm ? st->norm->keys : NULL;
+	struct sv v;
+
+	st->actor_primary = login_id("auid", sv_from(ev->ids.id[ID_AUID]));
+	st->actor_secondary = sv_from(ev->ids.id[ID_UID]);
+	st->how = ev->exe.p != NULL && !(is_interpreter(ev->exe) &&
+	    ev->comm.p != NULL) ? ev->exe : ev->comm;
+	if (is_file_object(st->norm) && st->object_path != NULL)
+		st->object_primary = st->object_path->name;
+	else if (st->norm != NULL && st->norm->object_type != NULL &&
+	    strcmp(st->norm->object_type, "socket") == 0) {
+		if (ev->sock.ip[0] != '\0')
+			st->object_primary = sv_from(ev->sock.ip);
+		else if (ev->sock.path_len > 0)
+			st->object_primary = (struct sv){ ev->sock.path,
+			    ev->sock.path_len };
+		if (ev->sock.has_port) {
+			snprintf(st->port_buf, sizeof(st->port_buf), "%u",
+			    ev->sock.port);
+			st->object_secondary = sv_from(st->port_buf);
+		}
+	}
+	if (k == NULL)
+		return;
+	if ((v = FIRST_FIELD(ev, k->subject_primary)).p != NULL)
+		st->actor_primary = v;
+	if ((v = FIRST_FIELD(ev, k->subject_secondary)).p != NULL)
+		st->actor_secondary = v;
+	if ((v = FIRST_FIELD(ev, k->object_primary)).p != NULL)
+		st->object_primary = v;
+	if ((v = FIRST_FIELD(ev, k->object_secondary)).p != NULL)
+		st->object_secondary = v;
+	if ((v = FIRST_FIELD(ev, k->how)).p != NULL)
+		st->how = v;
+}
+
+static void
+decide(struct doc_state *st)
+{
+	const struct audit_event *ev = st->ev;
+
+	classify(st);
+	if (ev->result == NULL)
+		st->outcome = "unknown";
+	else
+		st->outcome = strcmp(ev->result, "success") == 0 ? "success" :
+		    "failure";
+	choose_object_path(st);
+	decide_summary(st);
+	st->addr_is_source = st->norm != NULL &&
+	    (st->norm->flags & ECS_SOURCE_FROM_ADDR) &&
+	    ev->sock.family == SOCK_FAMILY_NONE &&
+	    kv_find(&ev->data, "addr") != NULL;
 }
 
 static void
@@ -126,207 +341,106 @@ write_timestamp(struct ecs_context *ctx, struct jw *w,
 	jw_cstring(w, "@timestamp", ts);
 }
 
-/* SYSCALL events are classified by syscall, all others by record type. */
 static void
-classify(struct doc_state *st)
+write_values(struct jw *w, const char *const a[], const char *const b[])
 {
-	const struct audit_event *ev = st->ev;
+	int i;
+
+	for (i = 0; a != NULL && i < ECS_MAX_VALUES && a[i] != NULL; i++)
+		jw_cstring(w, NULL, a[i]);
+	for (i = 0; b != NULL && i < ECS_MAX_VALUES && b[i] != NULL; i++)
+		jw_cstring(w, NULL, b[i]);
+}
+
+static void
+write_original(struct jw *w, const struct audit_event *ev)
+{
 	size_t i;
 
-	st->map = NULL;
-	if (ev->type != AUDIT_SYSCALL)
-		st->map = ecs_record_mapping(ev->type_name);
-	if (st->map == NULL && ev->has_syscall) {
-		st->map = ecs_syscall_mapping(ev->syscall);
-		if (st->map == NULL)
-			st->map = &ecs_syscall_default;
-	}
-	if (st->map != NULL && st->map->action != NULL) {
-		st->action = st->map->action;
-		return;
-	}
-	/* No table entry: the syscall or record type itself, lower case. */
-	snprintf(st->action_buf, sizeof(st->action_buf), "%s",
-	    ev->has_syscall && ev->syscall != NULL ? ev->syscall :
-	    ev->type_name != NULL ? ev->type_name : "unknown");
-	for (i = 0; st->action_buf[i] != '\0'; i++)
-		st->action_buf[i] = (char)tolower((unsigned char)st->action_buf[i]);
-	st->action = st->action_buf;
+	jw_array_open(w, "original");
+	for (i = 0; i < ev->records.count; i++)
+		write_sv(w, NULL, ev->records.items[i].value);
+	jw_array_close(w);
 }
 
 static void
-decide_outcome(struct doc_state *st)
+write_event(struct doc_state *st, struct jw *w)
 {
+	const struct ecs_mapping *m = st->norm, *also = st->also;
 	const struct audit_event *ev = st->ev;
+	char id[EVENT_ID_LEN + 1], outcome_type[40];
 
-	st->outcome = "unknown";
-	if (ev->success != NULL)
-		st->outcome = strcmp(ev->success, "yes") == 0 ? "success" :
-		    "failure";
-	else if (ev->res != NULL) {
-		if (strcmp(ev->res, "success") == 0 || strcmp(ev->res, "1") == 0)
-			st->outcome = "success";
-		else if (strcmp(ev->res, "failed") == 0 ||
-		    strcmp(ev->res, "0") == 0)
-			st->outcome = "failure";
-	}
-}
-
-/*
- * The PATH record that names the object: the table's item when it has
- * one, else the first that is not a parent directory.
- */
-static void
-choose_object_path(struct doc_state *st)
-{
-	const struct audit_event *ev = st->ev;
-	int i, want = st->map != NULL ? st->map->path_index : -1;
-
-	st->object_path = NULL;
-	if (ev->npaths == 0)
-		return;
-	if (want >= 0 && want < ev->npaths) {
-		st->object_path = &ev->paths[want];
-		return;
-	}
-	for (i = 0; i < ev->npaths; i++)
-		if (ev->paths[i].nametype == NULL ||
-		    strcmp(ev->paths[i].nametype, "PARENT") != 0) {
-			st->object_path = &ev->paths[i];
-			return;
-		}
-	st->object_path = &ev->paths[0];
-}
-
-static void
-write_event(struct jw *w, const struct doc_state *st)
-{
-	static const char *const process_info[] = { "process", NULL };
-	static const char *const info[] = { "info", NULL };
-	const struct ecs_mapping *m = st->map;
-
+	event_id(st->ctx->host.id, ev->sec, ev->msec, ev->serial, ev->type_name,
+	    ev->pid, id);
 	jw_object_open(w, "event");
-	jw_cstring(w, "kind", m != NULL && m->kind != NULL ? m->kind : "event");
+	jw_cstring(w, "id", id);
+	jw_cstring(w, "kind", "event");
 	jw_cstring(w, "module", "auditd");
 	jw_cstring(w, "action", st->action);
-	write_values(w, "category", m != NULL ? m->category : process_info);
-	write_values(w, "type", m != NULL ? m->type : info);
-	jw_cstring(w, "outcome", st->outcome);
-	jw_uint(w, "sequence", st->ev->serial);
-	jw_object_close(w);
-}
-
-static const char *
-result_text(const char *outcome)
-{
-	if (strcmp(outcome, "success") == 0)
-		return "success";
-	if (strcmp(outcome, "failure") == 0)
-		return "fail";
-	return "unknown";
-}
-
-/*
- * Which auditd.data fields name the object, by object type, first present
- * wins (file and socket objects come from PATH and SOCKADDR instead).
- */
-struct object_fields {
-	const char	*type;
-	const char	*primary[4];
-	const char	*secondary[3];
-};
-
-static const struct object_fields object_fields[] = {
-	{ "account",		{ "id", "acct" },		{ NULL } },
-	{ "audit-config",	{ "op", "key", "audit_enabled",
-				  "audit_pid" },		{ NULL } },
-	{ "firewall",		{ "table" },			{ "family" } },
-	{ "process",		{ "cmd", "opid", "exe" },	{ "ocomm" } },
-	{ "service",		{ "unit", "op" },		{ NULL } },
-	{ "user-session",	{ "terminal" },			{ "addr",
-							  "hostname" } },
-};
-
-static const struct sv *
-first_data_field(const struct audit_event *ev, const char *const names[],
-    size_t n)
-{
-	const struct sv *v;
-	size_t i;
-
-	for (i = 0; i < n && names[i] != NULL; i++)
-		if ((v = kv_find(&ev->data, names[i])) != NULL)
-			return v;
-	return NULL;
-}
-
-static void
-write_object_from_data(struct jw *w, const struct audit_event *ev,
-    const char *type)
-{
-	const struct object_fields *of = NULL;
-	const struct sv *v;
-	size_t i;
-
-	for (i = 0; i < sizeof(object_fields) / sizeof(object_fields[0]); i++)
-		if (type != NULL && strcmp(object_fields[i].type, type) == 0)
-			of = &object_fields[i];
-	if (of == NULL) {
-		if ((v = kv_find(&ev->data, "op")) != NULL)
-			write_sv(w, "primary", *v);
-		return;
+	if ((m != NULL && m->category[0] != NULL) ||
+	    (also != NULL && also->category[0] != NULL)) {
+		jw_array_open(w, "category");
+		write_values(w, m ? m->category : NULL,
+		    also ? also->category : NULL);
+		jw_array_close(w);
+		jw_array_open(w, "type");
+		write_values(w, m ? m->type : NULL, also ? also->type : NULL);
+		if (m != NULL && (m->flags & ECS_AUTH_RESULT_TYPE)) {
+			snprintf(outcome_type, sizeof(outcome_type),
+			    "authentication_%s", st->outcome);
+			jw_cstring(w, NULL, outcome_type);
+		}
+		jw_array_close(w);
 	}
-	if ((v = first_data_field(ev, of->primary, 4)) != NULL)
-		write_sv(w, "primary", *v);
-	if ((v = first_data_field(ev, of->secondary, 3)) != NULL)
-		write_sv(w, "secondary", *v);
-}
-
-static void
-write_summary_object(struct jw *w, const struct doc_state *st)
-{
-	const struct audit_event *ev = st->ev;
-	const char *type = st->map != NULL ? st->map->object_type : NULL;
-
-	jw_object_open(w, "object");
-	if (type != NULL)
-		jw_cstring(w, "type", type);
-	if (st->object_path != NULL && st->object_path->name.p != NULL)
-		write_sv(w, "primary", st->object_path->name);
-	else if (ev->sock.family == SOCK_FAMILY_INET ||
-	    ev->sock.family == SOCK_FAMILY_INET6) {
-		jw_cstring(w, "primary", ev->sock.ip);
-		jw_uint(w, "secondary", ev->sock.port);
-	} else if (ev->sock.family == SOCK_FAMILY_UNIX)
-		jw_string(w, "primary", ev->sock.path, ev->sock.path_len);
-	else
-		write_object_from_data(w, ev, type);
+	jw_cstring(w, "outcome", st->outcome);
+	jw_uint(w, "sequence", ev->serial);
+	if (st->ctx->opts.include_raw_message)
+		write_original(w, ev);
 	jw_object_close(w);
 }
 
+/* Summary actors are uids: they read as names when they resolve. */
 static void
-write_summary(struct ecs_context *ctx, struct jw *w, const struct doc_state *st)
+write_actor_value(struct doc_state *st, struct jw *w, const char *key,
+    struct sv value)
 {
-	const struct audit_event *ev = st->ev;
-	const char *auid = ev->ids.id[ID_AUID], *uid = ev->ids.id[ID_UID];
 	const char *name;
 
-	jw_object_open(w, "summary");
-	jw_object_open(w, "actor");
-	if (id_is_set(auid)) {
-		name = user_name(ctx, auid, ev->ids.name[ID_AUID]);
-		jw_cstring(w, "primary", name != NULL ? name : auid);
-	}
-	if (uid != NULL) {
-		name = user_name(ctx, uid, ev->ids.name[ID_UID]);
-		jw_cstring(w, "secondary", name != NULL ? name : uid);
-	}
-	jw_object_close(w);
-	write_summary_object(w, st);
-	if (ev->exe.p != NULL)
-		write_sv(w, "how", ev->exe);
+	if (value.p == NULL)
+		return;
+	if ((name = uid_name(st, value)) != NULL)
+		jw_cstring(w, key, name);
 	else
-		write_sv(w, "how", ev->comm);
+		write_sv(w, key, value);
+}
+
+static void
+write_actor(struct doc_state *st, struct jw *w)
+{
+	if (st->actor_primary.p == NULL && st->actor_secondary.p == NULL)
+		return;
+	jw_object_open(w, "actor");
+	write_actor_value(st, w, "primary", st->actor_primary);
+	write_actor_value(st, w, "secondary", st->actor_secondary);
+	jw_object_close(w);
+}
+
+static void
+write_summary(struct doc_state *st, struct jw *w)
+{
+	const char *type = st->norm != NULL ? st->norm->object_type : NULL;
+
+	jw_object_open(w, "summary");
+	write_actor(st, w);
+	if (type != NULL || st->object_primary.p != NULL ||
+	    st->object_secondary.p != NULL) {
+		jw_object_open(w, "object");
+		write_str(w, "type", type);
+		write_sv(w, "primary", st->object_primary);
+		write_sv(w, "secondary", st->object_secondary);
+		jw_object_close(w);
+	}
+	write_sv(w, "how", st->how);
 	jw_object_close(w);
 }
 
@@ -334,6 +448,7 @@ static void
 write_path_items(struct jw *w, const struct audit_event *ev)
 {
 	const struct kv_list *f;
+	const struct security_label *obj;
 	size_t i;
 	int p;
 
@@ -342,17 +457,51 @@ write_path_items(struct jw *w, const struct audit_event *ev)
 	jw_array_open(w, "paths");
 	for (p = 0; p < ev->npaths; p++) {
 		f = &ev->paths[p].fields;
+		obj = &ev->paths[p].obj;
 		jw_object_open(w, NULL);
 		for (i = 0; i < f->count; i++)
 			write_sv(w, f->items[i].name, f->items[i].value);
+		if (obj->user.p != NULL) {
+			write_sv(w, "obj_user", obj->user);
+			write_sv(w, "obj_role", obj->role);
+			write_sv(w, "obj_domain", obj->domain);
+			write_sv(w, "obj_level", obj->level);
+			write_sv(w, "obj_category", obj->category);
+		}
 		jw_object_close(w);
 	}
 	jw_array_close(w);
 }
 
 static void
-write_data(struct jw *w, const struct audit_event *ev)
+write_socket_data(struct jw *w, const struct sockaddr_info *si)
 {
+	const char *family = sockaddr_family_name(si);
+	char num[16];
+
+	if (family == NULL)
+		return;
+	jw_object_open(w, "socket");
+	if (si->family == SOCK_FAMILY_OTHER) {
+		snprintf(num, sizeof(num), "%u", si->family_number);
+		jw_cstring(w, "family", num);
+	} else
+		jw_cstring(w, "family", family);
+	if (si->ip[0] != '\0')
+		jw_cstring(w, "addr", si->ip);
+	if (si->has_port) {
+		snprintf(num, sizeof(num), "%u", si->port);
+		jw_cstring(w, "port", num);
+	}
+	if (si->family == SOCK_FAMILY_UNIX)
+		jw_string(w, "path", si->path, si->path_len);
+	jw_object_close(w);
+}
+
+static void
+write_data(struct doc_state *st, struct jw *w)
+{
+	const struct audit_event *ev = st->ev;
 	const char *errname;
 	size_t i;
 
@@ -363,90 +512,39 @@ write_data(struct jw *w, const struct audit_event *ev)
 		errname = exit_errno_name(ev->exit);
 		write_str(w, "exit", errname != NULL ? errname : ev->exit);
 	}
-	for (i = 0; i < ev->data.count; i++)
-		write_sv(w, ev->data.items[i].name, ev->data.items[i].value);
+	for (i = 0; i < ev->data.count; i++) {
+		const struct kv *kv = &ev->data.items[i];
+
+		if (st->addr_is_source && strcmp(kv->name, "addr") == 0)
+			continue;
+		write_sv(w, kv->name, kv->value);
+	}
+	if (ev->args.present && ev->args.argc >= 0)
+		jw_int(w, "argc", ev->args.argc);
+	write_socket_data(w, &ev->sock);
 	if (ev->paths_dropped > 0)
 		jw_int(w, "paths_dropped", ev->paths_dropped);
 	jw_object_close(w);
 }
 
 static void
-write_auditd(struct ecs_context *ctx, struct jw *w, const struct doc_state *st)
+write_auditd(struct doc_state *st, struct jw *w)
 {
 	const struct audit_event *ev = st->ev;
 	char type[64];
-	size_t i;
 
-	snprintf(type, sizeof(type), "%s",
+	lower_copy(type, sizeof(type),
 	    ev->type_name != NULL ? ev->type_name : "unknown");
-	for (i = 0; type[i] != '\0'; i++)
-		type[i] = (char)tolower((unsigned char)type[i]);
-
 	jw_object_open(w, "auditd");
 	jw_cstring(w, "message_type", type);
 	jw_uint(w, "sequence", ev->serial);
-	jw_cstring(w, "result", result_text(st->outcome));
-	if (id_is_set(ev->ses))
+	jw_cstring(w, "result", ev->result != NULL ? ev->result : "unknown");
+	if (ev->ses != NULL && strcmp(ev->ses, "4294967295") != 0 &&
+	    strcmp(ev->ses, "-1") != 0)
 		jw_cstring(w, "session", ev->ses);
-	write_summary(ctx, w, st);
+	write_summary(st, w);
 	write_path_items(w, ev);
-	write_data(w, ev);
-	jw_object_close(w);
-}
-
-/* {"id": ..., "name": ...} for one uid, with an optional group. */
-static void
-write_identity(struct ecs_context *ctx, struct jw *w, const char *key,
-    const struct audit_ids *ids, enum audit_id uid, int gid)
-{
-	const char *name;
-
-	if (ids->id[uid] == NULL && (gid < 0 || ids->id[gid] == NULL))
-		return;
-	jw_object_open(w, key);
-	if (ids->id[uid] != NULL) {
-		jw_cstring(w, "id", ids->id[uid]);
-		if ((name = user_name(ctx, ids->id[uid], ids->name[uid])) != NULL)
-			jw_cstring(w, "name", name);
-	}
-	if (gid >= 0 && ids->id[gid] != NULL) {
-		jw_object_open(w, "group");
-		jw_cstring(w, "id", ids->id[gid]);
-		if ((name = group_name(ctx, ids->id[gid], ids->name[gid])) != NULL)
-			jw_cstring(w, "name", name);
-		jw_object_close(w);
-	}
-	jw_object_close(w);
-}
-
-static void
-write_user(struct ecs_context *ctx, struct jw *w, const struct audit_event *ev)
-{
-	const struct audit_ids *ids = &ev->ids;
-	const char *name;
-
-	if (ids->id[ID_UID] == NULL && ids->id[ID_AUID] == NULL)
-		return;
-	jw_object_open(w, "user");
-	if (ids->id[ID_UID] != NULL) {
-		jw_cstring(w, "id", ids->id[ID_UID]);
-		if ((name = user_name(ctx, ids->id[ID_UID],
-		    ids->name[ID_UID])) != NULL)
-			jw_cstring(w, "name", name);
-	}
-	if (ids->id[ID_GID] != NULL) {
-		jw_object_open(w, "group");
-		jw_cstring(w, "id", ids->id[ID_GID]);
-		if ((name = group_name(ctx, ids->id[ID_GID],
-		    ids->name[ID_GID])) != NULL)
-			jw_cstring(w, "name", name);
-		jw_object_close(w);
-	}
-	if (id_is_set(ids->id[ID_AUID]))
-		write_identity(ctx, w, "audit", ids, ID_AUID, -1);
-	write_identity(ctx, w, "effective", ids, ID_EUID, ID_EGID);
-	write_identity(ctx, w, "saved", ids, ID_SUID, ID_SGID);
-	write_identity(ctx, w, "filesystem", ids, ID_FSUID, ID_FSGID);
+	write_data(st, w);
 	jw_object_close(w);
 }
 
@@ -456,7 +554,8 @@ write_process(struct jw *w, const struct audit_event *ev)
 	const struct execve_args *a = &ev->args;
 	size_t i;
 
-	if (ev->pid == NULL && ev->exe.p == NULL && ev->comm.p == NULL)
+	if (ev->pid == NULL && ev->exe.p == NULL && ev->comm.p == NULL &&
+	    ev->cwd.p == NULL && !a->present)
 		return;
 	jw_object_open(w, "process");
 	write_number(w, "pid", ev->pid);
@@ -498,14 +597,12 @@ write_file_mode(struct jw *w, const char *mode)
 }
 
 static void
-write_file(struct ecs_context *ctx, struct jw *w, const struct doc_state *st)
+write_file(struct doc_state *st, struct jw *w)
 {
 	const struct path_item *p = st->object_path;
 	const char *name;
 
-	if (p == NULL || st->map == NULL || st->map->object_type == NULL ||
-	    (strcmp(st->map->object_type, "file") != 0 &&
-	    strcmp(st->map->object_type, "filesystem") != 0))
+	if (p == NULL || !is_file_object(st->norm))
 		return;
 	jw_object_open(w, "file");
 	write_sv(w, "path", p->name);
@@ -514,12 +611,23 @@ write_file(struct ecs_context *ctx, struct jw *w, const struct doc_state *st)
 	write_file_mode(w, p->mode);
 	write_str(w, "uid", p->ouid);
 	write_str(w, "gid", p->ogid);
-	if (p->ouid != NULL && (name = user_name(ctx, p->ouid,
-	    p->ouid_name)) != NULL)
-		jw_cstring(w, "owner", name);
-	if (p->ogid != NULL && (name = group_name(ctx, p->ogid,
-	    p->ogid_name)) != NULL)
-		jw_cstring(w, "group", name);
+	name = p->ouid_name;
+	if (name == NULL && p->ouid != NULL)
+		name = uid_name(st, sv_from(p->ouid));
+	write_str(w, "owner", name);
+	name = p->ogid_name;
+	if (name == NULL && p->ogid != NULL)
+		name = gid_name(st, sv_from(p->ogid));
+	write_str(w, "group", name);
+	if (p->obj.user.p != NULL) {
+		jw_object_open(w, "selinux");
+		write_sv(w, "user", p->obj.user);
+		write_sv(w, "role", p->obj.role);
+		write_sv(w, "domain", p->obj.domain);
+		write_sv(w, "level", p->obj.level);
+		write_sv(w, "category", p->obj.category);
+		jw_object_close(w);
+	}
 	jw_object_close(w);
 }
 
@@ -536,43 +644,69 @@ write_endpoint(struct jw *w, const char *key, const struct sockaddr_info *si)
 	jw_object_close(w);
 }
 
+static int
+sc_is(const char *sc, const char *const names[], size_t n)
+{
+	size_t i;
+
+	for (i = 0; sc != NULL && i < n; i++)
+		if (strcmp(sc, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * SOCKADDR holds the remote end for connect/send and accept/recv, the
- * local end for bind.
+ * SOCKADDR is the remote end for connect/send (egress) and accept/recv
+ * (ingress); for bind and the rest it is not a peer.  PAM records name
+ * the remote host in addr=.
  */
 static void
-write_network(struct jw *w, const struct audit_event *ev)
+write_network(struct doc_state *st, struct jw *w)
 {
-	const struct sockaddr_info *si = &ev->sock;
-	const char *sc = ev->syscall != NULL ? ev->syscall : "";
-	int outbound;
+	static const char *const out[] = { "connect", "sendto", "sendmsg" };
+	static const char *const in[] = { "accept", "accept4", "recvfrom",
+	    "recvmsg" };
+	const struct sockaddr_info *si = &st->ev->sock;
+	const char *sc = st->ev->syscall;
+	int outbound = sc_is(sc, out, 3), inbound = sc_is(sc, in, 4);
+	const struct sv *addr;
 
-	if (si->family != SOCK_FAMILY_INET && si->family != SOCK_FAMILY_INET6 &&
-	    si->family != SOCK_FAMILY_UNIX)
+	if (st->addr_is_source &&
+	    (addr = kv_find(&st->ev->data, "addr")) != NULL) {
+		jw_object_open(w, "source");
+		write_sv(w, "ip", *addr);
+		jw_object_close(w);
+		jw_object_open(w, "network");
+		jw_cstring(w, "direction", "ingress");
+		jw_object_close(w);
 		return;
-	outbound = strcmp(sc, "connect") == 0 || strncmp(sc, "send", 4) == 0;
+	}
+	if ((si->family != SOCK_FAMILY_INET && si->family != SOCK_FAMILY_INET6 &&
+	    si->family != SOCK_FAMILY_UNIX) || (!outbound && !inbound))
+		return;
 	write_endpoint(w, outbound ? "destination" : "source", si);
 	jw_object_open(w, "network");
-	if (si->family != SOCK_FAMILY_UNIX)
-		jw_cstring(w, "type", si->family == SOCK_FAMILY_INET ?
-		    "ipv4" : "ipv6");
-	if (outbound)
-		jw_cstring(w, "direction", "egress");
-	else if (strncmp(sc, "accept", 6) == 0 || strncmp(sc, "recv", 4) == 0)
-		jw_cstring(w, "direction", "ingress");
+	jw_cstring(w, "direction", outbound ? "egress" : "ingress");
 	jw_object_close(w);
 }
 
+/*
+ * Rule keys: several keys of one rule are joined by 0x01 (and then
+ * hex-encoded by the kernel); a key written as "name=value" is its value.
+ */
 static void
 write_tags(struct jw *w, const struct audit_event *ev)
 {
-	const char *p, *end, *sep;
+	const char *p, *end, *sep, *eq;
 
 	if (ev->key.p == NULL || ev->key.n == 0)
 		return;
 	jw_array_open(w, "tags");
 	p = ev->key.p;
 	end = p + ev->key.n;
+	if (memchr(p, KEY_SEPARATOR, ev->key.n) == NULL &&
+	    (eq = memchr(p, '=', ev->key.n)) != NULL)
+		p = eq + 1;
 	while (p < end) {
 		sep = memchr(p, KEY_SEPARATOR, (size_t)(end - p));
 		if (sep == NULL)
@@ -582,24 +716,6 @@ write_tags(struct jw *w, const struct audit_event *ev)
 		p = sep + 1;
 	}
 	jw_array_close(w);
-}
-
-static void
-write_constants(struct ecs_context *ctx, struct jw *w)
-{
-	jw_object_open(w, "service");
-	jw_cstring(w, "type", "auditd");
-	jw_object_close(w);
-	jw_object_open(w, "host");
-	jw_cstring(w, "name", ctx->hostname);
-	jw_object_close(w);
-	jw_object_open(w, "agent");
-	jw_cstring(w, "type", PACKAGE_NAME);
-	jw_cstring(w, "version", PACKAGE_VERSION);
-	jw_object_close(w);
-	jw_object_open(w, "ecs");
-	jw_cstring(w, "version", ECS_VERSION);
-	jw_object_close(w);
 }
 
 /* Name the fields whose bytes were not UTF-8 (see json_writer.h). */
@@ -630,21 +746,20 @@ ecs_document_write(struct ecs_context *ctx, const struct audit_event *ev,
 	struct doc_state st;
 
 	memset(&st, 0, sizeof(st));
+	st.ctx = ctx;
 	st.ev = ev;
-	classify(&st);
-	decide_outcome(&st);
-	choose_object_path(&st);
+	decide(&st);
 
 	jw_object_open(w, NULL);
 	write_timestamp(ctx, w, ev);
-	write_event(w, &st);
-	write_auditd(ctx, w, &st);
-	write_user(ctx, w, ev);
+	write_event(&st, w);
+	write_auditd(&st, w);
+	write_identities(&st, w);
 	write_process(w, ev);
-	write_file(ctx, w, &st);
-	write_network(w, ev);
+	write_file(&st, w);
+	write_network(&st, w);
 	write_tags(w, ev);
-	write_constants(ctx, w);
+	jw_raw(w, NULL, ctx->constants, ctx->constants_len);
 	write_escape_notes(w);
 	jw_object_close(w);
 	jw_append(w, "\n", 1);

@@ -2,27 +2,41 @@
  * The ECS document for one audit event, written as one line of JSON.
  *
  * Field names and value formats follow Auditbeat's auditd module; the
- * README lists every field with the record and field it comes from.
- * An ecs_context holds what is the same for every document (host, agent)
- * and the caches; it belongs to the parser thread.
+ * README lists every field with the record and field it comes from, and
+ * docs/compat.md where and why we differ.  An ecs_context holds what is the
+ * same for every document (options, host, agent) and the caches; it belongs
+ * to the parser thread.
  */
 #ifndef AUDISP_ECS_ECS_DOCUMENT_H
 #define AUDISP_ECS_ECS_DOCUMENT_H
 
 #include "audit_event.h"
+#include "host_info.h"
 #include "idcache.h"
 #include "json_writer.h"
 
 #define ECS_VERSION	"8.11.0"
 
+struct ecs_options {
+	int		 include_raw_message;	/* event.original[] */
+	int		 resolve_ids;		/* names for uids and gids */
+	long		 args_max_bytes;	/* 0: process.args unlimited */
+	const char	*data_dir;		/* keeps agent.id; may be NULL */
+};
+
 struct ecs_context {
-	char		 hostname[256];
+	struct ecs_options opts;
+	struct host_info host;
+	char		*constants;	/* service, host, agent, ecs members */
+	size_t		 constants_len;
 	struct idcache	 ids;
 	unsigned long	 ts_sec;	/* second that ts_prefix formats */
 	char		 ts_prefix[24];	/* "YYYY-MM-DDTHH:MM:SS" */
 };
 
-void	ecs_context_init(struct ecs_context *);
+/* Returns -1 when out of memory. */
+int	ecs_context_init(struct ecs_context *, const struct ecs_options *);
+void	ecs_context_release(struct ecs_context *);
 /*
  * Append the document for ev to w, followed by a newline.  Returns 0, or
  * -1 when out of memory (w is then to be discarded).

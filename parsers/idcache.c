@@ -75,3 +75,25 @@ idcache_group(struct idcache *c, unsigned long gid)
 		return NULL;
 	return lookup(c, c->groups, gid, fetch_group);
 }
+
+long
+idcache_user_id(const char *name)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return -1;
+	return (long)pw.pw_uid;
+}
+
+long
+idcache_group_id(const char *name)
+{
+	struct group gr, *res = NULL;
+	char buf[8192];
+
+	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return -1;
+	return (long)gr.gr_gid;
+}

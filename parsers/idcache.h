@@ -34,5 +34,11 @@ void		 idcache_init(struct idcache *);
 /* The name, or NULL when the id has none.  Valid until the next call. */
 const char	*idcache_user(struct idcache *, unsigned long uid);
 const char	*idcache_group(struct idcache *, unsigned long gid);
+/*
+ * Name to id, for the few records that name an account instead of numbering
+ * it (acct="bob"); not cached.  -1 when there is no such account.
+ */
+long		 idcache_user_id(const char *name);
+long		 idcache_group_id(const char *name);
 
 #endif

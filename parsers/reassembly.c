@@ -66,6 +66,43 @@ struct reassembly {
 };
 
 /*
+ * Kernels before 2.6.31 wrote "old auid=X new auid=Y old ses=.. new
+ * ses=..": two fields named auid and two named ses.  Joining the words
+ * ("old_auid=") keeps all four values apart, under the names Auditbeat
+ * gives them.  Same length, so it is done in place.
+ */
+static void
+rewrite_legacy_login(char *line, size_t len)
+{
+	static const char *const words[] = { "old auid=", "new auid=",
+	    "old ses=", "new ses=" };
+	char *end = line + len, *p;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		for (p = line; p + n <= end; p++)
+			if (*p == words[i][0] && memcmp(p, words[i], n) == 0 &&
+			    (p == line || p[-1] == ' ')) {
+				p[3] = '_';
+				break;
+			}
+	}
+}
+
+/* The held record as it came in (without ENRICHED names), for event.original. */
+static int
+add_held_original(struct reassembly *r, const char *text)
+{
+	size_t n = strcspn(text, "\x1d\n");
+	char *copy = arena_strndup(&r->arena, text, n);
+
+	if (copy == NULL)
+		return -1;
+	return kv_add(&r->ev.records, &r->arena, "", (struct sv){ copy, n });
+}
+
+/*
  * Write the document for the event auparse is positioned on (au may be
  * NULL), merged with the held record text extra (may be NULL).
  */
@@ -74,19 +111,30 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 {
 	auparse_state_t *aux = NULL;
 	size_t mark = r->batch.len;
-	int rc = 0;
+	int rc = 0, originals = r->opts.ecs.include_raw_message;
+	char *held = NULL;
 
 	jw_begin_document(&r->batch);
 	audit_collect_begin(&r->ev);
 	r->ev.enriched = r->enriched;
 	if (extra != NULL) {
-		aux = auparse_init(AUSOURCE_BUFFER, extra);
-		if (aux == NULL || auparse_next_event(aux) <= 0 ||
-		    audit_collect_records(aux, &r->ev, &r->arena) == -1)
+		if ((held = strdup(extra)) != NULL)
+			rewrite_legacy_login(held, strlen(held));
+		if (held == NULL || (aux = auparse_init(AUSOURCE_BUFFER,
+		    held)) == NULL || auparse_next_event(aux) <= 0)
 			rc = -1;
 	}
+	/* A held LOGIN record comes first in the event, as it came in. */
+	if (rc == 0 && extra != NULL && originals)
+		rc = add_held_original(r, extra);
+	if (rc == 0 && au != NULL && originals)
+		rc = audit_collect_originals(au, &r->ev, &r->arena);
 	if (rc == 0 && au != NULL)
 		rc = audit_collect_records(au, &r->ev, &r->arena);
+	if (rc == 0 && aux != NULL) {
+		r->ev.type_name = NULL;		/* the LOGIN is the head */
+		rc = audit_collect_records(aux, &r->ev, &r->arena);
+	}
 	if (rc == 0)
 		rc = ecs_document_write(&r->ctx, &r->ev, &r->batch);
 	if (rc == -1) {
@@ -103,6 +151,7 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 	}
 	if (aux != NULL)
 		auparse_destroy(aux);
+	free(held);
 	arena_reset(&r->arena);
 }
 
@@ -249,7 +298,11 @@ reassembly_new(const struct reassembly_options *opts)
 	/* Raw bytes: we do our own decoding and JSON escaping. */
 	auparse_set_escape_mode(r->au, AUPARSE_ESC_RAW);
 	auparse_add_callback(r->au, event_ready, r, NULL);
-	ecs_context_init(&r->ctx);
+	if (ecs_context_init(&r->ctx, &opts->ecs) == -1) {
+		auparse_destroy(r->au);
+		free(r);
+		return NULL;
+	}
 	arena_init(&r->arena, ARENA_CHUNK);
 	jw_init(&r->batch);
 	r->bad_input_log = (struct ratelimit)RATELIMIT_INIT(10, 10);
@@ -269,6 +322,7 @@ reassembly_free(struct reassembly *r)
 	for (i = 0; i < LOGIN_LINES; i++)
 		free(r->login_lines[i].line);
 	auparse_destroy(r->au);
+	ecs_context_release(&r->ctx);
 	arena_release(&r->arena);
 	jw_release(&r->batch);
 	free(r->line_buf);

@@ -19,12 +19,15 @@
 
 #include <stddef.h>
 
+#include "ecs_document.h"
+
 struct reassembly;
 
 struct reassembly_options {
 	int	 live;			/* age events on reassembly_tick() */
 	int	 eoe_timeout;		/* seconds */
 	size_t	 max_record_size;	/* longer lines are rejected */
+	struct ecs_options ecs;		/* what the documents hold */
 };
 
 struct reassembly_stats {

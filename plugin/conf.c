@@ -53,6 +53,8 @@ static int store_permissions(const struct key_spec *, const config_setting_t *,
     struct config *, char *);
 static int store_log_level(const struct key_spec *, const config_setting_t *,
     struct config *, char *);
+static int store_data_dir(const struct key_spec *, const config_setting_t *,
+    struct config *, char *);
 
 static const struct key_spec schema[] = {
 	{ "output", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
@@ -81,6 +83,16 @@ static const struct key_spec schema[] = {
 	    store_log_level, 0, 0, 0, 0 },
 	{ "logging.to_stderr", CONFIG_TYPE_BOOL, "false",
 	    store_bool, 0, 0, AT_CONFIG(log_to_stderr) },
+	{ "auditd", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	{ "auditd.include_raw_message", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_CONFIG(include_raw_message) },
+	{ "auditd.resolve_ids", CONFIG_TYPE_BOOL, "true",
+	    store_bool, 0, 0, AT_CONFIG(resolve_ids) },
+	{ "auditd.args_max_bytes", CONFIG_TYPE_INT, "1048576",
+	    store_int, 0, 1L << 30, AT_CONFIG(args_max_bytes) },
+	{ "path", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	{ "path.data", CONFIG_TYPE_STRING, "\"/var/lib/audisp-ecs\"",
+	    store_data_dir, 0, 0, 0, 0 },
 };
 
 static const struct key_spec *
@@ -218,6 +230,27 @@ store_permissions(const struct key_spec *spec, const config_setting_t *s,
 }
 
 static int
+store_data_dir(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	const char *path = config_setting_get_string(s);
+	char *copy;
+
+	if (path[0] != '/') {
+		snprintf(err, ERRLEN, "must be an absolute path, not \"%s\"",
+		    path);
+		return -1;
+	}
+	if ((copy = strdup(path)) == NULL) {
+		snprintf(err, ERRLEN, "out of memory");
+		return -1;
+	}
+	free(cfg->data_dir);
+	cfg->data_dir = copy;
+	return 0;
+}
+
+static int
 store_log_level(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
 {
@@ -306,6 +339,12 @@ config_defaults(void)
 	cfg->max_record_size = 65536;
 	cfg->eoe_timeout = 2;
 	cfg->queue_events = 65536;
+	cfg->resolve_ids = 1;
+	cfg->args_max_bytes = 1048576;
+	if ((cfg->data_dir = strdup(CONFIG_DEFAULT_DATA_DIR)) == NULL) {
+		free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -383,6 +422,7 @@ config_free(struct config *cfg)
 	if (cfg->file_output != NULL)
 		free(cfg->file_output->path);
 	free(cfg->file_output);
+	free(cfg->data_dir);
 	free(cfg->source);
 	free(cfg);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
+#define CONFIG_DEFAULT_DATA_DIR	"/var/lib/audisp-ecs"
 
 struct file_output_config {
 	char	*path;
@@ -32,6 +33,10 @@ struct config {
 	long	 queue_events;		/* documents between parser and outputs */
 	int	 log_level_debug;
 	int	 log_to_stderr;
+	int	 include_raw_message;	/* auditd.include_raw_message */
+	int	 resolve_ids;		/* auditd.resolve_ids */
+	long	 args_max_bytes;	/* auditd.args_max_bytes, 0: no cap */
+	char	*data_dir;		/* path.data */
 };
 
 /*

@@ -207,6 +207,10 @@ parse_main(void *arg)
 	ro.live = p->live;
 	ro.eoe_timeout = (int)p->cfg->eoe_timeout;
 	ro.max_record_size = (size_t)p->cfg->max_record_size;
+	ro.ecs.include_raw_message = p->cfg->include_raw_message;
+	ro.ecs.resolve_ids = p->cfg->resolve_ids;
+	ro.ecs.args_max_bytes = p->cfg->args_max_bytes;
+	ro.ecs.data_dir = p->cfg->data_dir;
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
 	clock_gettime(CLOCK_MONOTONIC, &ps.last_tick);

@@ -26,4 +26,5 @@ apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libauparse-dev libaudit-dev libjson-c-dev libconfig-dev \
 	libcurl4-openssl-dev libssl-dev zlib1g-dev libcmocka-dev \
-	auditd python3 zstd valgrind clang time laurel
+	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang time \
+	laurel

@@ -21,8 +21,9 @@ assert_strictly_sorted(const struct ecs_mapping *table, size_t len,
 	for (i = 0; i < len; i++) {
 		assert_non_null(table[i].name);
 		assert_non_null(table[i].action);
-		assert_non_null(table[i].category[0]);
-		assert_non_null(table[i].type[0]);
+		/* Some record types have no ECS values (AVC, TTY, ...). */
+		assert_true((table[i].category[0] == NULL) ==
+		    (table[i].type[0] == NULL));
 		if (i > 0 && strcmp(table[i - 1].name, table[i].name) >= 0)
 			fail_msg("%s table: \"%s\" (row %zu) must come after "
 			    "\"%s\"", what, table[i].name, i,
@@ -147,13 +148,26 @@ test_add_user_added_account(void **state)
 }
 
 static void
-test_anomaly_records_are_alerts(void **state)
+test_pam_records_map_identities(void **state)
 {
-	const struct ecs_mapping *m = ecs_record_mapping("ANOM_ABEND");
+	const struct ecs_mapping *m = ecs_record_mapping("USER_LOGIN");
 
 	assert_non_null(m);
-	assert_string_equal(m->kind, "alert");
-	assert_null(ecs_record_mapping("USER_LOGIN")->kind);
+	assert_int_equal(m->identity, MAP_AUTH);
+	assert_true(m->flags & ECS_SOURCE_FROM_ADDR);
+	assert_true(m->flags & ECS_AUTH_RESULT_TYPE);
+	assert_string_equal(m->keys->subject_primary[0], "auid");
+	assert_int_equal(ecs_record_mapping("ADD_GROUP")->identity,
+	    MAP_GROUP_MOD);
+	assert_int_equal(ecs_syscall_mapping("openat")->identity, MAP_NONE);
+}
+
+static void
+test_rename_names_the_new_path(void **state)
+{
+	assert_int_equal(ecs_syscall_mapping("rename")->path_index, 2);
+	assert_int_equal(ecs_syscall_mapping("mkdir")->path_index, 1);
+	assert_int_equal(ecs_syscall_mapping("openat")->path_index, -1);
 }
 
 static void
@@ -201,7 +215,8 @@ main(void)
 		cmocka_unit_test(test_mkdir_names_second_path),
 		cmocka_unit_test(test_user_login_logged_in),
 		cmocka_unit_test(test_add_user_added_account),
-		cmocka_unit_test(test_anomaly_records_are_alerts),
+		cmocka_unit_test(test_pam_records_map_identities),
+		cmocka_unit_test(test_rename_names_the_new_path),
 		cmocka_unit_test(test_unknown_names_not_found),
 		cmocka_unit_test(test_syscall_default_is_process_info),
 	};

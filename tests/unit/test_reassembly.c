@@ -110,7 +110,10 @@ struct fixture {
 static int
 setup(void **state)
 {
-	struct reassembly_options opts = { 0, 2, 65536 };	/* replay */
+	struct reassembly_options opts = {	/* replay */
+		.live = 0, .eoe_timeout = 2, .max_record_size = 65536,
+		.ecs = { .resolve_ids = 1 },
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);

@@ -1,0 +1,24 @@
+/*
+ * A deterministic event.id for each audit event.
+ *
+ * The id is the first 128 bits of SHA-256 over
+ *     HOST_ID ":" SECONDS "." MILLIS ":" SERIAL
+ * written in unpadded base64url (22 characters).  HOST_ID is the machine's
+ * /etc/machine-id.  The kernel numbers its records per boot and stamps them
+ * with the time, so (time, serial) names one event on one host; the same
+ * event replayed or re-sent always gets the same id, which makes it usable
+ * as the Elasticsearch _id (a retried batch cannot index a duplicate).
+ * Records with serial 0 (no serial at all) are told apart by adding
+ * ":" TYPE ":" PID of their first record.
+ */
+#ifndef AUDISP_ECS_EVENT_ID_H
+#define AUDISP_ECS_EVENT_ID_H
+
+#define EVENT_ID_LEN	22
+
+/* type and pid are used only when serial is 0; either may be NULL. */
+void	event_id(const char *host_id, unsigned long sec, unsigned int msec,
+	    unsigned long serial, const char *type, const char *pid,
+	    char out[EVENT_ID_LEN + 1]);
+
+#endif

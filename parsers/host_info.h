@@ -1,0 +1,40 @@
+/*
+ * What every document says about the machine and the agent: host.* and
+ * agent.*, read once at start-up (they do not change while we run) and
+ * written into each document as one pre-rendered piece of JSON.
+ *
+ * agent.id survives restarts: it is kept in DATA_DIR/agent-id, created on
+ * first use.  agent.ephemeral_id is new for every start.
+ */
+#ifndef AUDISP_ECS_HOST_INFO_H
+#define AUDISP_ECS_HOST_INFO_H
+
+#include <stddef.h>
+
+#define HOST_INFO_FIELD	256
+
+struct host_info {
+	char	hostname[HOST_INFO_FIELD];
+	char	id[HOST_INFO_FIELD];		/* /etc/machine-id, or "" */
+	char	os_family[HOST_INFO_FIELD];	/* os-release ID_LIKE or ID */
+	char	os_name[HOST_INFO_FIELD];
+	char	os_version[HOST_INFO_FIELD];
+	char	os_platform[HOST_INFO_FIELD];	/* os-release ID */
+	char	kernel[HOST_INFO_FIELD];
+	char	architecture[HOST_INFO_FIELD];
+	char	agent_id[40];			/* "" when it cannot be kept */
+	char	agent_ephemeral_id[40];
+};
+
+/* data_dir may be NULL: no persistent agent.id then. */
+void	host_info_load(struct host_info *, const char *data_dir);
+/*
+ * The members "service", "host", "agent" and "ecs" as JSON text, without
+ * braces, ready to be spliced into an object.  Returns a malloc'd string
+ * or NULL when out of memory.
+ */
+char	*host_info_render(const struct host_info *, const char *ecs_version);
+/* A random (version 4) UUID into buf of 37 bytes; -1 if no randomness. */
+int	uuid_random(char buf[37]);
+
+#endif
