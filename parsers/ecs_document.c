@@ -26,6 +26,7 @@ ecs_context_init(struct ecs_context *ctx, const struct ecs_options *opts)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->opts = *opts;
 	idcache_init(&ctx->ids);
+	process_table_init(&ctx->procs, opts->live);
 	ctx->ts_sec = (unsigned long)-1;
 	host_info_load(&ctx->host, opts->data_dir);
 	if ((ctx->constants = host_info_render(&ctx->host, ECS_VERSION)) == NULL)
@@ -39,6 +40,7 @@ ecs_context_release(struct ecs_context *ctx)
 {
 	free(ctx->constants);
 	ctx->constants = NULL;
+	process_table_release(&ctx->procs);
 }
 
 static const char *
@@ -324,20 +326,20 @@ decide(struct doc_state *st)
 }
 
 static void
-write_timestamp(struct ecs_context *ctx, struct jw *w,
-    const struct audit_event *ev)
+write_timestamp(struct ecs_context *ctx, struct jw *w, unsigned long sec,
+    unsigned int msec)
 {
 	char ts[40];
 	struct tm tm;
-	time_t t = (time_t)ev->sec;
+	time_t t = (time_t)sec;
 
-	if (ctx->ts_sec != ev->sec) {
+	if (ctx->ts_sec != sec) {
 		gmtime_r(&t, &tm);
 		strftime(ctx->ts_prefix, sizeof(ctx->ts_prefix),
 		    "%Y-%m-%dT%H:%M:%S", &tm);
-		ctx->ts_sec = ev->sec;
+		ctx->ts_sec = sec;
 	}
-	snprintf(ts, sizeof(ts), "%s.%03uZ", ctx->ts_prefix, ev->msec % 1000);
+	snprintf(ts, sizeof(ts), "%s.%03uZ", ctx->ts_prefix, msec % 1000);
 	jw_cstring(w, "@timestamp", ts);
 }
 
@@ -368,10 +370,14 @@ write_event(struct doc_state *st, struct jw *w)
 {
 	const struct ecs_mapping *m = st->norm, *also = st->also;
 	const struct audit_event *ev = st->ev;
-	char id[EVENT_ID_LEN + 1], outcome_type[40];
+	char id[EVENT_ID_LEN + 1], outcome_type[40], extra[96];
 
-	event_id(st->ctx->host.id, ev->sec, ev->msec, ev->serial, ev->type_name,
-	    ev->pid, id);
+	/* Without a serial, the type and pid tell events of one moment apart. */
+	if (ev->serial == 0)
+		snprintf(extra, sizeof(extra), "%s:%s", ev->type_name,
+		    ev->pid != NULL ? ev->pid : "");
+	event_id(st->ctx->host.id, ev->sec, ev->msec, ev->serial,
+	    ev->serial == 0 ? extra : NULL, id);
 	jw_object_open(w, "event");
 	jw_cstring(w, "id", id);
 	jw_cstring(w, "kind", "event");
@@ -548,35 +554,135 @@ write_auditd(struct doc_state *st, struct jw *w)
 	jw_object_close(w);
 }
 
+/*
+ * process.args, cut after args_max_bytes bytes (the last argument shortened
+ * to fit) with process.args_truncated; args_count stays the real count.
+ */
 static void
-write_process(struct jw *w, const struct audit_event *ev)
+write_args(struct doc_state *st, struct jw *w)
 {
-	const struct execve_args *a = &ev->args;
-	size_t i;
+	const struct execve_args *a = &st->ev->args;
+	size_t i, n, used = 0, max = (size_t)st->ctx->opts.args_max_bytes;
+	int truncated = 0;
+
+	jw_array_open(w, "args");
+	for (i = 0; i < a->count; i++) {
+		n = a->argv[i].n;
+		if (max > 0 && used + n > max) {
+			truncated = 1;
+			n = max - used;
+			if (n == 0)
+				break;
+		}
+		jw_string(w, NULL, a->argv[i].p, n);
+		used += n;
+		if (truncated)
+			break;
+	}
+	jw_array_close(w);
+	jw_int(w, "args_count", a->argc >= 0 ? a->argc : (long long)a->count);
+	if (truncated)
+		jw_bool(w, "args_truncated", 1);
+}
+
+static long
+pid_value(const char *s)
+{
+	char *end;
+	long v;
+
+	if (s == NULL)
+		return 0;
+	v = strtol(s, &end, 10);
+	return *end == '\0' && v > 0 ? v : 0;
+}
+
+/* process.parent: what the executions seen (or /proc) say of ppid. */
+static void
+write_parent(struct doc_state *st, struct jw *w)
+{
+	const struct process_info *pi;
+	long ppid = pid_value(st->ev->ppid);
+	size_t off;
+	int i;
+
+	if (ppid == 0)
+		return;
+	jw_object_open(w, "parent");
+	jw_int(w, "pid", ppid);
+	if ((pi = process_table_get(&st->ctx->procs, ppid)) != NULL) {
+		if (pi->name != NULL && pi->name[0] != '\0')
+			jw_cstring(w, "name", pi->name);
+		if (pi->exe != NULL)
+			jw_cstring(w, "executable", pi->exe);
+		if (pi->nargs > 0) {
+			jw_array_open(w, "args");
+			for (i = 0, off = 0; i < pi->nargs; i++) {
+				jw_cstring(w, NULL, pi->args + off);
+				off += strlen(pi->args + off) + 1;
+			}
+			jw_array_close(w);
+		}
+	}
+	jw_object_close(w);
+}
+
+static void
+write_process(struct doc_state *st, struct jw *w)
+{
+	const struct audit_event *ev = st->ev;
 
 	if (ev->pid == NULL && ev->exe.p == NULL && ev->comm.p == NULL &&
-	    ev->cwd.p == NULL && !a->present)
+	    ev->cwd.p == NULL && !ev->args.present)
 		return;
 	jw_object_open(w, "process");
 	write_number(w, "pid", ev->pid);
-	if (ev->ppid != NULL) {
-		jw_object_open(w, "parent");
-		write_number(w, "pid", ev->ppid);
-		jw_object_close(w);
-	}
+	write_parent(st, w);
 	write_sv(w, "name", ev->comm);
 	write_sv(w, "executable", ev->exe);
-	if (a->present) {
-		jw_array_open(w, "args");
-		for (i = 0; i < a->count; i++)
-			jw_string(w, NULL, a->argv[i].p, a->argv[i].n);
-		jw_array_close(w);
-		jw_int(w, "args_count", a->argc >= 0 ? a->argc :
-		    (long long)a->count);
-	}
+	if (ev->args.present)
+		write_args(st, w);
 	write_sv(w, "title", ev->proctitle);
 	write_sv(w, "working_directory", ev->cwd);
 	jw_object_close(w);
+}
+
+/* container.id, for live events of processes in a container. */
+static void
+write_container(struct doc_state *st, struct jw *w)
+{
+	const char *id;
+	long pid = pid_value(st->ev->pid);
+
+	if (!st->ctx->opts.live || pid == 0)
+		return;
+	if ((id = process_table_container(&st->ctx->procs, pid)) == NULL &&
+	    (id = process_table_container(&st->ctx->procs,
+	    pid_value(st->ev->ppid))) == NULL)
+		return;
+	jw_object_open(w, "container");
+	jw_cstring(w, "id", id);
+	jw_object_close(w);
+}
+
+/* Remember what a successful exec started, for its children's events. */
+static void
+remember_exec(struct doc_state *st)
+{
+	const struct audit_event *ev = st->ev;
+	const char *args[64];
+	size_t lens[64], i, n = 0;
+	long pid = pid_value(ev->pid);
+
+	if (pid == 0 || !ev->args.present || ev->result == NULL ||
+	    strcmp(ev->result, "success") != 0 || ev->exe.p == NULL)
+		return;
+	for (i = 0; i < ev->args.count && n < 64; i++, n++) {
+		args[n] = ev->args.argv[i].p;
+		lens[n] = ev->args.argv[i].n;
+	}
+	process_table_exec(&st->ctx->procs, pid, ev->exe.p, ev->exe.n,
+	    ev->comm.p, ev->comm.n, args, lens, n);
 }
 
 /* "0100644" -> "0644": ECS file.mode is the permission bits in octal. */
@@ -751,16 +857,60 @@ ecs_document_write(struct ecs_context *ctx, const struct audit_event *ev,
 	decide(&st);
 
 	jw_object_open(w, NULL);
-	write_timestamp(ctx, w, ev);
+	write_timestamp(ctx, w, ev->sec, ev->msec);
 	write_event(&st, w);
 	write_auditd(&st, w);
 	write_identities(&st, w);
-	write_process(w, ev);
+	write_process(&st, w);
+	write_container(&st, w);
 	write_file(&st, w);
 	write_network(&st, w);
 	write_tags(w, ev);
 	jw_raw(w, NULL, ctx->constants, ctx->constants_len);
 	write_escape_notes(w);
+	jw_object_close(w);
+	jw_append(w, "\n", 1);
+	remember_exec(&st);
+	return jw_failed(w) ? -1 : 0;
+}
+
+int
+ecs_lost_document_write(struct ecs_context *ctx, const struct seq_gap *gap,
+    struct jw *w)
+{
+	char id[EVENT_ID_LEN + 1], range[64], message[160];
+	unsigned long count = gap->last - gap->first + 1;
+
+	snprintf(range, sizeof(range), "lost:%lu-%lu", gap->first, gap->last);
+	event_id(ctx->host.id, gap->sec, gap->msec, 0, range, id);
+	snprintf(message, sizeof(message), "%lu audit event%s lost "
+	    "(sequence %lu to %lu)", count, count == 1 ? "" : "s", gap->first,
+	    gap->last);
+	jw_object_open(w, NULL);
+	write_timestamp(ctx, w, gap->sec, gap->msec);
+	jw_cstring(w, "message", message);
+	jw_object_open(w, "event");
+	jw_cstring(w, "id", id);
+	jw_cstring(w, "kind", "event");
+	jw_cstring(w, "module", "auditd");
+	jw_cstring(w, "action", "audit-events-lost");
+	jw_array_open(w, "category");
+	jw_cstring(w, NULL, "host");
+	jw_array_close(w);
+	jw_array_open(w, "type");
+	jw_cstring(w, NULL, "info");
+	jw_array_close(w);
+	jw_cstring(w, "outcome", "failure");
+	jw_object_close(w);
+	jw_object_open(w, "auditd");
+	jw_cstring(w, "message_type", "lost");
+	jw_object_open(w, "lost");
+	jw_uint(w, "count", count);
+	jw_uint(w, "first_sequence", gap->first);
+	jw_uint(w, "last_sequence", gap->last);
+	jw_object_close(w);
+	jw_object_close(w);
+	jw_raw(w, NULL, ctx->constants, ctx->constants_len);
 	jw_object_close(w);
 	jw_append(w, "\n", 1);
 	return jw_failed(w) ? -1 : 0;

@@ -14,6 +14,8 @@
 #include "host_info.h"
 #include "idcache.h"
 #include "json_writer.h"
+#include "process_table.h"
+#include "seq_tracker.h"
 
 #define ECS_VERSION	"8.11.0"
 
@@ -22,6 +24,8 @@ struct ecs_options {
 	int		 resolve_ids;		/* names for uids and gids */
 	long		 args_max_bytes;	/* 0: process.args unlimited */
 	const char	*data_dir;		/* keeps agent.id; may be NULL */
+	int		 live;			/* events are happening now:
+						   /proc may be read */
 };
 
 struct ecs_context {
@@ -30,6 +34,7 @@ struct ecs_context {
 	char		*constants;	/* service, host, agent, ecs members */
 	size_t		 constants_len;
 	struct idcache	 ids;
+	struct process_table procs;
 	unsigned long	 ts_sec;	/* second that ts_prefix formats */
 	char		 ts_prefix[24];	/* "YYYY-MM-DDTHH:MM:SS" */
 };
@@ -42,6 +47,13 @@ void	ecs_context_release(struct ecs_context *);
  * -1 when out of memory (w is then to be discarded).
  */
 int	ecs_document_write(struct ecs_context *, const struct audit_event *,
+	    struct jw *w);
+
+/*
+ * The document saying that the audit events with serials gap->first to
+ * gap->last never arrived (event.action "audit-events-lost").
+ */
+int	ecs_lost_document_write(struct ecs_context *, const struct seq_gap *,
 	    struct jw *w);
 
 #endif

@@ -33,19 +33,14 @@ encode(const unsigned char in[16], char out[EVENT_ID_LEN + 1])
 
 void
 event_id(const char *host_id, unsigned long sec, unsigned int msec,
-    unsigned long serial, const char *type, const char *pid,
-    char out[EVENT_ID_LEN + 1])
+    unsigned long serial, const char *extra, char out[EVENT_ID_LEN + 1])
 {
 	unsigned char digest[SHA256_DIGEST_LENGTH];
 	char text[512];
 	int n;
 
-	if (serial != 0)
-		n = snprintf(text, sizeof(text), "%s:%lu.%03u:%lu", host_id,
-		    sec, msec, serial);
-	else
-		n = snprintf(text, sizeof(text), "%s:%lu.%03u:0:%s:%s",
-		    host_id, sec, msec, type ? type : "", pid ? pid : "");
+	n = snprintf(text, sizeof(text), "%s:%lu.%03u:%lu%s%s", host_id, sec,
+	    msec, serial, extra != NULL ? ":" : "", extra != NULL ? extra : "");
 	if (n < 0 || (size_t)n >= sizeof(text))
 		n = (int)strlen(text);
 	SHA256((const unsigned char *)text, (size_t)n, digest);

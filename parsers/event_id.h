@@ -9,16 +9,17 @@
  * event replayed or re-sent always gets the same id, which makes it usable
  * as the Elasticsearch _id (a retried batch cannot index a duplicate).
  * Records with serial 0 (no serial at all) are told apart by adding
- * ":" TYPE ":" PID of their first record.
+ * ":" TYPE ":" PID of their first record; documents that are not audit
+ * events (lost events) add what they are about the same way.
  */
 #ifndef AUDISP_ECS_EVENT_ID_H
 #define AUDISP_ECS_EVENT_ID_H
 
 #define EVENT_ID_LEN	22
 
-/* type and pid are used only when serial is 0; either may be NULL. */
+/* extra is appended after a ":" when it is not NULL. */
 void	event_id(const char *host_id, unsigned long sec, unsigned int msec,
-	    unsigned long serial, const char *type, const char *pid,
+	    unsigned long serial, const char *extra,
 	    char out[EVENT_ID_LEN + 1]);
 
 #endif

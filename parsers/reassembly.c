@@ -63,6 +63,8 @@ struct reassembly {
 	}			 login_lines[LOGIN_LINES];
 	int			 next_login_line;
 	int			 enriched;	/* the input has 0x1D parts */
+	struct seq_tracker	 serials;
+	struct event_filter	 drop;
 };
 
 /*
@@ -102,6 +104,39 @@ add_held_original(struct reassembly *r, const char *text)
 	return kv_add(&r->ev.records, &r->arena, "", (struct sv){ copy, n });
 }
 
+static void
+write_lost(struct reassembly *r, const struct seq_gap *gap)
+{
+	size_t mark = r->batch.len;
+	unsigned long count = gap->last - gap->first + 1;
+
+	r->stats.lost += count;
+	log_ratelimited(&r->failure_log, "%lu audit event%s lost: sequence "
+	    "%lu to %lu never arrived", count, count == 1 ? "" : "s",
+	    gap->first, gap->last);
+	jw_begin_document(&r->batch);
+	if (ecs_lost_document_write(&r->ctx, gap, &r->batch) == -1) {
+		r->batch.len = mark;
+		r->batch.failed = 0;
+		r->stats.failed++;
+		return;
+	}
+	r->batch_docs++;
+}
+
+/* The kernel numbers its events; auditd's own (DAEMON_*) it does not. */
+static void
+track_serial(struct reassembly *r, const struct audit_event *ev)
+{
+	struct seq_gap gap;
+
+	if (ev->type >= AUDIT_FIRST_DAEMON && ev->type <= AUDIT_LAST_DAEMON)
+		return;
+	while (seq_tracker_seen(&r->serials, ev->serial, ev->sec, ev->msec,
+	    time(NULL), &gap))
+		write_lost(r, &gap);
+}
+
 /*
  * Write the document for the event auparse is positioned on (au may be
  * NULL), merged with the held record text extra (may be NULL).
@@ -135,6 +170,10 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 		r->ev.type_name = NULL;		/* the LOGIN is the head */
 		rc = audit_collect_records(aux, &r->ev, &r->arena);
 	}
+	if (rc == 0 && event_filter_match(&r->drop, &r->ev)) {
+		r->stats.filtered++;
+		goto done;
+	}
 	if (rc == 0)
 		rc = ecs_document_write(&r->ctx, &r->ev, &r->batch);
 	if (rc == -1) {
@@ -149,6 +188,8 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 		r->stats.events++;
 		r->batch_docs++;
 	}
+done:
+	track_serial(r, &r->ev);
 	if (aux != NULL)
 		auparse_destroy(aux);
 	free(held);
@@ -305,6 +346,11 @@ reassembly_new(const struct reassembly_options *opts)
 	}
 	arena_init(&r->arena, ARENA_CHUNK);
 	jw_init(&r->batch);
+	seq_tracker_init(&r->serials);
+	if (event_filter_copy(&r->drop, opts->drop) == -1) {
+		reassembly_free(r);
+		return NULL;
+	}
 	r->bad_input_log = (struct ratelimit)RATELIMIT_INIT(10, 10);
 	r->failure_log = (struct ratelimit)RATELIMIT_INIT(10, 5);
 	return r;
@@ -323,6 +369,7 @@ reassembly_free(struct reassembly *r)
 		free(r->login_lines[i].line);
 	auparse_destroy(r->au);
 	ecs_context_release(&r->ctx);
+	event_filter_free(&r->drop);
 	arena_release(&r->arena);
 	jw_release(&r->batch);
 	free(r->line_buf);
@@ -388,26 +435,43 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 
 void
 reassembly_configure(struct reassembly *r, int eoe_timeout,
-    size_t max_record_size)
+    size_t max_record_size, const struct event_filter *drop)
 {
+	struct event_filter copy;
+
 	r->opts.eoe_timeout = eoe_timeout;
 	r->opts.max_record_size = max_record_size;
 	auparse_set_eoe_timeout(eoe_timeout);
+	if (event_filter_copy(&copy, drop) == -1) {
+		log_warnx("reload: out of memory, drop_event unchanged");
+		return;
+	}
+	event_filter_free(&r->drop);
+	r->drop = copy;
 }
 
 void
 reassembly_tick(struct reassembly *r)
 {
-	if (r->opts.live)
+	struct seq_gap gap;
+
+	if (r->opts.live) {
 		auparse_feed_age_events(r->au);
+		while (seq_tracker_tick(&r->serials, time(NULL), &gap))
+			write_lost(r, &gap);
+	}
 	expire_held(r, 0);
 }
 
 void
 reassembly_flush(struct reassembly *r)
 {
+	struct seq_gap gap;
+
 	auparse_flush_feed(r->au);
 	expire_held(r, 1);
+	while (seq_tracker_flush(&r->serials, &gap))
+		write_lost(r, &gap);
 }
 
 int

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "ecs_document.h"
+#include "event_filter.h"
 
 struct reassembly;
 
@@ -28,6 +29,7 @@ struct reassembly_options {
 	int	 eoe_timeout;		/* seconds */
 	size_t	 max_record_size;	/* longer lines are rejected */
 	struct ecs_options ecs;		/* what the documents hold */
+	const struct event_filter *drop;	/* copied; may be NULL */
 };
 
 struct reassembly_stats {
@@ -35,6 +37,8 @@ struct reassembly_stats {
 	unsigned long long	rejected;	/* lines refused by record_check */
 	unsigned long long	events;		/* documents written */
 	unsigned long long	failed;		/* events lost to out-of-memory */
+	unsigned long long	lost;		/* serials that never arrived */
+	unsigned long long	filtered;	/* events dropped by drop_event */
 };
 
 struct batch {
@@ -54,9 +58,9 @@ void			 reassembly_free(struct reassembly *);
  */
 void	reassembly_feed_line(struct reassembly *, const char *line, size_t len,
 	    size_t full_len, const char *where, unsigned long lineno);
-/* New limits after a reload; events in progress are kept. */
+/* New settings after a reload; events in progress are kept. */
 void	reassembly_configure(struct reassembly *, int eoe_timeout,
-	    size_t max_record_size);
+	    size_t max_record_size, const struct event_filter *drop);
 /* About once a second for live input: completes events that are due. */
 void	reassembly_tick(struct reassembly *);
 /* End of input: every event in progress is completed now. */

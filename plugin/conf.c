@@ -90,6 +90,7 @@ static const struct key_spec schema[] = {
 	    store_bool, 0, 0, AT_CONFIG(resolve_ids) },
 	{ "auditd.args_max_bytes", CONFIG_TYPE_INT, "1048576",
 	    store_int, 0, 1L << 30, AT_CONFIG(args_max_bytes) },
+	{ "drop_event", CONFIG_TYPE_LIST, "()", NULL, 0, 0, 0, 0 },
 	{ "path", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
 	{ "path.data", CONFIG_TYPE_STRING, "\"/var/lib/audisp-ecs\"",
 	    store_data_dir, 0, 0, 0, 0 },
@@ -285,6 +286,112 @@ report(FILE *errors, const char *file, const config_setting_t *s,
 	    config_setting_source_line(s), path, what);
 }
 
+/* One condition of a drop_event rule: an array of strings or of ids. */
+static int
+store_rule_list(const config_setting_t *s, struct filter_rule *rule,
+    const char *name, char *err)
+{
+	const config_setting_t *e;
+	int i, ids = strcmp(name, "uids") == 0 || strcmp(name, "auids") == 0;
+	struct string_list *strings = strcmp(name, "keys") == 0 ? &rule->keys :
+	    strcmp(name, "record_types") == 0 ? &rule->record_types :
+	    &rule->executables;
+	struct id_list *list = strcmp(name, "uids") == 0 ? &rule->uids :
+	    &rule->auids;
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(s) != CONFIG_TYPE_LIST) {
+		snprintf(err, ERRLEN, "must be an array [ ... ] of %s",
+		    ids ? "ids" : "strings");
+		return -1;
+	}
+	for (i = 0; (e = config_setting_get_elem(s, (unsigned)i)) != NULL;
+	    i++) {
+		if (ids && (config_setting_type(e) == CONFIG_TYPE_INT ||
+		    config_setting_type(e) == CONFIG_TYPE_INT64) &&
+		    config_setting_get_int64(e) >= 0) {
+			if (id_list_add(list,
+			    (unsigned long)config_setting_get_int64(e)) == -1)
+				goto oom;
+		} else if (!ids &&
+		    config_setting_type(e) == CONFIG_TYPE_STRING) {
+			if (string_list_add(strings,
+			    config_setting_get_string(e)) == -1)
+				goto oom;
+		} else {
+			snprintf(err, ERRLEN, "element %d must be %s", i,
+			    ids ? "a user id (a number)" : "a string");
+			return -1;
+		}
+	}
+	if (i == 0) {
+		snprintf(err, ERRLEN, "is empty: it would match nothing");
+		return -1;
+	}
+	return 0;
+oom:
+	snprintf(err, ERRLEN, "out of memory");
+	return -1;
+}
+
+/* drop_event = ( { keys = [...]; success = false; ... }, ... ); */
+static int
+walk_drop_event(const config_setting_t *list, struct config *cfg,
+    const char *file, FILE *errors)
+{
+	static const char *const conditions[] = { "keys", "record_types",
+	    "executables", "uids", "auids", "success" };
+	const config_setting_t *g, *s;
+	struct filter_rule *rule;
+	char path[256], err[ERRLEN];
+	int i, j, nerrors = 0;
+	size_t c;
+
+	for (i = 0; (g = config_setting_get_elem(list, (unsigned)i)) != NULL;
+	    i++) {
+		snprintf(path, sizeof(path), "drop_event.[%d]", i);
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP ||
+		    config_setting_length(g) == 0) {
+			report(errors, file, g, path, "must be a group { ... } "
+			    "with at least one condition");
+			nerrors++;
+			continue;
+		}
+		if ((rule = event_filter_add_rule(&cfg->drop_event)) == NULL)
+			return nerrors + 1;
+		for (j = 0; (s = config_setting_get_elem(g, (unsigned)j)) !=
+		    NULL; j++) {
+			const char *name = config_setting_name(s);
+
+			snprintf(path, sizeof(path), "drop_event.[%d].%s", i,
+			    name);
+			for (c = 0; c < sizeof(conditions) /
+			    sizeof(conditions[0]); c++)
+				if (strcmp(conditions[c], name) == 0)
+					break;
+			err[0] = '\0';
+			if (c == sizeof(conditions) / sizeof(conditions[0]))
+				snprintf(err, ERRLEN, "unknown condition (one "
+				    "of keys, record_types, executables, uids, "
+				    "auids, success)");
+			else if (strcmp(name, "success") == 0) {
+				if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+					snprintf(err, ERRLEN, "must be true or "
+					    "false");
+				else
+					rule->success =
+					    config_setting_get_bool(s);
+			} else
+				(void)store_rule_list(s, rule, name, err);
+			if (err[0] != '\0') {
+				report(errors, file, s, path, err);
+				nerrors++;
+			}
+		}
+	}
+	return nerrors;
+}
+
 /* Checks and stores every setting under group; returns the error count. */
 static int
 walk(const config_setting_t *group, const char *prefix, struct config *cfg,
@@ -310,6 +417,10 @@ walk(const config_setting_t *group, const char *prefix, struct config *cfg,
 			    type_name(config_setting_type(s)));
 			report(errors, file, s, path, what);
 			nerrors++;
+			continue;
+		}
+		if (strcmp(path, "drop_event") == 0) {
+			nerrors += walk_drop_event(s, cfg, file, errors);
 			continue;
 		}
 		if (spec->type == CONFIG_TYPE_GROUP) {
@@ -423,6 +534,7 @@ config_free(struct config *cfg)
 		free(cfg->file_output->path);
 	free(cfg->file_output);
 	free(cfg->data_dir);
+	event_filter_free(&cfg->drop_event);
 	free(cfg->source);
 	free(cfg);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../parsers/event_filter.h"
+
 #define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
 #define CONFIG_DEFAULT_DATA_DIR	"/var/lib/audisp-ecs"
 
@@ -37,6 +39,7 @@ struct config {
 	int	 resolve_ids;		/* auditd.resolve_ids */
 	long	 args_max_bytes;	/* auditd.args_max_bytes, 0: no cap */
 	char	*data_dir;		/* path.data */
+	struct event_filter drop_event;	/* events not to write */
 };
 
 /*

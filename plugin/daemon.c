@@ -29,9 +29,10 @@ static void
 log_stats(const char *when, const struct pipeline_stats *s)
 {
 	log_info("%s: %llu bytes, %llu records, %llu rejected, %llu events, "
-	    "%llu written, %llu dropped, %llu write errors", when,
-	    s->bytes_in, s->records, s->rejected, s->events, s->written,
-	    s->dropped, s->write_errors);
+	    "%llu filtered, %llu lost upstream, %llu written, %llu dropped, "
+	    "%llu write errors", when, s->bytes_in, s->records, s->rejected,
+	    s->events, s->filtered, s->lost, s->written, s->dropped,
+	    s->write_errors);
 }
 
 static void

@@ -55,6 +55,8 @@ publish_stats(struct parse_stage *ps)
 	atomic_store(&ps->p->records, rs.records);
 	atomic_store(&ps->p->rejected, rs.rejected);
 	atomic_store(&ps->p->events, rs.events);
+	atomic_store(&ps->p->lost, rs.lost);
+	atomic_store(&ps->p->filtered, rs.filtered);
 }
 
 static void
@@ -146,7 +148,7 @@ apply_reload(struct parse_stage *ps, struct chunk *c)
 
 	ps->max_record_size = (size_t)c->cfg->max_record_size;
 	reassembly_configure(ps->r, (int)c->cfg->eoe_timeout,
-	    (size_t)c->cfg->max_record_size);
+	    (size_t)c->cfg->max_record_size, &c->cfg->drop_event);
 	/* Documents so far go out with the old outputs, then the switch. */
 	push_batch(ps);
 	if ((item = calloc(1, sizeof(*item))) == NULL) {
@@ -211,6 +213,8 @@ parse_main(void *arg)
 	ro.ecs.resolve_ids = p->cfg->resolve_ids;
 	ro.ecs.args_max_bytes = p->cfg->args_max_bytes;
 	ro.ecs.data_dir = p->cfg->data_dir;
+	ro.ecs.live = p->live;
+	ro.drop = &p->cfg->drop_event;
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
 	clock_gettime(CLOCK_MONOTONIC, &ps.last_tick);

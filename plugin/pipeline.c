@@ -143,6 +143,8 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->records = atomic_load(&p->records);
 	s->rejected = atomic_load(&p->rejected);
 	s->events = atomic_load(&p->events);
+	s->lost = atomic_load(&p->lost);
+	s->filtered = atomic_load(&p->filtered);
 	s->written = atomic_load(&p->written);
 	s->dropped = atomic_load(&p->dropped);
 	s->write_errors = atomic_load(&p->write_errors);

@@ -29,6 +29,8 @@ struct pipeline_stats {
 	unsigned long long	records;
 	unsigned long long	rejected;
 	unsigned long long	events;
+	unsigned long long	lost;		/* audit serials that never came */
+	unsigned long long	filtered;	/* dropped by drop_event */
 	unsigned long long	written;	/* documents stored by outputs */
 	unsigned long long	dropped;	/* documents given up at exit */
 	unsigned long long	write_errors;

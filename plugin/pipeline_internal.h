@@ -52,7 +52,7 @@ struct pipeline {
 
 	/* Counters: each written by one stage, read by anyone. */
 	atomic_ullong	 bytes_in, input_errors;
-	atomic_ullong	 records, rejected, events;
+	atomic_ullong	 records, rejected, events, lost, filtered;
 	atomic_ullong	 written, dropped, write_errors;
 };
 

@@ -1,0 +1,216 @@
+/* What we know about processes; see process_table.h. */
+#include "config.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "process_table.h"
+
+void
+process_table_init(struct process_table *t, int use_proc)
+{
+	memset(t, 0, sizeof(*t));
+	t->use_proc = use_proc;
+	t->proc_root = "/proc";
+}
+
+static void
+clear_slot(struct process_info *p)
+{
+	free(p->exe);
+	free(p->name);
+	free(p->args);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+process_table_release(struct process_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < PROCESS_TABLE_SLOTS; i++)
+		clear_slot(&t->slots[i]);
+}
+
+static struct process_info *
+slot_of(struct process_table *t, long pid)
+{
+	return &t->slots[(unsigned long)pid % PROCESS_TABLE_SLOTS];
+}
+
+static char *
+copy_n(const char *s, size_t n)
+{
+	char *c;
+
+	if (s == NULL || (c = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/* Arguments as one NUL-separated buffer, cut at PROCESS_ARGS_MAX bytes. */
+static void
+store_args(struct process_info *p, const char *const args[],
+    const size_t lens[], size_t nargs)
+{
+	size_t i, total = 0, n;
+
+	for (i = 0; i < nargs; i++)
+		total += lens[i] + 1;
+	if (total > PROCESS_ARGS_MAX)
+		total = PROCESS_ARGS_MAX;
+	if (total == 0 || (p->args = malloc(total)) == NULL)
+		return;
+	for (i = 0; i < nargs; i++) {
+		n = lens[i];
+		if (p->args_len + n + 1 > total) {
+			p->args_cut = 1;
+			break;
+		}
+		memcpy(p->args + p->args_len, args[i], n);
+		p->args[p->args_len + n] = '\0';
+		p->args_len += n + 1;
+		p->nargs++;
+	}
+}
+
+void
+process_table_exec(struct process_table *t, long pid, const char *exe,
+    size_t exe_len, const char *name, size_t name_len,
+    const char *const args[], const size_t lens[], size_t nargs)
+{
+	struct process_info *p = slot_of(t, pid);
+
+	if (pid <= 0)
+		return;
+	clear_slot(p);
+	p->pid = pid;
+	p->exe = copy_n(exe, exe_len);
+	p->name = copy_n(name, name_len);
+	store_args(p, args, lens, nargs);
+}
+
+/* A small /proc file into buf (NUL-terminated); its length or -1. */
+static ssize_t
+read_proc_file(struct process_table *t, long pid, const char *what,
+    char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%ld/%s", t->proc_root, pid, what);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Fill a slot for pid from /proc; 0 on success. */
+static int
+load_from_proc(struct process_table *t, long pid)
+{
+	char exe[4096], comm[64], cmdline[PROCESS_ARGS_MAX], path[64];
+	const char *args[256];
+	size_t lens[256], nargs = 0, i;
+	ssize_t n, elen;
+
+	snprintf(path, sizeof(path), "%s/%ld/exe", t->proc_root, pid);
+	if ((elen = readlink(path, exe, sizeof(exe) - 1)) < 0)
+		return -1;
+	exe[elen] = '\0';
+	if (read_proc_file(t, pid, "comm", comm, sizeof(comm)) < 0)
+		comm[0] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	if ((n = read_proc_file(t, pid, "cmdline", cmdline,
+	    sizeof(cmdline))) < 0)
+		n = 0;
+	for (i = 0; i < (size_t)n && nargs < 256; i += lens[nargs++] + 1) {
+		args[nargs] = cmdline + i;
+		lens[nargs] = strnlen(cmdline + i, (size_t)n - i);
+	}
+	process_table_exec(t, pid, exe, (size_t)elen, comm, strlen(comm),
+	    args, lens, nargs);
+	return 0;
+}
+
+const struct process_info *
+process_table_get(struct process_table *t, long pid)
+{
+	struct process_info *p = slot_of(t, pid);
+
+	if (pid <= 0)
+		return NULL;
+	if (p->pid == pid)
+		return p;
+	if (!t->use_proc || load_from_proc(t, pid) == -1)
+		return NULL;
+	return p->pid == pid ? p : NULL;
+}
+
+static int
+is_hex64(const char *s)
+{
+	int i;
+
+	for (i = 0; i < CONTAINER_ID_LEN; i++)
+		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return 0;
+	return !isxdigit((unsigned char)s[CONTAINER_ID_LEN]);
+}
+
+/*
+ * Docker (/docker/<id>, docker-<id>.scope), containerd
+ * (cri-containerd-<id>.scope), CRI-O (crio-<id>.scope), podman
+ * (libpod-<id>.scope) and Kubernetes (/kubepods/.../<id>) all name the
+ * container by 64 hex digits after a '/' or a '-' in the cgroup path: the
+ * last such run in the line is the id.
+ */
+int
+container_id_from_cgroup(const char *line, char out[CONTAINER_ID_LEN + 1])
+{
+	const char *p, *found = NULL;
+
+	for (p = line; *p != '\0' && *p != '\n'; p++)
+		if ((*p == '/' || *p == '-') && is_hex64(p + 1))
+			found = p + 1;
+	if (found == NULL)
+		return 0;
+	memcpy(out, found, CONTAINER_ID_LEN);
+	out[CONTAINER_ID_LEN] = '\0';
+	return 1;
+}
+
+const char *
+process_table_container(struct process_table *t, long pid)
+{
+	struct process_info *p;
+	char cgroup[4096], *line, *next;
+
+	if (!t->use_proc || pid <= 0 ||
+	    (p = (struct process_info *)process_table_get(t, pid)) == NULL)
+		return NULL;
+	if (!p->container_checked) {
+		p->container_checked = 1;
+		if (read_proc_file(t, pid, "cgroup", cgroup, sizeof(cgroup)) > 0)
+			for (line = cgroup; line != NULL; line = next) {
+				next = strchr(line, '\n');
+				if (next != NULL)
+					*next++ = '\0';
+				if (container_id_from_cgroup(line,
+				    p->container_id))
+					break;
+			}
+	}
+	return p->container_id[0] != '\0' ? p->container_id : NULL;
+}

@@ -1,0 +1,53 @@
+/*
+ * What we know about processes: for process.parent.* and container.id.
+ *
+ * Every successful execve we see records pid -> executable, name and
+ * arguments, so a later event of a child can name its parent.  The table is
+ * direct-mapped by pid (PROCESS_TABLE_SLOTS entries, arguments cut at
+ * PROCESS_ARGS_MAX bytes): bounded memory and O(1), a newer process simply
+ * takes the slot of an older one.  For live input, a parent the table does
+ * not know is read from /proc/<ppid> (and then kept), and the container a
+ * process runs in from /proc/<pid>/cgroup.  Owned by the parser thread.
+ */
+#ifndef AUDISP_ECS_PROCESS_TABLE_H
+#define AUDISP_ECS_PROCESS_TABLE_H
+
+#include <stddef.h>
+
+#define PROCESS_TABLE_SLOTS	4096
+#define PROCESS_ARGS_MAX	4096
+#define CONTAINER_ID_LEN	64
+
+struct process_info {
+	long	 pid;		/* 0: empty slot */
+	char	*exe;
+	char	*name;
+	char	*args;		/* NUL-separated */
+	size_t	 args_len;
+	int	 nargs;
+	int	 args_cut;	/* some arguments did not fit */
+	int	 container_checked;
+	char	 container_id[CONTAINER_ID_LEN + 1];
+};
+
+struct process_table {
+	struct process_info slots[PROCESS_TABLE_SLOTS];
+	int	 use_proc;	/* may read /proc (live input) */
+	const char *proc_root;	/* "/proc", or a test directory */
+};
+
+void	process_table_init(struct process_table *, int use_proc);
+void	process_table_release(struct process_table *);
+/* An exec: pid now runs exe.  args: argv[0..nargs), lengths in lens. */
+void	process_table_exec(struct process_table *, long pid,
+	    const char *exe, size_t exe_len, const char *name, size_t name_len,
+	    const char *const args[], const size_t lens[], size_t nargs);
+/* What is known of pid, from the table or /proc; NULL if nothing. */
+const struct process_info *process_table_get(struct process_table *,
+	    long pid);
+/* The container pid runs in, from /proc/<pid>/cgroup; NULL if none. */
+const char *process_table_container(struct process_table *, long pid);
+/* The 64-hex container id in one /proc/<pid>/cgroup line; 0 if none. */
+int	container_id_from_cgroup(const char *line, char out[CONTAINER_ID_LEN + 1]);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * Finding audit events that never arrived.
+ *
+ * The kernel numbers audit events one by one (per boot), so a serial that
+ * never shows up is an event lost on the way: the kernel's backlog
+ * overflowed, auditd dropped it, or it was lost before it reached us.
+ * Events do not arrive in serial order (auparse completes them as their
+ * records end), so a missing serial is only declared lost once it has been
+ * missing for a while: SEQ_LOST_AFTER seconds for live input, or once a
+ * serial SEQ_WINDOW past it arrives (replay has no clock).  A serial more
+ * than SEQ_NEW_STREAM away from what was seen starts a new stream (a
+ * reboot, or another log) rather than declaring a huge loss.
+ * Serials of auditd's own records (DAEMON_*) come from auditd, not the
+ * kernel, and are not fed in.
+ */
+#ifndef AUDISP_ECS_SEQ_TRACKER_H
+#define AUDISP_ECS_SEQ_TRACKER_H
+
+#include <time.h>
+
+#define SEQ_WINDOW	4096		/* serials held while waiting */
+#define SEQ_LOST_AFTER	5		/* seconds a gap may stay open */
+#define SEQ_NEW_STREAM	100000		/* this far back: a new stream */
+
+struct seq_gap {
+	unsigned long	first;
+	unsigned long	last;
+	/* The event seen right after the gap, for the document's time. */
+	unsigned long	sec;
+	unsigned int	msec;
+};
+
+struct seq_tracker {
+	int		 started;
+	unsigned long	 base;		/* every serial <= base is settled */
+	unsigned long	 max_seen;
+	unsigned char	 seen[SEQ_WINDOW / 8];	/* base+1 .. base+WINDOW */
+	time_t		 gap_since;	/* when base+1 was first missing */
+	unsigned long	 last_sec;	/* time of the newest event */
+	unsigned int	 last_msec;
+	unsigned long long lost;	/* events declared lost, in all */
+};
+
+void	seq_tracker_init(struct seq_tracker *);
+/*
+ * An event arrived.  Returns 1 and fills gap when a gap had to be settled
+ * first; then call again with the same serial, until it returns 0.
+ */
+int	seq_tracker_seen(struct seq_tracker *, unsigned long serial,
+	    unsigned long sec, unsigned int msec, time_t now,
+	    struct seq_gap *gap);
+/* The clock moved on (live input): a gap open too long is lost. */
+int	seq_tracker_tick(struct seq_tracker *, time_t now, struct seq_gap *);
+/* End of input: every gap below the newest serial is lost. */
+int	seq_tracker_flush(struct seq_tracker *, struct seq_gap *);
+
+#endif
