@@ -79,8 +79,11 @@ def compare_auditbeat(binary, config, allowed, verbose):
     for log in sorted(glob.glob(os.path.join(HERE, "auditbeat", "*.log"))):
         name = os.path.basename(log)
         expected = json.load(open(log + "-expected.json"))
+        # Gaps between the vectors' serials give audit-events-lost
+        # documents, which Auditbeat does not write.
         ours = {d["auditd"]["sequence"]: flatten(d)
-                for d in replay(binary, config, log)}
+                for d in replay(binary, config, log)
+                if d["event"]["action"] != "audit-events-lost"}
         for doc in expected:
             seq = doc["auditd"]["sequence"]
             mine = ours.get(seq, {})
@@ -129,7 +132,8 @@ def compare_golibaudit(binary, config, allowed, tmpdir, verbose):
         path = os.path.join(tmpdir, "case.log")
         with open(path, "w") as f:
             f.write(records if records.endswith("\n") else records + "\n")
-        docs = replay(binary, config, path)
+        docs = [d for d in replay(binary, config, path)
+                if d["event"]["action"] != "audit-events-lost"]
         total += 1
         have = docs[0] if len(docs) == 1 else {}
         # The goldens are the library's output; Auditbeat, which we follow,
