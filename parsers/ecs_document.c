@@ -665,24 +665,16 @@ write_container(struct doc_state *st, struct jw *w)
 	jw_object_close(w);
 }
 
-/* Remember what a successful exec started, for its children's events. */
-static void
-remember_exec(struct doc_state *st)
+void
+ecs_remember_exec(struct ecs_context *ctx, const struct audit_event *ev)
 {
-	const struct audit_event *ev = st->ev;
-	const char *args[64];
-	size_t lens[64], i, n = 0;
 	long pid = pid_value(ev->pid);
 
 	if (pid == 0 || !ev->args.present || ev->result == NULL ||
 	    strcmp(ev->result, "success") != 0 || ev->exe.p == NULL)
 		return;
-	for (i = 0; i < ev->args.count && n < 64; i++, n++) {
-		args[n] = ev->args.argv[i].p;
-		lens[n] = ev->args.argv[i].n;
-	}
-	process_table_exec(&st->ctx->procs, pid, ev->exe.p, ev->exe.n,
-	    ev->comm.p, ev->comm.n, args, lens, n);
+	process_table_exec(&ctx->procs, pid, ev->exe, ev->comm, ev->args.argv,
+	    ev->args.count);
 }
 
 /* "0100644" -> "0644": ECS file.mode is the permission bits in octal. */
@@ -870,7 +862,6 @@ ecs_document_write(struct ecs_context *ctx, const struct audit_event *ev,
 	write_escape_notes(w);
 	jw_object_close(w);
 	jw_append(w, "\n", 1);
-	remember_exec(&st);
 	return jw_failed(w) ? -1 : 0;
 }
 

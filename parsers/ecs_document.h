@@ -50,6 +50,12 @@ int	ecs_document_write(struct ecs_context *, const struct audit_event *,
 	    struct jw *w);
 
 /*
+ * Note what a successful exec started, for process.parent of its children;
+ * called for every event, written or dropped by a filter.
+ */
+void	ecs_remember_exec(struct ecs_context *, const struct audit_event *);
+
+/*
  * The document saying that the audit events with serials gap->first to
  * gap->last never arrived (event.action "audit-events-lost").
  */

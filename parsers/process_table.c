@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,37 +44,37 @@ slot_of(struct process_table *t, long pid)
 }
 
 static char *
-copy_n(const char *s, size_t n)
+copy_sv(struct sv s)
 {
 	char *c;
 
-	if (s == NULL || (c = malloc(n + 1)) == NULL)
+	if (s.p == NULL || (c = malloc(s.n + 1)) == NULL)
 		return NULL;
-	memcpy(c, s, n);
-	c[n] = '\0';
+	memcpy(c, s.p, s.n);
+	c[s.n] = '\0';
 	return c;
 }
 
 /* Arguments as one NUL-separated buffer, cut at PROCESS_ARGS_MAX bytes. */
 static void
-store_args(struct process_info *p, const char *const args[],
-    const size_t lens[], size_t nargs)
+store_args(struct process_info *p, const struct sv args[], size_t nargs)
 {
 	size_t i, total = 0, n;
 
 	for (i = 0; i < nargs; i++)
-		total += lens[i] + 1;
+		total += args[i].n + 1;
 	if (total > PROCESS_ARGS_MAX)
 		total = PROCESS_ARGS_MAX;
 	if (total == 0 || (p->args = malloc(total)) == NULL)
 		return;
 	for (i = 0; i < nargs; i++) {
-		n = lens[i];
+		n = args[i].n;
 		if (p->args_len + n + 1 > total) {
 			p->args_cut = 1;
 			break;
 		}
-		memcpy(p->args + p->args_len, args[i], n);
+		if (n > 0)
+			memcpy(p->args + p->args_len, args[i].p, n);
 		p->args[p->args_len + n] = '\0';
 		p->args_len += n + 1;
 		p->nargs++;
@@ -81,9 +82,8 @@ store_args(struct process_info *p, const char *const args[],
 }
 
 void
-process_table_exec(struct process_table *t, long pid, const char *exe,
-    size_t exe_len, const char *name, size_t name_len,
-    const char *const args[], const size_t lens[], size_t nargs)
+process_table_exec(struct process_table *t, long pid, struct sv exe,
+    struct sv name, const struct sv args[], size_t nargs)
 {
 	struct process_info *p = slot_of(t, pid);
 
@@ -91,9 +91,9 @@ process_table_exec(struct process_table *t, long pid, const char *exe,
 		return;
 	clear_slot(p);
 	p->pid = pid;
-	p->exe = copy_n(exe, exe_len);
-	p->name = copy_n(name, name_len);
-	store_args(p, args, lens, nargs);
+	p->exe = copy_sv(exe);
+	p->name = copy_sv(name);
+	store_args(p, args, nargs);
 }
 
 /* A small /proc file into buf (NUL-terminated); its length or -1. */
@@ -101,11 +101,13 @@ static ssize_t
 read_proc_file(struct process_table *t, long pid, const char *what,
     char *buf, size_t size)
 {
-	char path[64];
+	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%ld/%s", t->proc_root, pid, what);
+	if (snprintf(path, sizeof(path), "%s/%ld/%s", t->proc_root, pid,
+	    what) >= (int)sizeof(path))
+		return -1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = read(fd, buf, size - 1);
@@ -120,13 +122,15 @@ read_proc_file(struct process_table *t, long pid, const char *what,
 static int
 load_from_proc(struct process_table *t, long pid)
 {
-	char exe[4096], comm[64], cmdline[PROCESS_ARGS_MAX], path[64];
-	const char *args[256];
-	size_t lens[256], nargs = 0, i;
+	char exe[PATH_MAX], comm[64], cmdline[PROCESS_ARGS_MAX];
+	char path[PATH_MAX];
+	struct sv args[PROCESS_ARGS_MAX / 2];
+	size_t nargs = 0, i;
 	ssize_t n, elen;
 
-	snprintf(path, sizeof(path), "%s/%ld/exe", t->proc_root, pid);
-	if ((elen = readlink(path, exe, sizeof(exe) - 1)) < 0)
+	if (snprintf(path, sizeof(path), "%s/%ld/exe", t->proc_root, pid) >=
+	    (int)sizeof(path) ||
+	    (elen = readlink(path, exe, sizeof(exe) - 1)) < 0)
 		return -1;
 	exe[elen] = '\0';
 	if (read_proc_file(t, pid, "comm", comm, sizeof(comm)) < 0)
@@ -135,12 +139,12 @@ load_from_proc(struct process_table *t, long pid)
 	if ((n = read_proc_file(t, pid, "cmdline", cmdline,
 	    sizeof(cmdline))) < 0)
 		n = 0;
-	for (i = 0; i < (size_t)n && nargs < 256; i += lens[nargs++] + 1) {
-		args[nargs] = cmdline + i;
-		lens[nargs] = strnlen(cmdline + i, (size_t)n - i);
-	}
-	process_table_exec(t, pid, exe, (size_t)elen, comm, strlen(comm),
-	    args, lens, nargs);
+	/* cmdline is the arguments, each ended by a NUL. */
+	for (i = 0; i < (size_t)n; i += args[nargs++].n + 1)
+		args[nargs] = (struct sv){ cmdline + i,
+		    strnlen(cmdline + i, (size_t)n - i) };
+	process_table_exec(t, pid, (struct sv){ exe, (size_t)elen },
+	    sv_from(comm), args, nargs);
 	return 0;
 }
 

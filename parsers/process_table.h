@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "audit_value.h"
+
 #define PROCESS_TABLE_SLOTS	4096
 #define PROCESS_ARGS_MAX	4096
 #define CONTAINER_ID_LEN	64
@@ -38,10 +40,9 @@ struct process_table {
 
 void	process_table_init(struct process_table *, int use_proc);
 void	process_table_release(struct process_table *);
-/* An exec: pid now runs exe.  args: argv[0..nargs), lengths in lens. */
-void	process_table_exec(struct process_table *, long pid,
-	    const char *exe, size_t exe_len, const char *name, size_t name_len,
-	    const char *const args[], const size_t lens[], size_t nargs);
+/* An exec: pid now runs exe with args[0..nargs). */
+void	process_table_exec(struct process_table *, long pid, struct sv exe,
+	    struct sv name, const struct sv args[], size_t nargs);
 /* What is known of pid, from the table or /proc; NULL if nothing. */
 const struct process_info *process_table_get(struct process_table *,
 	    long pid);

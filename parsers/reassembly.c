@@ -172,10 +172,13 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 	}
 	if (rc == 0 && event_filter_match(&r->drop, &r->ev)) {
 		r->stats.filtered++;
+		ecs_remember_exec(&r->ctx, &r->ev);
 		goto done;
 	}
 	if (rc == 0)
 		rc = ecs_document_write(&r->ctx, &r->ev, &r->batch);
+	if (rc == 0)
+		ecs_remember_exec(&r->ctx, &r->ev);
 	if (rc == -1) {
 		/* Drop the half-written document, keep the batch. */
 		r->batch.len = mark;

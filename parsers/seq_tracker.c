@@ -11,31 +11,24 @@ seq_tracker_init(struct seq_tracker *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Bit for serial base+1+i. */
 static int
-bit(const struct seq_tracker *t, unsigned long i)
+has_gap(const struct seq_tracker *t)
 {
-	return (t->seen[i / 8] >> (i % 8)) & 1;
+	return t->started && t->max_seen > t->base;
 }
 
-static void
-set_bit(struct seq_tracker *t, unsigned long i)
-{
-	t->seen[i / 8] |= (unsigned char)(1u << (i % 8));
-}
-
-/* Move the window on by n serials (n <= SEQ_WINDOW). */
+/* Settle n serials: the window moves on. */
 static void
 shift(struct seq_tracker *t, unsigned long n)
 {
-	unsigned char next[SEQ_WINDOW / 8];
-	unsigned long i;
-
-	memset(next, 0, sizeof(next));
-	for (i = n; i < SEQ_WINDOW; i++)
-		if (bit(t, i))
-			next[(i - n) / 8] |= (unsigned char)(1u << ((i - n) % 8));
-	memcpy(t->seen, next, sizeof(next));
+	if (n >= SEQ_WINDOW)
+		memset(t->window, 0, sizeof(t->window));
+	else {
+		memmove(t->window, t->window + n,
+		    (SEQ_WINDOW - n) * sizeof(t->window[0]));
+		memset(t->window + (SEQ_WINDOW - n), 0,
+		    n * sizeof(t->window[0]));
+	}
 	t->base += n;
 }
 
@@ -45,100 +38,104 @@ advance(struct seq_tracker *t, time_t now)
 {
 	unsigned long n = 0;
 
-	while (n < SEQ_WINDOW && bit(t, n))
+	while (n < SEQ_WINDOW && t->window[n].seen)
 		n++;
-	if (n > 0) {
-		shift(t, n);
+	if (n == 0)
+		return;
+	shift(t, n);
+	/* What is missing now is the oldest gap from this moment on. */
+	if (has_gap(t))
 		t->gap_since = now;
-	}
 }
 
+/*
+ * Declare the run of missing serials at base+1 lost: at most up to limit,
+ * and never past the next serial that did arrive.
+ */
 static int
-has_gap(const struct seq_tracker *t)
-{
-	return t->started && t->max_seen > t->base;
-}
-
-/* Declare the missing run at base+1 lost and settle it. */
-static int
-take_gap(struct seq_tracker *t, time_t now, struct seq_gap *gap)
+take_gap(struct seq_tracker *t, unsigned long limit, time_t now,
+    struct seq_gap *gap)
 {
 	unsigned long n = 0;
 
-	while (n < SEQ_WINDOW && !bit(t, n) && t->base + 1 + n <= t->max_seen)
+	while (n < SEQ_WINDOW && !t->window[n].seen &&
+	    t->base + 1 + n <= limit)
 		n++;
 	if (n == 0)
 		return 0;
 	gap->first = t->base + 1;
 	gap->last = t->base + n;
-	gap->sec = t->last_sec;
-	gap->msec = t->last_msec;
+	if (n < SEQ_WINDOW && t->window[n].seen) {
+		gap->sec = t->window[n].sec;
+		gap->msec = t->window[n].msec;
+	}
 	t->lost += n;
 	shift(t, n);
-	advance(t, now);
 	t->gap_since = now;
+	advance(t, now);
 	return 1;
 }
 
 static void
-restart(struct seq_tracker *t, unsigned long serial, time_t now)
+restart(struct seq_tracker *t, unsigned long serial)
 {
-	memset(t->seen, 0, sizeof(t->seen));
+	memset(t->window, 0, sizeof(t->window));
 	t->started = 1;
 	t->base = serial;
 	t->max_seen = serial;
-	t->gap_since = now;
 }
 
 int
 seq_tracker_seen(struct seq_tracker *t, unsigned long serial,
     unsigned long sec, unsigned int msec, time_t now, struct seq_gap *gap)
 {
+	struct seq_slot *slot;
+	int had_gap;
+
 	if (serial == 0)
 		return 0;
-	t->last_sec = sec;
-	t->last_msec = msec;
+	gap->sec = sec;
+	gap->msec = msec;
 	/* Far from what we know, either way: another stream (reboot, log). */
 	if (!t->started || serial + SEQ_NEW_STREAM < t->base ||
 	    serial > t->base + SEQ_NEW_STREAM) {
-		restart(t, serial, now);
+		if (has_gap(t))
+			return take_gap(t, t->max_seen, now, gap);
+		restart(t, serial);
 		return 0;
 	}
 	if (serial <= t->base)
 		return 0;		/* a duplicate or a late one */
-	if (serial > t->base + SEQ_WINDOW) {
-		/* No room to wait for the oldest gap any longer. */
-		if (t->max_seen == t->base) {
-			gap->first = t->base + 1;
-			gap->last = serial - 1;
-			gap->sec = sec;
-			gap->msec = msec;
-			t->lost += gap->last - gap->first + 1;
-			restart(t, serial, now);
-			return 1;
-		}
-		return take_gap(t, now, gap);
-	}
-	set_bit(t, serial - t->base - 1);
+	/* No room to wait longer for what falls out of the window. */
+	if (serial > t->base + SEQ_WINDOW)
+		return take_gap(t, serial - SEQ_WINDOW, now, gap);
+	had_gap = has_gap(t);
+	slot = &t->window[serial - t->base - 1];
+	slot->seen = 1;
+	slot->sec = sec;
+	slot->msec = (unsigned short)msec;
 	if (serial > t->max_seen)
 		t->max_seen = serial;
-	if (serial == t->base + 1)
-		advance(t, now);
+	if (!had_gap && has_gap(t) && serial != t->base + 1)
+		t->gap_since = now;
+	advance(t, now);
 	return 0;
 }
 
 int
 seq_tracker_tick(struct seq_tracker *t, time_t now, struct seq_gap *gap)
 {
+	memset(gap, 0, sizeof(*gap));
 	if (!has_gap(t) || now - t->gap_since < SEQ_LOST_AFTER)
 		return 0;
-	return take_gap(t, now, gap);
+	return take_gap(t, t->max_seen, now, gap);
 }
 
 int
 seq_tracker_flush(struct seq_tracker *t, struct seq_gap *gap)
 {
+	memset(gap, 0, sizeof(*gap));
 	if (!has_gap(t))
 		return 0;
-	return take_gap(t, t->gap_since, gap);
+	return take_gap(t, t->max_seen, t->gap_since, gap);
 }

@@ -11,7 +11,8 @@
  * than SEQ_NEW_STREAM away from what was seen starts a new stream (a
  * reboot, or another log) rather than declaring a huge loss.
  * Serials of auditd's own records (DAEMON_*) come from auditd, not the
- * kernel, and are not fed in.
+ * kernel, and are not fed in.  A gap still open when a new stream starts is
+ * reported first.
  */
 #ifndef AUDISP_ECS_SEQ_TRACKER_H
 #define AUDISP_ECS_SEQ_TRACKER_H
@@ -25,19 +26,24 @@
 struct seq_gap {
 	unsigned long	first;
 	unsigned long	last;
-	/* The event seen right after the gap, for the document's time. */
+	/* The time of the event right after the gap: the document's time. */
 	unsigned long	sec;
 	unsigned int	msec;
+};
+
+/* Serials base+1 .. base+SEQ_WINDOW: seen or not, and when. */
+struct seq_slot {
+	unsigned long	 sec;
+	unsigned short	 msec;
+	unsigned char	 seen;
 };
 
 struct seq_tracker {
 	int		 started;
 	unsigned long	 base;		/* every serial <= base is settled */
 	unsigned long	 max_seen;
-	unsigned char	 seen[SEQ_WINDOW / 8];	/* base+1 .. base+WINDOW */
-	time_t		 gap_since;	/* when base+1 was first missing */
-	unsigned long	 last_sec;	/* time of the newest event */
-	unsigned int	 last_msec;
+	struct seq_slot	 window[SEQ_WINDOW];
+	time_t		 gap_since;	/* when the oldest gap opened */
 	unsigned long long lost;	/* events declared lost, in all */
 };
 

@@ -1,0 +1,526 @@
+/*
+ * Unit tests for finding lost audit events by their serials
+ * (parsers/seq_tracker.h).  Every test feeds serials with explicit times
+ * (sec/msec of the event, `now` of the clock) and checks the exact gaps
+ * reported, in order, and the running `lost` total.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "parsers/seq_tracker.h"
+
+#define NOW	1000		/* an arbitrary clock reading */
+
+/* Feed serial; every gap it settles is appended to gaps (up to max). */
+static size_t
+feed(struct seq_tracker *t, unsigned long serial, unsigned long sec,
+    time_t now, struct seq_gap *gaps, size_t max)
+{
+	struct seq_gap g;
+	size_t n = 0;
+	int guard = 0;
+
+	while (seq_tracker_seen(t, serial, sec, 7, now, &g)) {
+		assert_true(n < max);
+		gaps[n++] = g;
+		assert_true(++guard < 100);	/* must come back with 0 */
+	}
+	return n;
+}
+
+/* Feed serial, expecting no gap at all. */
+static void
+feed_quiet(struct seq_tracker *t, unsigned long serial, time_t now)
+{
+	struct seq_gap g;
+
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(seq_tracker_seen(t, serial, 1700000000 + serial, 7,
+	    now, &g), 0);
+}
+
+static size_t
+flush_all(struct seq_tracker *t, struct seq_gap *gaps, size_t max)
+{
+	struct seq_gap g;
+	size_t n = 0;
+
+	while (seq_tracker_flush(t, &g)) {
+		assert_true(n < max);
+		gaps[n++] = g;
+	}
+	return n;
+}
+
+static size_t
+tick_all(struct seq_tracker *t, time_t now, struct seq_gap *gaps, size_t max)
+{
+	struct seq_gap g;
+	size_t n = 0;
+
+	while (seq_tracker_tick(t, now, &g)) {
+		assert_true(n < max);
+		gaps[n++] = g;
+	}
+	return n;
+}
+
+#define assert_gap(g, f, l) do {					\
+	assert_int_equal((g).first, (f));				\
+	assert_int_equal((g).last, (l));				\
+} while (0)
+
+static void
+test_contiguous_no_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+	unsigned long s;
+
+	(void)state;
+	seq_tracker_init(&t);
+	for (s = 100; s <= 300; s++)
+		feed_quiet(&t, s, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+}
+
+static void
+test_serial_zero_ignored(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 0, NOW);
+	assert_int_equal(t.started, 0);
+	feed_quiet(&t, 10, NOW);
+	feed_quiet(&t, 0, NOW);
+	feed_quiet(&t, 11, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+}
+
+static void
+test_reordered_serial_is_no_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 500, NOW);
+	feed_quiet(&t, 502, NOW);
+	feed_quiet(&t, 504, NOW);
+	feed_quiet(&t, 501, NOW);	/* late, but within the window */
+	feed_quiet(&t, 503, NOW);
+	feed_quiet(&t, 505, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+	/* Everything up to 505 is settled: 506 follows without a gap. */
+	feed_quiet(&t, 506, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+}
+
+static void
+test_missing_serial_flushed(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	assert_int_equal(feed(&t, 100, 1700000100, NOW, gaps, 4), 0);
+	assert_int_equal(feed(&t, 101, 1700000101, NOW, gaps, 4), 0);
+	assert_int_equal(feed(&t, 105, 1700000105, NOW, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);		/* not declared yet */
+	assert_int_equal(flush_all(&t, gaps, 4), 1);
+	assert_gap(gaps[0], 102, 104);
+	/* The only event after the gap is 105: its time dates the gap. */
+	assert_int_equal(gaps[0].sec, 1700000105);
+	assert_int_equal(gaps[0].msec, 7);
+	assert_int_equal(t.lost, 3);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 3);
+}
+
+/*
+ * A gap is dated by the event seen right after it (seq_gap.sec/msec), not
+ * by whatever event came last before the gap was settled.
+ */
+static void
+test_gap_time_is_event_after_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	assert_int_equal(feed(&t, 1, 1700000010, NOW, gaps, 4), 0);
+	assert_int_equal(feed(&t, 3, 1700000030, NOW, gaps, 4), 0);
+	assert_int_equal(feed(&t, 4, 1700000040, NOW, gaps, 4), 0);
+	assert_int_equal(flush_all(&t, gaps, 4), 1);
+	assert_gap(gaps[0], 2, 2);
+	if (gaps[0].sec != 1700000030)
+		fail_msg("gap 2..2 dated %lu, the time of serial 4; serial 3, "
+		    "right after the gap, is at 1700000030", gaps[0].sec);
+}
+
+static void
+test_several_gaps_in_order(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[8];
+	static const unsigned long serials[] = { 1, 3, 6, 7, 10, 11, 20 };
+	size_t i;
+
+	(void)state;
+	seq_tracker_init(&t);
+	for (i = 0; i < sizeof(serials) / sizeof(serials[0]); i++)
+		feed_quiet(&t, serials[i], NOW);
+	assert_int_equal(flush_all(&t, gaps, 8), 4);
+	assert_gap(gaps[0], 2, 2);
+	assert_gap(gaps[1], 4, 5);
+	assert_gap(gaps[2], 8, 9);
+	assert_gap(gaps[3], 12, 19);
+	assert_int_equal(t.lost, 1 + 2 + 2 + 8);
+	/* Later gaps add to the total. */
+	feed_quiet(&t, 23, NOW);
+	assert_int_equal(flush_all(&t, gaps, 8), 1);
+	assert_gap(gaps[0], 21, 22);
+	assert_int_equal(t.lost, 13 + 2);
+}
+
+static void
+test_late_arrival_fills_part_of_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 10, NOW);
+	feed_quiet(&t, 5, NOW);		/* splits 2..9 into 2..4, 6..9 */
+	assert_int_equal(flush_all(&t, gaps, 4), 2);
+	assert_gap(gaps[0], 2, 4);
+	assert_gap(gaps[1], 6, 9);
+	assert_int_equal(t.lost, 7);
+}
+
+static void
+test_duplicates_ignored(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 2, NOW);
+	feed_quiet(&t, 2, NOW);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 4, NOW);
+	feed_quiet(&t, 4, NOW);		/* a duplicate beyond the gap */
+	assert_int_equal(flush_all(&t, gaps, 4), 1);
+	assert_gap(gaps[0], 3, 3);
+	assert_int_equal(t.lost, 1);
+	/* A serial already declared lost that turns up is not counted. */
+	feed_quiet(&t, 3, NOW);
+	feed_quiet(&t, 5, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 1);
+}
+
+static void
+test_tick_waits_seq_lost_after(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 2, NOW);
+	feed_quiet(&t, 4, NOW);		/* 3 missing from NOW on */
+	assert_int_equal(tick_all(&t, NOW, gaps, 4), 0);
+	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER, gaps, 4), 1);
+	assert_gap(gaps[0], 3, 3);
+	assert_int_equal(t.lost, 1);
+	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+}
+
+static void
+test_tick_late_arrival_in_time(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 3, NOW);
+	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
+	feed_quiet(&t, 2, NOW + SEQ_LOST_AFTER - 1);
+	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+}
+
+/*
+ * The clock of a gap starts when the gap appears (the first serial past
+ * it arrives), not when the tracker last moved on: after a quiet spell, an
+ * event arriving just before the one it follows is no loss.
+ */
+static void
+test_tick_after_idle_period(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	/* Nothing for an hour, then 3 completes just before 2. */
+	feed_quiet(&t, 3, NOW + 3600);
+	if (tick_all(&t, NOW + 3600, gaps, 4) != 0)
+		fail_msg("serial %lu declared lost at once, missing for 0 "
+		    "seconds (SEQ_LOST_AFTER is %d)", gaps[0].first,
+		    SEQ_LOST_AFTER);
+	assert_int_equal(tick_all(&t, NOW + 3600 + SEQ_LOST_AFTER - 1, gaps, 4),
+	    0);
+	assert_int_equal(t.lost, 0);
+	assert_int_equal(tick_all(&t, NOW + 3600 + SEQ_LOST_AFTER, gaps, 4), 1);
+	assert_gap(gaps[0], 2, 2);
+	assert_int_equal(t.lost, 1);
+}
+
+static void
+test_tick_reports_each_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4], all[4];
+	size_t n, total = 0, i;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 3, NOW);
+	feed_quiet(&t, 5, NOW);
+	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
+	n = tick_all(&t, NOW + SEQ_LOST_AFTER, gaps, 4);
+	assert_true(n >= 1);
+	for (i = 0; i < n; i++)
+		all[total++] = gaps[i];
+	n = tick_all(&t, NOW + 2 * SEQ_LOST_AFTER, gaps, 4);
+	for (i = 0; i < n; i++)
+		all[total++] = gaps[i];
+	assert_int_equal(total, 2);
+	assert_gap(all[0], 2, 2);
+	assert_gap(all[1], 4, 4);
+	assert_int_equal(t.lost, 2);
+}
+
+/*
+ * A serial more than SEQ_WINDOW past a gap forces the gap out; the rest
+ * waits.  Serial 2 is missing; 2 + SEQ_WINDOW arrives.
+ */
+static void
+test_window_forces_oldest_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[8];
+	unsigned long far = 2 + SEQ_WINDOW;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 3, NOW);
+	assert_int_equal(feed(&t, far, 1700009999, NOW, gaps, 8), 1);
+	assert_gap(gaps[0], 2, 2);
+	assert_int_equal(t.lost, 1);
+	/* 4 .. far-1 are still only missing: one of them arrives late. */
+	feed_quiet(&t, far - 1, NOW);
+	assert_int_equal(flush_all(&t, gaps, 8), 1);
+	assert_gap(gaps[0], 4, far - 2);
+	assert_int_equal(t.lost, 1 + (far - 2 - 4 + 1));
+}
+
+/* The same with two gaps below the far serial: both are forced out. */
+static void
+test_window_forces_gaps_one_by_one(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[8];
+	unsigned long far = 5 + SEQ_WINDOW;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	feed_quiet(&t, 3, NOW);
+	feed_quiet(&t, 6, NOW);
+	assert_int_equal(feed(&t, far, 1700009999, NOW, gaps, 8), 2);
+	assert_gap(gaps[0], 2, 2);
+	assert_gap(gaps[1], 4, 5);
+	assert_int_equal(t.lost, 3);
+	assert_int_equal(flush_all(&t, gaps, 8), 1);
+	assert_gap(gaps[0], 7, far - 1);
+	assert_int_equal(t.lost, 3 + (far - 1 - 7 + 1));
+}
+
+/*
+ * A jump of more than SEQ_WINDOW with nothing else pending: serials
+ * SEQ_WINDOW or more below the new one are lost, the ones closer to it may
+ * still arrive (the header: lost "once a serial SEQ_WINDOW past it
+ * arrives").
+ */
+static void
+test_window_jump_keeps_recent_serials_open(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[8];
+	unsigned long far = 1 + SEQ_WINDOW + 10;
+	size_t n, i;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1, NOW);
+	n = feed(&t, far, 1700009999, NOW, gaps, 8);
+	assert_true(n >= 1);
+	assert_int_equal(gaps[0].first, 2);
+	for (i = 0; i < n; i++)
+		/* Nothing less than SEQ_WINDOW below far is declared yet. */
+		if (gaps[i].last + SEQ_WINDOW > far)
+			fail_msg("serials %lu..%lu declared lost on the arrival "
+			    "of %lu; only serials up to %lu were SEQ_WINDOW "
+			    "behind it", gaps[i].first, gaps[i].last, far,
+			    far - SEQ_WINDOW);
+	/* far - 1 arrives right after far: reordering, not a loss. */
+	feed_quiet(&t, far - 1, NOW);
+	n = flush_all(&t, gaps, 8);
+	assert_true(n >= 1);
+	assert_int_equal(gaps[n - 1].last, far - 2);
+	/* Every serial from 2 to far - 2 is lost, far - 1 is not. */
+	assert_int_equal(t.lost, far - 3);
+}
+
+static void
+test_far_below_is_new_stream(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 200000, NOW);
+	feed_quiet(&t, 200001, NOW);
+	/* A reboot: numbering starts over. */
+	feed_quiet(&t, 5, NOW);
+	assert_int_equal(t.base, 5);
+	feed_quiet(&t, 6, NOW);
+	feed_quiet(&t, 7, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+	/* The new stream tracks gaps as usual. */
+	feed_quiet(&t, 9, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 1);
+	assert_gap(gaps[0], 8, 8);
+	assert_int_equal(t.lost, 1);
+}
+
+static void
+test_below_within_new_stream_is_late(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 200000, NOW);
+	/* Exactly SEQ_NEW_STREAM below: an old event, not a new stream. */
+	feed_quiet(&t, 200000 - SEQ_NEW_STREAM, NOW);
+	assert_int_equal(t.base, 200000);
+	feed_quiet(&t, 200001, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+}
+
+static void
+test_far_above_is_new_stream(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+	unsigned long far = 100 + SEQ_NEW_STREAM + 1;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 100, NOW);
+	feed_quiet(&t, far, NOW);	/* no gap of SEQ_NEW_STREAM events */
+	assert_int_equal(t.base, far);
+	feed_quiet(&t, far + 1, NOW);
+	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_int_equal(t.lost, 0);
+}
+
+/*
+ * A gap of the old stream is still a loss: a new stream must not make it
+ * disappear (a replayed log spanning a reboot reports it).
+ */
+static void
+test_new_stream_settles_old_gap(void **state)
+{
+	struct seq_tracker t;
+	struct seq_gap gaps[4];
+	size_t n;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 300000, NOW);
+	feed_quiet(&t, 300002, NOW);		/* 300001 missing */
+	n = feed(&t, 1, 1700000001, NOW, gaps, 4);	/* reboot */
+	n += flush_all(&t, gaps + n, 4 - n);
+	if (n == 0)
+		fail_msg("the old stream's missing serial 300001 was never "
+		    "reported");
+	assert_int_equal(n, 1);
+	assert_gap(gaps[0], 300001, 300001);
+	assert_int_equal(t.lost, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_contiguous_no_gap),
+		cmocka_unit_test(test_serial_zero_ignored),
+		cmocka_unit_test(test_reordered_serial_is_no_gap),
+		cmocka_unit_test(test_missing_serial_flushed),
+		cmocka_unit_test(test_gap_time_is_event_after_gap),
+		cmocka_unit_test(test_several_gaps_in_order),
+		cmocka_unit_test(test_late_arrival_fills_part_of_gap),
+		cmocka_unit_test(test_duplicates_ignored),
+		cmocka_unit_test(test_tick_waits_seq_lost_after),
+		cmocka_unit_test(test_tick_late_arrival_in_time),
+		cmocka_unit_test(test_tick_after_idle_period),
+		cmocka_unit_test(test_tick_reports_each_gap),
+		cmocka_unit_test(test_window_forces_oldest_gap),
+		cmocka_unit_test(test_window_forces_gaps_one_by_one),
+		cmocka_unit_test(test_window_jump_keeps_recent_serials_open),
+		cmocka_unit_test(test_far_below_is_new_stream),
+		cmocka_unit_test(test_below_within_new_stream_is_late),
+		cmocka_unit_test(test_far_above_is_new_stream),
+		cmocka_unit_test(test_new_stream_settles_old_gap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
