@@ -385,6 +385,12 @@ collect_main_field(auparse_state_t *au, struct audit_event *ev,
 		return 0;
 	if ((v = field_value(rule, raw, arena)).p == NULL)
 		return 0;
+	/*
+	 * Only user-space records repeat a name (inside their msg='...');
+	 * a SYSCALL record never does, and does not pay for the search.
+	 */
+	if (is_syscall)
+		return kv_add(&ev->data, arena, name, v);
 	return kv_set(&ev->data, arena, name, v);
 }
 

@@ -332,6 +332,7 @@ write_timestamp(struct ecs_context *ctx, struct jw *w, unsigned long sec,
 	char ts[40];
 	struct tm tm;
 	time_t t = (time_t)sec;
+	size_t n;
 
 	if (ctx->ts_sec != sec) {
 		gmtime_r(&t, &tm);
@@ -339,8 +340,14 @@ write_timestamp(struct ecs_context *ctx, struct jw *w, unsigned long sec,
 		    "%Y-%m-%dT%H:%M:%S", &tm);
 		ctx->ts_sec = sec;
 	}
-	snprintf(ts, sizeof(ts), "%s.%03uZ", ctx->ts_prefix, msec % 1000);
-	jw_cstring(w, "@timestamp", ts);
+	n = strlen(ctx->ts_prefix);
+	memcpy(ts, ctx->ts_prefix, n);
+	ts[n++] = '.';
+	ts[n++] = (char)('0' + msec / 100 % 10);
+	ts[n++] = (char)('0' + msec / 10 % 10);
+	ts[n++] = (char)('0' + msec % 10);
+	ts[n++] = 'Z';
+	jw_string(w, "@timestamp", ts, n);
 }
 
 static void

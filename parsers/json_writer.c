@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_writer.h"
+#include "numfmt.h"
 
 static const char hexdigits[] = "0123456789ABCDEF";
 
@@ -329,20 +330,20 @@ void
 jw_int(struct jw *w, const char *key, long long v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof(num), "%lld", v);
+	size_t n = format_long(num, v);
 
 	begin_value(w, key);
-	jw_append(w, num, (size_t)n);
+	jw_append(w, num, n);
 }
 
 void
 jw_uint(struct jw *w, const char *key, unsigned long long v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof(num), "%llu", v);
+	size_t n = format_ulong(num, v);
 
 	begin_value(w, key);
-	jw_append(w, num, (size_t)n);
+	jw_append(w, num, n);
 }
 
 void

@@ -17,18 +17,24 @@ has_gap(const struct seq_tracker *t)
 	return t->started && t->max_seen > t->base;
 }
 
+/* The slot of serial base+1+i. */
+static struct seq_slot *
+slot(struct seq_tracker *t, unsigned long i)
+{
+	return &t->window[(t->base + 1 + i) % SEQ_WINDOW];
+}
+
 /* Settle n serials: the window moves on. */
 static void
 shift(struct seq_tracker *t, unsigned long n)
 {
+	unsigned long i;
+
 	if (n >= SEQ_WINDOW)
 		memset(t->window, 0, sizeof(t->window));
-	else {
-		memmove(t->window, t->window + n,
-		    (SEQ_WINDOW - n) * sizeof(t->window[0]));
-		memset(t->window + (SEQ_WINDOW - n), 0,
-		    n * sizeof(t->window[0]));
-	}
+	else
+		for (i = 0; i < n; i++)
+			memset(slot(t, i), 0, sizeof(struct seq_slot));
 	t->base += n;
 }
 
@@ -38,7 +44,7 @@ advance(struct seq_tracker *t, time_t now)
 {
 	unsigned long n = 0;
 
-	while (n < SEQ_WINDOW && t->window[n].seen)
+	while (n < SEQ_WINDOW && slot(t, n)->seen)
 		n++;
 	if (n == 0)
 		return;
@@ -58,16 +64,16 @@ take_gap(struct seq_tracker *t, unsigned long limit, time_t now,
 {
 	unsigned long n = 0;
 
-	while (n < SEQ_WINDOW && !t->window[n].seen &&
+	while (n < SEQ_WINDOW && !slot(t, n)->seen &&
 	    t->base + 1 + n <= limit)
 		n++;
 	if (n == 0)
 		return 0;
 	gap->first = t->base + 1;
 	gap->last = t->base + n;
-	if (n < SEQ_WINDOW && t->window[n].seen) {
-		gap->sec = t->window[n].sec;
-		gap->msec = t->window[n].msec;
+	if (n < SEQ_WINDOW && slot(t, n)->seen) {
+		gap->sec = slot(t, n)->sec;
+		gap->msec = slot(t, n)->msec;
 	}
 	t->lost += n;
 	shift(t, n);
@@ -89,7 +95,7 @@ int
 seq_tracker_seen(struct seq_tracker *t, unsigned long serial,
     unsigned long sec, unsigned int msec, time_t now, struct seq_gap *gap)
 {
-	struct seq_slot *slot;
+	struct seq_slot *s;
 	int had_gap;
 
 	if (serial == 0)
@@ -110,10 +116,10 @@ seq_tracker_seen(struct seq_tracker *t, unsigned long serial,
 	if (serial > t->base + SEQ_WINDOW)
 		return take_gap(t, serial - SEQ_WINDOW, now, gap);
 	had_gap = has_gap(t);
-	slot = &t->window[serial - t->base - 1];
-	slot->seen = 1;
-	slot->sec = sec;
-	slot->msec = (unsigned short)msec;
+	s = slot(t, serial - t->base - 1);
+	s->seen = 1;
+	s->sec = sec;
+	s->msec = (unsigned short)msec;
 	if (serial > t->max_seen)
 		t->max_seen = serial;
 	if (!had_gap && has_gap(t) && serial != t->base + 1)

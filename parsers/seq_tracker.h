@@ -31,7 +31,10 @@ struct seq_gap {
 	unsigned int	msec;
 };
 
-/* Serials base+1 .. base+SEQ_WINDOW: seen or not, and when. */
+/*
+ * Serials base+1 .. base+SEQ_WINDOW: seen or not, and when; a ring indexed
+ * by serial % SEQ_WINDOW, so settling a serial costs no copying.
+ */
 struct seq_slot {
 	unsigned long	 sec;
 	unsigned short	 msec;
