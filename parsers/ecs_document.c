@@ -27,6 +27,7 @@ ecs_context_init(struct ecs_context *ctx, const struct ecs_options *opts)
 	ctx->opts = *opts;
 	idcache_init(&ctx->ids);
 	process_table_init(&ctx->procs, opts->live);
+	(void)id_hasher_init(&ctx->hasher);	/* a failure has a fallback */
 	ctx->ts_sec = (unsigned long)-1;
 	host_info_load(&ctx->host, opts->data_dir);
 	if ((ctx->constants = host_info_render(&ctx->host, ECS_VERSION)) == NULL)
@@ -41,6 +42,7 @@ ecs_context_release(struct ecs_context *ctx)
 	free(ctx->constants);
 	ctx->constants = NULL;
 	process_table_release(&ctx->procs);
+	id_hasher_release(&ctx->hasher);
 }
 
 static const char *
@@ -383,7 +385,7 @@ write_event(struct doc_state *st, struct jw *w)
 	if (ev->serial == 0)
 		snprintf(extra, sizeof(extra), "%s:%s", ev->type_name,
 		    ev->pid != NULL ? ev->pid : "");
-	event_id(st->ctx->host.id, ev->sec, ev->msec, ev->serial,
+	event_id(&st->ctx->hasher, st->ctx->host.id, ev->sec, ev->msec, ev->serial,
 	    ev->serial == 0 ? extra : NULL, id);
 	jw_object_open(w, "event");
 	jw_cstring(w, "id", id);
@@ -880,7 +882,7 @@ ecs_lost_document_write(struct ecs_context *ctx, const struct seq_gap *gap,
 	unsigned long count = gap->last - gap->first + 1;
 
 	snprintf(range, sizeof(range), "lost:%lu-%lu", gap->first, gap->last);
-	event_id(ctx->host.id, gap->sec, gap->msec, 0, range, id);
+	event_id(&ctx->hasher, ctx->host.id, gap->sec, gap->msec, 0, range, id);
 	snprintf(message, sizeof(message), "%lu audit event%s lost "
 	    "(sequence %lu to %lu)", count, count == 1 ? "" : "s", gap->first,
 	    gap->last);

@@ -11,6 +11,7 @@
 #define AUDISP_ECS_ECS_DOCUMENT_H
 
 #include "audit_event.h"
+#include "event_id.h"
 #include "host_info.h"
 #include "idcache.h"
 #include "json_writer.h"
@@ -35,6 +36,7 @@ struct ecs_context {
 	size_t		 constants_len;
 	struct idcache	 ids;
 	struct process_table procs;
+	struct id_hasher hasher;
 	unsigned long	 ts_sec;	/* second that ts_prefix formats */
 	char		 ts_prefix[24];	/* "YYYY-MM-DDTHH:MM:SS" */
 };

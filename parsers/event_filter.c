@@ -129,10 +129,13 @@ event_filter_copy(struct event_filter *dst, const struct event_filter *src)
 static int
 match_keys(const struct string_list *l, struct sv key)
 {
-	const char *p = key.p, *end = key.p + key.n, *sep;
+	const char *p = key.p, *end, *sep;
 	size_t i, n;
 
-	while (p != NULL && p < end) {
+	if (p == NULL)
+		return 0;
+	end = p + key.n;
+	while (p < end) {
 		sep = memchr(p, '\x01', (size_t)(end - p));
 		n = (size_t)((sep != NULL ? sep : end) - p);
 		for (i = 0; i < l->count; i++)

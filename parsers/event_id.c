@@ -2,25 +2,26 @@
 #include "config.h"
 
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "event_id.h"
 #include "numfmt.h"
 
-/*
- * OpenSSL 3 looks the algorithm up on every one-shot SHA256() call; one
- * fetch, and one digest context per thread, keep that off the hot path.
- */
-static EVP_MD *sha256;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-static _Thread_local EVP_MD_CTX *digest_ctx;
-
-static void
-fetch_sha256(void)
+int
+id_hasher_init(struct id_hasher *h)
 {
-	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = EVP_MD_CTX_new();
+	return h->md != NULL && h->ctx != NULL ? 0 : -1;
+}
+
+void
+id_hasher_release(struct id_hasher *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	h->md = h->ctx = NULL;
 }
 
 static const char b64url[] =
@@ -91,8 +92,9 @@ id_text(char *text, size_t size, const char *host_id, unsigned long sec,
 }
 
 void
-event_id(const char *host_id, unsigned long sec, unsigned int msec,
-    unsigned long serial, const char *extra, char out[EVENT_ID_LEN + 1])
+event_id(struct id_hasher *h, const char *host_id, unsigned long sec,
+    unsigned int msec, unsigned long serial, const char *extra,
+    char out[EVENT_ID_LEN + 1])
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
@@ -100,13 +102,10 @@ event_id(const char *host_id, unsigned long sec, unsigned int msec,
 	size_t n = id_text(text, sizeof(text), host_id, sec, msec, serial,
 	    extra);
 
-	pthread_once(&sha256_once, fetch_sha256);
-	if (digest_ctx == NULL)
-		digest_ctx = EVP_MD_CTX_new();
-	if (sha256 == NULL || digest_ctx == NULL ||
-	    !EVP_DigestInit_ex2(digest_ctx, sha256, NULL) ||
-	    !EVP_DigestUpdate(digest_ctx, text, n) ||
-	    !EVP_DigestFinal_ex(digest_ctx, digest, &dlen) || dlen < 16) {
+	if (h->md == NULL || h->ctx == NULL ||
+	    !EVP_DigestInit_ex2(h->ctx, h->md, NULL) ||
+	    !EVP_DigestUpdate(h->ctx, text, n) ||
+	    !EVP_DigestFinal_ex(h->ctx, digest, &dlen) || dlen < 16) {
 		/* OpenSSL failed us: two FNV-1a passes still spread the ids. */
 		fnv_fallback(text, n, digest);
 	}

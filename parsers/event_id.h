@@ -17,9 +17,22 @@
 
 #define EVENT_ID_LEN	22
 
+/*
+ * The digest state, made once per thread that computes ids: OpenSSL 3
+ * looks the algorithm up on every one-shot SHA256() call, which costs more
+ * than the hashing.
+ */
+struct id_hasher {
+	void	*md;		/* EVP_MD */
+	void	*ctx;		/* EVP_MD_CTX */
+};
+
+/* -1 when OpenSSL cannot provide SHA-256 (ids then use a fallback hash). */
+int	id_hasher_init(struct id_hasher *);
+void	id_hasher_release(struct id_hasher *);
 /* extra is appended after a ":" when it is not NULL. */
-void	event_id(const char *host_id, unsigned long sec, unsigned int msec,
-	    unsigned long serial, const char *extra,
+void	event_id(struct id_hasher *, const char *host_id, unsigned long sec,
+	    unsigned int msec, unsigned long serial, const char *extra,
 	    char out[EVENT_ID_LEN + 1]);
 
 #endif

@@ -17,6 +17,9 @@
 
 #include "parsers/event_id.h"
 
+/* One digest state for the whole test, as the parser thread has. */
+static struct id_hasher hasher;
+
 #define HOST	"3d1219c7c4c5404aaa1f6d2a48adfda4"
 
 static void
@@ -39,25 +42,25 @@ test_known_values(void **state)
 
 	(void)state;
 	/* HOST:1795300644.202:288 */
-	event_id(HOST, 1795300644, 202, 288, NULL, id);
+	event_id(&hasher, HOST, 1795300644, 202, 288, NULL, id);
 	assert_string_equal(id, "Naox4o2hxOz3bxeeq_TF9Q");
 	/* host:0.000:0 */
-	event_id("host", 0, 0, 0, NULL, id);
+	event_id(&hasher, "host", 0, 0, 0, NULL, id);
 	assert_string_equal(id, "sAYyeO3nCJo6E0nlvXSnPg");
 	/* abc:1700000000.007:42 (milliseconds in three digits) */
-	event_id("abc", 1700000000, 7, 42, NULL, id);
+	event_id(&hasher, "abc", 1700000000, 7, 42, NULL, id);
 	assert_string_equal(id, "wpx6QLQ1fL1HL_vGk0woRA");
 	/* abc:1700000000.007:42:USER_LOGIN:1234 */
-	event_id("abc", 1700000000, 7, 42, "USER_LOGIN:1234", id);
+	event_id(&hasher, "abc", 1700000000, 7, 42, "USER_LOGIN:1234", id);
 	assert_string_equal(id, "qjJAm6G40oR6OPe2L3d_Ng");
 	/* abc:1700000000.007:42: (an empty extra still adds its ':') */
-	event_id("abc", 1700000000, 7, 42, "", id);
+	event_id(&hasher, "abc", 1700000000, 7, 42, "", id);
 	assert_string_equal(id, "wYlNPlGbknY0T6G79AOfRg");
 	/* HOST:1795300643.195:0:lost:300-339 (a lost-events document) */
-	event_id(HOST, 1795300643, 195, 0, "lost:300-339", id);
+	event_id(&hasher, HOST, 1795300643, 195, 0, "lost:300-339", id);
 	assert_string_equal(id, "MimS-7O71CSV58Q6UtfmEw");
 	/* :1.999:18446744073709551615 (no host id; the largest serial) */
-	event_id("", 1, 999, 18446744073709551615UL, NULL, id);
+	event_id(&hasher, "", 1, 999, 18446744073709551615UL, NULL, id);
 	assert_string_equal(id, "EF2o-2d2qrNw5u2k2XsuiQ");
 	assert_id_chars(id);
 }
@@ -70,12 +73,12 @@ test_deterministic(void **state)
 	(void)state;
 	memset(a, 'A', sizeof(a));
 	memset(b, 'B', sizeof(b));
-	event_id(HOST, 1795300644, 202, 288, NULL, a);
-	event_id(HOST, 1795300644, 202, 288, NULL, b);
+	event_id(&hasher, HOST, 1795300644, 202, 288, NULL, a);
+	event_id(&hasher, HOST, 1795300644, 202, 288, NULL, b);
 	assert_string_equal(a, b);
 	assert_id_chars(a);
-	event_id(HOST, 1795300644, 202, 288, "USER_LOGIN:77", a);
-	event_id(HOST, 1795300644, 202, 288, "USER_LOGIN:77", b);
+	event_id(&hasher, HOST, 1795300644, 202, 288, "USER_LOGIN:77", a);
+	event_id(&hasher, HOST, 1795300644, 202, 288, "USER_LOGIN:77", b);
 	assert_string_equal(a, b);
 	assert_id_chars(a);
 }
@@ -114,7 +117,7 @@ test_inputs_distinguish(void **state)
 
 	(void)state;
 	for (i = 0; i < N; i++) {
-		event_id(in[i].host, in[i].sec, in[i].msec, in[i].serial,
+		event_id(&hasher, in[i].host, in[i].sec, in[i].msec, in[i].serial,
 		    in[i].extra, ids[i]);
 		assert_id_chars(ids[i]);
 	}
@@ -135,7 +138,7 @@ test_many_unique(void **state)
 
 	(void)state;
 	for (i = 0; i < N; i++) {
-		event_id(HOST, 1795300644 + i / 1000, (unsigned int)(i % 1000),
+		event_id(&hasher, HOST, 1795300644 + i / 1000, (unsigned int)(i % 1000),
 		    259 + i, NULL, ids[i]);
 		assert_id_chars(ids[i]);
 	}
@@ -155,5 +158,11 @@ main(void)
 		cmocka_unit_test(test_many_unique),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed;
+
+	if (id_hasher_init(&hasher) == -1)
+		return 1;
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	id_hasher_release(&hasher);
+	return failed;
 }
