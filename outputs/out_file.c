@@ -19,6 +19,7 @@
 
 #include "../plugin/conf.h"
 #include "../plugin/log.h"
+#include "fsutil.h"
 #include "output.h"
 
 struct file_output {
@@ -62,17 +63,7 @@ make_parent_dirs(const char *path)
 	if ((p = strrchr(dir, '/')) == NULL || p == dir)
 		return 0;
 	*p = '\0';
-	for (p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0750) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	return mkdir_p(dir, 0750);
 }
 
 static int

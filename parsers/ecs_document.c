@@ -874,26 +874,22 @@ ecs_document_write(struct ecs_context *ctx, const struct audit_event *ev,
 	return jw_failed(w) ? -1 : 0;
 }
 
-int
-ecs_lost_document_write(struct ecs_context *ctx, const struct seq_gap *gap,
-    struct jw *w)
+/* The members every note document (lost, dropped) starts with. */
+static void
+write_note_event(struct ecs_context *ctx, struct jw *w, unsigned long sec,
+    unsigned int msec, const char *id_extra, const char *action,
+    const char *message)
 {
-	char id[EVENT_ID_LEN + 1], range[64], message[160];
-	unsigned long count = gap->last - gap->first + 1;
+	char id[EVENT_ID_LEN + 1];
 
-	snprintf(range, sizeof(range), "lost:%lu-%lu", gap->first, gap->last);
-	event_id(&ctx->hasher, ctx->host.id, gap->sec, gap->msec, 0, range, id);
-	snprintf(message, sizeof(message), "%lu audit event%s lost "
-	    "(sequence %lu to %lu)", count, count == 1 ? "" : "s", gap->first,
-	    gap->last);
-	jw_object_open(w, NULL);
-	write_timestamp(ctx, w, gap->sec, gap->msec);
+	event_id(&ctx->hasher, ctx->host.id, sec, msec, 0, id_extra, id);
+	write_timestamp(ctx, w, sec, msec);
 	jw_cstring(w, "message", message);
 	jw_object_open(w, "event");
 	jw_cstring(w, "id", id);
 	jw_cstring(w, "kind", "event");
 	jw_cstring(w, "module", "auditd");
-	jw_cstring(w, "action", "audit-events-lost");
+	jw_cstring(w, "action", action);
 	jw_array_open(w, "category");
 	jw_cstring(w, NULL, "host");
 	jw_array_close(w);
@@ -902,12 +898,57 @@ ecs_lost_document_write(struct ecs_context *ctx, const struct seq_gap *gap,
 	jw_array_close(w);
 	jw_cstring(w, "outcome", "failure");
 	jw_object_close(w);
+}
+
+int
+ecs_lost_document_write(struct ecs_context *ctx, const struct seq_gap *gap,
+    struct jw *w)
+{
+	char range[64], message[160];
+	unsigned long count = gap->last - gap->first + 1;
+
+	snprintf(range, sizeof(range), "lost:%lu-%lu", gap->first, gap->last);
+	snprintf(message, sizeof(message), "%lu audit event%s lost "
+	    "(sequence %lu to %lu)", count, count == 1 ? "" : "s", gap->first,
+	    gap->last);
+	jw_object_open(w, NULL);
+	write_note_event(ctx, w, gap->sec, gap->msec, range,
+	    "audit-events-lost", message);
 	jw_object_open(w, "auditd");
 	jw_cstring(w, "message_type", "lost");
 	jw_object_open(w, "lost");
 	jw_uint(w, "count", count);
 	jw_uint(w, "first_sequence", gap->first);
 	jw_uint(w, "last_sequence", gap->last);
+	jw_object_close(w);
+	jw_object_close(w);
+	jw_raw(w, NULL, ctx->constants, ctx->constants_len);
+	jw_object_close(w);
+	jw_append(w, "\n", 1);
+	return jw_failed(w) ? -1 : 0;
+}
+
+int
+ecs_dropped_document_write(struct ecs_context *ctx, unsigned long long count,
+    struct jw *w)
+{
+	char extra[64], message[160];
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(extra, sizeof(extra), "dropped:%ld.%09ld", (long)now.tv_sec,
+	    now.tv_nsec);
+	snprintf(message, sizeof(message), "%llu document%s dropped: the "
+	    "spool was full (queue.spool.policy drop_oldest)", count,
+	    count == 1 ? "" : "s");
+	jw_object_open(w, NULL);
+	write_note_event(ctx, w, (unsigned long)now.tv_sec,
+	    (unsigned int)(now.tv_nsec / 1000000), extra, "events-dropped",
+	    message);
+	jw_object_open(w, "auditd");
+	jw_cstring(w, "message_type", "dropped");
+	jw_object_open(w, "dropped");
+	jw_uint(w, "count", count);
 	jw_object_close(w);
 	jw_object_close(w);
 	jw_raw(w, NULL, ctx->constants, ctx->constants_len);

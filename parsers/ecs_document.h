@@ -64,4 +64,11 @@ void	ecs_remember_exec(struct ecs_context *, const struct audit_event *);
 int	ecs_lost_document_write(struct ecs_context *, const struct seq_gap *,
 	    struct jw *w);
 
+/*
+ * The document saying that count documents were dropped because the spool
+ * was full (event.action "events-dropped"), stamped with the current time.
+ */
+int	ecs_dropped_document_write(struct ecs_context *, unsigned long long count,
+	    struct jw *w);
+
 #endif

@@ -38,7 +38,7 @@ id_list_add(struct id_list *l, unsigned long id)
 	return 0;
 }
 
-static void
+void
 string_list_free(struct string_list *l)
 {
 	size_t i;

@@ -52,6 +52,7 @@ void	event_filter_free(struct event_filter *);
 /* A new empty rule at the end; NULL when out of memory. */
 struct filter_rule *event_filter_add_rule(struct event_filter *);
 int	string_list_add(struct string_list *, const char *);
+void	string_list_free(struct string_list *);
 int	id_list_add(struct id_list *, unsigned long);
 
 #endif

@@ -454,6 +454,20 @@ reassembly_configure(struct reassembly *r, int eoe_timeout,
 }
 
 void
+reassembly_report_dropped(struct reassembly *r, unsigned long long count)
+{
+	size_t mark = r->batch.len;
+
+	jw_begin_document(&r->batch);
+	if (ecs_dropped_document_write(&r->ctx, count, &r->batch) == -1) {
+		r->batch.len = mark;
+		r->batch.failed = 0;
+		return;
+	}
+	r->batch_docs++;
+}
+
+void
 reassembly_tick(struct reassembly *r)
 {
 	struct seq_gap gap;

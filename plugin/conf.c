@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -23,77 +24,151 @@ struct key_spec;
 typedef int (*store_fn)(const struct key_spec *, const config_setting_t *,
     struct config *, char *err);
 
-/* Which struct a plain integer or boolean setting is stored in. */
+/* Which struct a setting is stored in. */
 enum target {
 	IN_CONFIG,		/* struct config */
 	IN_FILE_OUTPUT,		/* struct file_output_config */
+	IN_LOGSTASH,		/* struct logstash_output_config */
 };
+
+/* Value types beyond libconfig's: a number or a string with a unit. */
+#define TYPE_DURATION	100	/* 30, "30s", "500ms", "2m", "1h" */
+#define TYPE_SIZE	101	/* 1073741824, "1GiB", "500MB", "64KiB" */
 
 struct key_spec {
 	const char	*path;
-	int		 type;		/* CONFIG_TYPE_* */
+	int		 type;		/* CONFIG_TYPE_* or TYPE_* */
 	const char	*default_text;	/* for config_print_schema */
 	store_fn	 store;		/* NULL for groups */
-	long		 min, max;	/* for integers */
-	enum target	 target;	/* for store_int and store_bool: */
-	size_t		 offset;	/* where, a long or an int */
+	long		 min, max;	/* integers, durations (ms) */
+	enum target	 target;	/* where the value goes: */
+	size_t		 offset;
+	const char *const *choices;	/* store_choice: the allowed words */
 };
 
 #define AT_CONFIG(field)	IN_CONFIG, offsetof(struct config, field)
 #define AT_FILE(field)		IN_FILE_OUTPUT, \
 				offsetof(struct file_output_config, field)
+#define AT_LS(field)		IN_LOGSTASH, \
+				offsetof(struct logstash_output_config, field)
+#define GROUP(path)		{ path, CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, \
+				  IN_CONFIG, 0, NULL }
 
-static int store_file_path(const struct key_spec *, const config_setting_t *,
-    struct config *, char *);
-static int store_int(const struct key_spec *, const config_setting_t *,
-    struct config *, char *);
-static int store_bool(const struct key_spec *, const config_setting_t *,
-    struct config *, char *);
-static int store_permissions(const struct key_spec *, const config_setting_t *,
-    struct config *, char *);
-static int store_log_level(const struct key_spec *, const config_setting_t *,
-    struct config *, char *);
-static int store_data_dir(const struct key_spec *, const config_setting_t *,
-    struct config *, char *);
+#define STORE_FN(name) static int name(const struct key_spec *, \
+    const config_setting_t *, struct config *, char *)
+STORE_FN(store_int);
+STORE_FN(store_bool);
+STORE_FN(store_string);
+STORE_FN(store_path);
+STORE_FN(store_strings);
+STORE_FN(store_duration);
+STORE_FN(store_size);
+STORE_FN(store_choice);
+STORE_FN(store_permissions);
+
+static const char *const log_levels[] = { "error", "warning", "info",
+    "debug", NULL };
+static const char *const verification_modes[] = { "full", "strict",
+    "certificate", "none", NULL };
+static const char *const spool_policies[] = { "drop_oldest", "block", NULL };
 
 static const struct key_spec schema[] = {
-	{ "output", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
-	{ "output.file", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	GROUP("output"),
+	GROUP("output.file"),
 	{ "output.file.path", CONFIG_TYPE_STRING,
-	    "\"/var/log/audisp-ecs/events.json\"", store_file_path, 0, 0, 0, 0 },
+	    "\"/var/log/audisp-ecs/events.json\"", store_path, 0, 0,
+	    AT_FILE(path), NULL },
 	{ "output.file.rotate_every_kb", CONFIG_TYPE_INT, "10240",
-	    store_int, 1, 1L << 30, AT_FILE(rotate_every_kb) },
+	    store_int, 1, 1L << 30, AT_FILE(rotate_every_kb), NULL },
 	{ "output.file.number_of_files", CONFIG_TYPE_INT, "7",
-	    store_int, 2, 1024, AT_FILE(number_of_files) },
+	    store_int, 2, 1024, AT_FILE(number_of_files), NULL },
 	{ "output.file.permissions", CONFIG_TYPE_STRING, "\"0600\"",
-	    store_permissions, 0, 0, 0, 0 },
-	{ "input", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	    store_permissions, 0, 0, AT_FILE(permissions), NULL },
+	GROUP("output.logstash"),
+	{ "output.logstash.hosts", CONFIG_TYPE_ARRAY, "[\"localhost:5044\"]",
+	    store_strings, 1, 64, AT_LS(hosts), NULL },
+	{ "output.logstash.loadbalance", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_LS(loadbalance), NULL },
+	{ "output.logstash.worker", CONFIG_TYPE_INT, "1",
+	    store_int, 1, 64, AT_LS(worker), NULL },
+	{ "output.logstash.bulk_max_size", CONFIG_TYPE_INT, "2048",
+	    store_int, 1, 65536, AT_LS(bulk_max_size), NULL },
+	{ "output.logstash.compression_level", CONFIG_TYPE_INT, "3",
+	    store_int, 0, 9, AT_LS(compression_level), NULL },
+	{ "output.logstash.pipelining", CONFIG_TYPE_INT, "2",
+	    store_int, 0, 64, AT_LS(pipelining), NULL },
+	{ "output.logstash.timeout", TYPE_DURATION, "\"30s\"",
+	    store_duration, 100, 3600000, AT_LS(timeout_ms), NULL },
+	GROUP("output.logstash.backoff"),
+	{ "output.logstash.backoff.init", TYPE_DURATION, "\"1s\"",
+	    store_duration, 1, 3600000, AT_LS(backoff_init_ms), NULL },
+	{ "output.logstash.backoff.max", TYPE_DURATION, "\"60s\"",
+	    store_duration, 1, 3600000, AT_LS(backoff_max_ms), NULL },
+	{ "output.logstash.ttl", TYPE_DURATION, "0",
+	    store_duration, 0, 86400000, AT_LS(ttl_ms), NULL },
+	{ "output.logstash.escape_html", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_LS(escape_html), NULL },
+	{ "output.logstash.index", CONFIG_TYPE_STRING, "\"audisp-ecs\"",
+	    store_string, 0, 0, AT_LS(index), NULL },
+	GROUP("output.logstash.ssl"),
+	{ "output.logstash.ssl.enabled", CONFIG_TYPE_BOOL, "true",
+	    store_bool, 0, 0, AT_LS(ssl_enabled), NULL },
+	{ "output.logstash.ssl.certificate_authorities", CONFIG_TYPE_ARRAY,
+	    "[]", store_strings, 1, 64, AT_LS(ssl_cas), NULL },
+	{ "output.logstash.ssl.certificate", CONFIG_TYPE_STRING, "none",
+	    store_path, 0, 0, AT_LS(ssl_certificate), NULL },
+	{ "output.logstash.ssl.key", CONFIG_TYPE_STRING, "none",
+	    store_path, 0, 0, AT_LS(ssl_key), NULL },
+	{ "output.logstash.ssl.key_passphrase", CONFIG_TYPE_STRING, "none",
+	    store_string, 0, 0, AT_LS(ssl_key_passphrase), NULL },
+	{ "output.logstash.ssl.verification_mode", CONFIG_TYPE_STRING,
+	    "\"full\"", store_choice, 0, 0, AT_LS(ssl_verification_mode),
+	    verification_modes },
+	{ "output.logstash.ssl.supported_protocols", CONFIG_TYPE_ARRAY,
+	    "[\"TLSv1.2\", \"TLSv1.3\"]", store_strings, 1, 8,
+	    AT_LS(ssl_protocols), NULL },
+	{ "output.logstash.ssl.cipher_suites", CONFIG_TYPE_ARRAY,
+	    "OpenSSL's defaults", store_strings, 1, 64, AT_LS(ssl_ciphers),
+	    NULL },
+	GROUP("input"),
 	{ "input.buffer_size", CONFIG_TYPE_INT, "67108864",
-	    store_int, 65536, 1L << 30, AT_CONFIG(input_buffer_size) },
+	    store_int, 65536, 1L << 30, AT_CONFIG(input_buffer_size), NULL },
 	{ "input.max_record_size", CONFIG_TYPE_INT, "65536",
-	    store_int, 8192, 16L << 20, AT_CONFIG(max_record_size) },
+	    store_int, 8192, 16L << 20, AT_CONFIG(max_record_size), NULL },
 	{ "input.eoe_timeout", CONFIG_TYPE_INT, "2",
-	    store_int, 1, 60, AT_CONFIG(eoe_timeout) },
-	{ "queue", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
-	{ "queue.mem", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	    store_int, 1, 60, AT_CONFIG(eoe_timeout), NULL },
+	GROUP("queue"),
+	GROUP("queue.mem"),
 	{ "queue.mem.events", CONFIG_TYPE_INT, "65536",
-	    store_int, 64, 1L << 24, AT_CONFIG(queue_events) },
-	{ "logging", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	    store_int, 64, 1L << 24, AT_CONFIG(queue_events), NULL },
+	GROUP("queue.spool"),
+	{ "queue.spool.path", CONFIG_TYPE_STRING,
+	    "\"/var/lib/audisp-ecs/spool\"", store_path, 0, 0,
+	    AT_CONFIG(spool_path), NULL },
+	{ "queue.spool.max_size", TYPE_SIZE, "\"1GiB\"",
+	    store_size, 0, 0, AT_CONFIG(spool_max_size), NULL },
+	{ "queue.spool.policy", CONFIG_TYPE_STRING, "\"drop_oldest\"",
+	    store_choice, 0, 0, AT_CONFIG(spool_policy), spool_policies },
+	GROUP("logging"),
 	{ "logging.level", CONFIG_TYPE_STRING, "\"info\"",
-	    store_log_level, 0, 0, 0, 0 },
+	    store_choice, 0, 0, AT_CONFIG(log_level), log_levels },
 	{ "logging.to_stderr", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_CONFIG(log_to_stderr) },
-	{ "auditd", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	    store_bool, 0, 0, AT_CONFIG(log_to_stderr), NULL },
+	GROUP("logging.metrics"),
+	{ "logging.metrics.period", TYPE_DURATION, "\"30s\"",
+	    store_duration, 0, 86400000, AT_CONFIG(metrics_period_ms), NULL },
+	GROUP("auditd"),
 	{ "auditd.include_raw_message", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_CONFIG(include_raw_message) },
+	    store_bool, 0, 0, AT_CONFIG(include_raw_message), NULL },
 	{ "auditd.resolve_ids", CONFIG_TYPE_BOOL, "true",
-	    store_bool, 0, 0, AT_CONFIG(resolve_ids) },
+	    store_bool, 0, 0, AT_CONFIG(resolve_ids), NULL },
 	{ "auditd.args_max_bytes", CONFIG_TYPE_INT, "1048576",
-	    store_int, 0, 1L << 30, AT_CONFIG(args_max_bytes) },
-	{ "drop_event", CONFIG_TYPE_LIST, "()", NULL, 0, 0, 0, 0 },
-	{ "path", CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, 0, 0 },
+	    store_int, 0, 1L << 30, AT_CONFIG(args_max_bytes), NULL },
+	{ "drop_event", CONFIG_TYPE_LIST, "()", NULL, 0, 0, IN_CONFIG, 0,
+	    NULL },
+	GROUP("path"),
 	{ "path.data", CONFIG_TYPE_STRING, "\"/var/lib/audisp-ecs\"",
-	    store_data_dir, 0, 0, 0, 0 },
+	    store_path, 0, 0, AT_CONFIG(data_dir), NULL },
 };
 
 static const struct key_spec *
@@ -119,6 +194,8 @@ type_name(int type)
 	case CONFIG_TYPE_BOOL:		return "true or false";
 	case CONFIG_TYPE_ARRAY:		return "an array [ ... ]";
 	case CONFIG_TYPE_LIST:		return "a list ( ... )";
+	case TYPE_DURATION:		return "a duration (\"30s\", \"500ms\")";
+	case TYPE_SIZE:			return "a size (\"1GiB\", \"500MB\")";
 	}
 	return "unknown";
 }
@@ -137,33 +214,49 @@ file_output(struct config *cfg)
 	return cfg->file_output;
 }
 
-static int
-store_file_path(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+static struct logstash_output_config *
+logstash_output(struct config *cfg)
 {
-	const char *path = config_setting_get_string(s);
-	struct file_output_config *fo;
+	struct logstash_output_config *ls;
 
-	if (path[0] != '/') {
-		snprintf(err, ERRLEN, "must be an absolute path, not \"%s\"",
-		    path);
-		return -1;
-	}
-	if ((fo = file_output(cfg)) == NULL || (free(fo->path),
-	    fo->path = strdup(path)) == NULL) {
-		snprintf(err, ERRLEN, "out of memory");
-		return -1;
-	}
-	return 0;
+	if (cfg->logstash != NULL)
+		return cfg->logstash;
+	if ((ls = calloc(1, sizeof(*ls))) == NULL)
+		return NULL;
+	ls->worker = 1;
+	ls->bulk_max_size = 2048;
+	ls->compression_level = 3;
+	ls->pipelining = 2;
+	ls->timeout_ms = 30000;
+	ls->backoff_init_ms = 1000;
+	ls->backoff_max_ms = 60000;
+	ls->ssl_verification_mode = 0;		/* full */
+	return cfg->logstash = ls;
 }
 
 /* The struct a setting of spec is stored in; NULL when out of memory. */
 static char *
 target_struct(const struct key_spec *spec, struct config *cfg)
 {
-	if (spec->target == IN_FILE_OUTPUT)
-		return (char *)file_output(cfg);
+	switch (spec->target) {
+	case IN_FILE_OUTPUT:	return (char *)file_output(cfg);
+	case IN_LOGSTASH:	return (char *)logstash_output(cfg);
+	case IN_CONFIG:		break;
+	}
 	return (char *)cfg;
+}
+
+/* Where spec's value goes, or NULL (and err says why). */
+static void *
+slot(const struct key_spec *spec, struct config *cfg, char *err)
+{
+	char *base;
+
+	if ((base = target_struct(spec, cfg)) == NULL) {
+		snprintf(err, ERRLEN, "out of memory");
+		return NULL;
+	}
+	return base + spec->offset;
 }
 
 static int
@@ -171,18 +264,16 @@ store_int(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
 {
 	long long v = config_setting_get_int64(s);
-	char *base;
+	long *dst;
 
 	if (v < spec->min || v > spec->max) {
 		snprintf(err, ERRLEN, "%lld is out of range (%ld..%ld)", v,
 		    spec->min, spec->max);
 		return -1;
 	}
-	if ((base = target_struct(spec, cfg)) == NULL) {
-		snprintf(err, ERRLEN, "out of memory");
+	if ((dst = slot(spec, cfg, err)) == NULL)
 		return -1;
-	}
-	*(long *)(void *)(base + spec->offset) = (long)v;
+	*dst = (long)v;
 	return 0;
 }
 
@@ -190,13 +281,188 @@ static int
 store_bool(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
 {
-	char *base;
+	int *dst;
 
-	if ((base = target_struct(spec, cfg)) == NULL) {
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	*dst = config_setting_get_bool(s);
+	return 0;
+}
+
+static int
+replace_string(char **dst, const char *value, char *err)
+{
+	char *copy;
+
+	if ((copy = strdup(value)) == NULL) {
 		snprintf(err, ERRLEN, "out of memory");
 		return -1;
 	}
-	*(int *)(void *)(base + spec->offset) = config_setting_get_bool(s);
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int
+store_string(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	char **dst;
+
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	return replace_string(dst, config_setting_get_string(s), err);
+}
+
+static int
+store_path(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	const char *path = config_setting_get_string(s);
+
+	if (path[0] != '/') {
+		snprintf(err, ERRLEN, "must be an absolute path, not \"%s\"",
+		    path);
+		return -1;
+	}
+	return store_string(spec, s, cfg, err);
+}
+
+static int
+store_strings(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	struct string_list *dst;
+	const config_setting_t *e;
+	int i, n = config_setting_length(s);
+
+	if (n < spec->min || n > spec->max) {
+		snprintf(err, ERRLEN, "must have %ld to %ld elements, not %d",
+		    spec->min, spec->max, n);
+		return -1;
+	}
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	for (i = 0; (e = config_setting_get_elem(s, (unsigned)i)) != NULL;
+	    i++) {
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			snprintf(err, ERRLEN, "element %d must be a string", i);
+			return -1;
+		}
+		if (string_list_add(dst, config_setting_get_string(e)) == -1) {
+			snprintf(err, ERRLEN, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A number with a unit from units[]; -1 when the text is not one. */
+static int
+parse_with_unit(const char *text, const char *const units[],
+    const long long factors[], long long *out)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	v = strtod(text, &end);
+	if (end == text || v < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (i = 0; units[i] != NULL; i++)
+		if (strcmp(end, units[i]) == 0) {
+			*out = (long long)(v * (double)factors[i]);
+			return 0;
+		}
+	return -1;
+}
+
+static int
+store_duration(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	static const char *const units[] = { "ms", "s", "m", "h", "", NULL };
+	static const long long ms[] = { 1, 1000, 60000, 3600000, 1000 };
+	long long v;
+	long *dst;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		if (parse_with_unit(config_setting_get_string(s), units, ms,
+		    &v) == -1) {
+			snprintf(err, ERRLEN, "\"%s\" is not a duration such "
+			    "as \"30s\", \"500ms\" or \"2m\"",
+			    config_setting_get_string(s));
+			return -1;
+		}
+	} else if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+		v = (long long)(config_setting_get_float(s) * 1000);
+	else
+		v = config_setting_get_int64(s) * 1000;	/* seconds */
+	if (v < spec->min || v > spec->max) {
+		snprintf(err, ERRLEN, "out of range (%ld ms to %ld ms)",
+		    spec->min, spec->max);
+		return -1;
+	}
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	*dst = (long)v;
+	return 0;
+}
+
+static int
+store_size(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	static const char *const units[] = { "B", "KB", "MB", "GB", "TB",
+	    "KiB", "MiB", "GiB", "TiB", "", NULL };
+	static const long long bytes[] = { 1, 1000, 1000000, 1000000000LL,
+	    1000000000000LL, 1LL << 10, 1LL << 20, 1LL << 30, 1LL << 40, 1 };
+	long long v, *dst;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		if (parse_with_unit(config_setting_get_string(s), units, bytes,
+		    &v) == -1) {
+			snprintf(err, ERRLEN, "\"%s\" is not a size such as "
+			    "\"1GiB\" or \"500MB\"",
+			    config_setting_get_string(s));
+			return -1;
+		}
+	} else
+		v = config_setting_get_int64(s);
+	if (v < 1 << 20) {
+		snprintf(err, ERRLEN, "must be at least 1MiB");
+		return -1;
+	}
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	*dst = v;
+	return 0;
+}
+
+/* A word from spec->choices, stored as its index. */
+static int
+store_choice(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	const char *word = config_setting_get_string(s);
+	long *dst;
+	size_t i, n = 0;
+
+	for (i = 0; spec->choices[i] != NULL; i++)
+		if (strcmp(spec->choices[i], word) == 0)
+			break;
+	if (spec->choices[i] == NULL) {
+		n = (size_t)snprintf(err, ERRLEN, "\"%s\" is not one of", word);
+		for (i = 0; spec->choices[i] != NULL && n < ERRLEN; i++)
+			n += (size_t)snprintf(err + n, ERRLEN - n, "%s %s",
+			    i ? "," : "", spec->choices[i]);
+		return -1;
+	}
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	*dst = (long)i;
 	return 0;
 }
 
@@ -205,9 +471,9 @@ store_permissions(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
 {
 	const char *text = config_setting_get_string(s);
-	struct file_output_config *fo;
 	char *end;
 	long mode;
+	int *dst;
 
 	errno = 0;
 	mode = strtol(text, &end, 8);
@@ -222,59 +488,27 @@ store_permissions(const struct key_spec *spec, const config_setting_t *s,
 		    "trail; use at most \"0640\"", text);
 		return -1;
 	}
-	if ((fo = file_output(cfg)) == NULL) {
-		snprintf(err, ERRLEN, "out of memory");
+	if ((dst = slot(spec, cfg, err)) == NULL)
 		return -1;
-	}
-	fo->permissions = (int)mode;
-	return 0;
-}
-
-static int
-store_data_dir(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
-{
-	const char *path = config_setting_get_string(s);
-	char *copy;
-
-	if (path[0] != '/') {
-		snprintf(err, ERRLEN, "must be an absolute path, not \"%s\"",
-		    path);
-		return -1;
-	}
-	if ((copy = strdup(path)) == NULL) {
-		snprintf(err, ERRLEN, "out of memory");
-		return -1;
-	}
-	free(cfg->data_dir);
-	cfg->data_dir = copy;
-	return 0;
-}
-
-static int
-store_log_level(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
-{
-	const char *level = config_setting_get_string(s);
-
-	if (strcmp(level, "debug") == 0)
-		cfg->log_level_debug = 1;
-	else if (strcmp(level, "info") == 0 || strcmp(level, "warning") == 0 ||
-	    strcmp(level, "error") == 0)
-		cfg->log_level_debug = 0;
-	else {
-		snprintf(err, ERRLEN, "\"%s\" is not one of debug, info, "
-		    "warning, error", level);
-		return -1;
-	}
+	*dst = (int)mode;
 	return 0;
 }
 
 static int
 type_matches(int want, int have)
 {
-	if (want == CONFIG_TYPE_INT)
+	switch (want) {
+	case CONFIG_TYPE_INT:
 		return have == CONFIG_TYPE_INT || have == CONFIG_TYPE_INT64;
+	case TYPE_DURATION:
+		return have == CONFIG_TYPE_INT || have == CONFIG_TYPE_INT64 ||
+		    have == CONFIG_TYPE_FLOAT || have == CONFIG_TYPE_STRING;
+	case TYPE_SIZE:
+		return have == CONFIG_TYPE_INT || have == CONFIG_TYPE_INT64 ||
+		    have == CONFIG_TYPE_STRING;
+	case CONFIG_TYPE_ARRAY:
+		return have == CONFIG_TYPE_ARRAY || have == CONFIG_TYPE_LIST;
+	}
 	return want == have;
 }
 
@@ -424,8 +658,11 @@ walk(const config_setting_t *group, const char *prefix, struct config *cfg,
 			continue;
 		}
 		if (spec->type == CONFIG_TYPE_GROUP) {
-			if (strcmp(path, "output.file") == 0 &&
-			    file_output(cfg) == NULL)
+			/* An output named, even empty, is an output wanted. */
+			if ((strcmp(path, "output.file") == 0 &&
+			    file_output(cfg) == NULL) ||
+			    (strcmp(path, "output.logstash") == 0 &&
+			    logstash_output(cfg) == NULL))
 				nerrors++;
 			nerrors += walk(s, path, cfg, file, errors);
 			continue;
@@ -452,6 +689,10 @@ config_defaults(void)
 	cfg->queue_events = 65536;
 	cfg->resolve_ids = 1;
 	cfg->args_max_bytes = 1048576;
+	cfg->log_level = 2;			/* info */
+	cfg->spool_max_size = 1LL << 30;
+	cfg->spool_policy = POLICY_DROP_OLDEST;
+	cfg->metrics_period_ms = 30000;
 	if ((cfg->data_dir = strdup(CONFIG_DEFAULT_DATA_DIR)) == NULL) {
 		free(cfg);
 		return NULL;
@@ -459,26 +700,89 @@ config_defaults(void)
 	return cfg;
 }
 
+/*
+ * A file that holds a secret must be readable by its owner alone: auditd
+ * plugins run as root, and the passphrase of a private key is not for
+ * every user of the host.
+ */
+static int
+check_secret_mode(const struct config *cfg, const char *file, FILE *errors)
+{
+	struct stat st;
+
+	if (cfg->logstash == NULL || cfg->logstash->ssl_key_passphrase == NULL)
+		return 0;
+	if (stat(file, &st) == 0 && (st.st_mode & 0077) != 0) {
+		fprintf(errors, "%s: holds output.logstash.ssl.key_passphrase "
+		    "but is readable by group or others (mode %04o): "
+		    "chmod 600 %s\n", file, (unsigned)(st.st_mode & 07777),
+		    file);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+check_logstash(struct config *cfg, config_t *lc, const char *file,
+    FILE *errors)
+{
+	struct logstash_output_config *ls = cfg->logstash;
+	const config_setting_t *s = config_lookup(lc, "output.logstash");
+
+	if (ls->hosts.count == 0) {
+		report(errors, file, s, "output.logstash.hosts",
+		    "is required: where is Logstash?");
+		return 1;
+	}
+	/* As in libbeat, an ssl section means TLS unless it says no. */
+	if (config_lookup(lc, "output.logstash.ssl") != NULL &&
+	    config_lookup(lc, "output.logstash.ssl.enabled") == NULL)
+		ls->ssl_enabled = 1;
+	if ((ls->ssl_certificate == NULL) != (ls->ssl_key == NULL)) {
+		report(errors, file, s, "output.logstash.ssl",
+		    "certificate and key go together (for mutual TLS)");
+		return 1;
+	}
+	if (ls->backoff_init_ms > ls->backoff_max_ms) {
+		report(errors, file, s, "output.logstash.backoff",
+		    "init must not be larger than max");
+		return 1;
+	}
+	if (ls->index == NULL && (ls->index = strdup("audisp-ecs")) == NULL)
+		return 1;
+	return 0;
+}
+
 /* Checks that only make sense once the whole file is read. */
 static int
 check_complete(struct config *cfg, config_t *lc, const char *file,
     FILE *errors)
 {
-	const config_setting_t *s;
+	const config_setting_t *s = config_lookup(lc, "output");
+	char path[4096];
 
-	if (cfg->file_output != NULL && cfg->file_output->path == NULL) {
-		cfg->file_output->path =
-		    strdup("/var/log/audisp-ecs/events.json");
-		if (cfg->file_output->path == NULL)
-			return 1;
-	}
-	if ((s = config_lookup(lc, "output")) != NULL &&
-	    config_setting_length(s) == 0) {
+	if (s != NULL && config_setting_length(s) == 0) {
 		report(errors, file, s, "output", "names no output");
 		return 1;
 	}
-	cfg->has_outputs = cfg->file_output != NULL;
-	return 0;
+	if (cfg->file_output != NULL && cfg->logstash != NULL) {
+		report(errors, file, s, "output", "only one output can be "
+		    "enabled (found file and logstash)");
+		return 1;
+	}
+	if (cfg->file_output != NULL && cfg->file_output->path == NULL &&
+	    (cfg->file_output->path =
+	    strdup("/var/log/audisp-ecs/events.json")) == NULL)
+		return 1;
+	if (cfg->logstash != NULL && check_logstash(cfg, lc, file, errors))
+		return 1;
+	if (cfg->spool_path == NULL) {
+		snprintf(path, sizeof(path), "%s/spool", cfg->data_dir);
+		if ((cfg->spool_path = strdup(path)) == NULL)
+			return 1;
+	}
+	cfg->has_outputs = cfg->file_output != NULL || cfg->logstash != NULL;
+	return check_secret_mode(cfg, file, errors);
 }
 
 struct config *
@@ -525,6 +829,25 @@ config_load(const char *path, FILE *errors)
 	return cfg;
 }
 
+static void
+logstash_free(struct logstash_output_config *ls)
+{
+	if (ls == NULL)
+		return;
+	string_list_free(&ls->hosts);
+	string_list_free(&ls->ssl_cas);
+	string_list_free(&ls->ssl_protocols);
+	string_list_free(&ls->ssl_ciphers);
+	free(ls->index);
+	free(ls->ssl_certificate);
+	free(ls->ssl_key);
+	if (ls->ssl_key_passphrase != NULL)
+		explicit_bzero(ls->ssl_key_passphrase,
+		    strlen(ls->ssl_key_passphrase));
+	free(ls->ssl_key_passphrase);
+	free(ls);
+}
+
 void
 config_free(struct config *cfg)
 {
@@ -533,6 +856,8 @@ config_free(struct config *cfg)
 	if (cfg->file_output != NULL)
 		free(cfg->file_output->path);
 	free(cfg->file_output);
+	logstash_free(cfg->logstash);
+	free(cfg->spool_path);
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);
 	free(cfg->source);

@@ -17,6 +17,7 @@
 
 #define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
 #define CONFIG_DEFAULT_DATA_DIR	"/var/lib/audisp-ecs"
+#define LOG_LEVEL_DEBUG		3
 
 struct file_output_config {
 	char	*path;
@@ -25,15 +26,50 @@ struct file_output_config {
 	int	 permissions;
 };
 
+/* output.logstash; option names and defaults as libbeat's. */
+struct logstash_output_config {
+	struct string_list hosts;
+	int	 loadbalance;
+	long	 worker;
+	long	 bulk_max_size;
+	long	 compression_level;
+	long	 pipelining;
+	long	 timeout_ms;
+	long	 backoff_init_ms;
+	long	 backoff_max_ms;
+	long	 ttl_ms;
+	int	 escape_html;
+	char	*index;
+	/* ssl.* */
+	int	 ssl_enabled;
+	struct string_list ssl_cas;
+	char	*ssl_certificate;
+	char	*ssl_key;
+	char	*ssl_key_passphrase;
+	long	 ssl_verification_mode;	/* enum tls_verify */
+	struct string_list ssl_protocols;
+	struct string_list ssl_ciphers;
+};
+
+enum spool_full_policy {
+	POLICY_DROP_OLDEST,
+	POLICY_BLOCK,
+};
+
 struct config {
 	char	*source;		/* file it came from, or NULL */
 	int	 has_outputs;		/* an output: section names one */
 	struct file_output_config *file_output;	/* NULL unless configured */
+	struct logstash_output_config *logstash;	/* likewise */
+	char	*spool_path;		/* queue.spool.path */
+	long long spool_max_size;	/* queue.spool.max_size, bytes */
+	long	 spool_policy;		/* queue.spool.policy */
+	long	 metrics_period_ms;	/* logging.metrics.period */
 	long	 input_buffer_size;	/* bytes of raw records queued */
 	long	 max_record_size;
 	long	 eoe_timeout;
 	long	 queue_events;		/* documents between parser and outputs */
-	int	 log_level_debug;
+	long	 log_level;		/* 0 error, 1 warning, 2 info, 3 debug */
 	int	 log_to_stderr;
 	int	 include_raw_message;	/* auditd.include_raw_message */
 	int	 resolve_ids;		/* auditd.resolve_ids */

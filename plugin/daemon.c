@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "daemon.h"
@@ -29,10 +30,40 @@ static void
 log_stats(const char *when, const struct pipeline_stats *s)
 {
 	log_info("%s: %llu bytes, %llu records, %llu rejected, %llu events, "
-	    "%llu filtered, %llu lost upstream, %llu written, %llu dropped, "
-	    "%llu write errors", when, s->bytes_in, s->records, s->rejected,
-	    s->events, s->filtered, s->lost, s->written, s->dropped,
-	    s->write_errors);
+	    "%llu filtered, %llu lost upstream, %llu written, %llu spooled, "
+	    "%llu dropped, %llu retries, %llu write errors", when, s->bytes_in,
+	    s->records, s->rejected, s->events, s->filtered, s->lost,
+	    s->written, s->spooled, s->dropped, s->retries, s->write_errors);
+}
+
+/*
+ * SIGUSR1: the counters as JSON in DATA_DIR/stats.json (replaced whole,
+ * by rename), for monitoring scripts.
+ */
+static void
+write_stats_file(const char *data_dir, const struct pipeline_stats *s)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/stats.json", data_dir) >=
+	    (int)sizeof(path))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "we")) == NULL) {
+		log_warn("cannot write %s", tmp);
+		return;
+	}
+	fprintf(f, "{\"time\":%lld,\"pid\":%ld,\"bytes_in\":%llu,"
+	    "\"records\":%llu,\"rejected\":%llu,\"events\":%llu,"
+	    "\"filtered\":%llu,\"lost_upstream\":%llu,\"written\":%llu,"
+	    "\"spooled\":%llu,\"dropped\":%llu,\"retries\":%llu,"
+	    "\"write_errors\":%llu}\n", (long long)time(NULL),
+	    (long)getpid(), s->bytes_in, s->records, s->rejected, s->events,
+	    s->filtered, s->lost, s->written, s->spooled, s->dropped,
+	    s->retries, s->write_errors);
+	if (fclose(f) != 0 || rename(tmp, path) == -1)
+		log_warn("cannot write %s", path);
 }
 
 static void
@@ -47,21 +78,39 @@ reload(struct pipeline *p, const char *config_path)
 		    "'audisp-ecs test config'); keeping the running one");
 		return;
 	}
-	log_set_verbose(cfg->log_level_debug);
+	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
 	if (pipeline_reload(p, cfg) == -1)
 		log_warnx("reload failed: pipeline is shutting down");
 }
 
-/* Handle signals until a stop is asked or the pipeline ends on its own. */
+static long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * Handle signals until a stop is asked or the pipeline ends on its own;
+ * log the counters every metrics_period_ms (0: never).
+ */
 static void
 signal_loop(struct pipeline *p, const sigset_t *handled,
-    const char *config_path)
+    const char *config_path, const char *data_dir, long metrics_period_ms)
 {
 	struct timespec poll_interval = { 0, SIGNAL_POLL_MS * 1000000L };
 	struct pipeline_stats s;
+	long next_metrics = monotonic_ms() + metrics_period_ms;
 	int sig;
 
 	while (!pipeline_finished(p)) {
+		if (metrics_period_ms > 0 && monotonic_ms() >= next_metrics) {
+			pipeline_get_stats(p, &s);
+			log_stats("metrics", &s);
+			next_metrics += metrics_period_ms;
+		}
 		sig = sigtimedwait(handled, NULL, &poll_interval);
 		if (sig == -1) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -75,6 +124,7 @@ signal_loop(struct pipeline *p, const sigset_t *handled,
 		case SIGUSR1:
 			pipeline_get_stats(p, &s);
 			log_stats("status", &s);
+			write_stats_file(data_dir, &s);
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -92,6 +142,8 @@ daemon_main(const char *config_path, int foreground)
 	struct pipeline *p;
 	struct pipeline_stats s;
 	sigset_t handled;
+	char data_dir[4096];
+	long metrics_period_ms;
 	int rc;
 
 	signals_reset_inherited();
@@ -101,15 +153,18 @@ daemon_main(const char *config_path, int foreground)
 		log_warnx("configuration has errors; not starting");
 		return 1;
 	}
-	log_set_verbose(cfg->log_level_debug);
+	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
 	if (cfg->log_to_stderr)
 		log_init("audisp-ecs", 1);
 	signals_block_handled(&handled);
 	log_info("starting (%s), reading audit records on stdin",
 	    cfg->source ? cfg->source : "built-in defaults");
+	/* The pipeline owns cfg from here on (a reload replaces it). */
+	snprintf(data_dir, sizeof(data_dir), "%s", cfg->data_dir);
+	metrics_period_ms = cfg->metrics_period_ms;
 	if ((p = pipeline_start(cfg, 1, NULL, 0)) == NULL)
 		return 1;
-	signal_loop(p, &handled, config_path);
+	signal_loop(p, &handled, config_path, data_dir, metrics_period_ms);
 	rc = pipeline_finish(p, DRAIN_TIMEOUT_MS, &s);
 	log_stats("exiting", &s);
 	return rc == 0 ? 0 : 1;

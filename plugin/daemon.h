@@ -5,5 +5,7 @@
 /* Returns the process exit status. */
 int	daemon_main(const char *config_path, int foreground);
 int	replay_main(const char *config_path, char *const paths[], int npaths);
+/* "test output" (test_output.c). */
+int	test_output(const char *config_path);
 
 #endif

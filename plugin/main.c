@@ -5,6 +5,7 @@
  *   audisp-ecs [-f] [-c FILE]              plugin mode (daemon.c)
  *   audisp-ecs replay [-c FILE] [LOG...]   files to documents (replay.c)
  *   audisp-ecs test config [-c FILE]       validate the configuration
+ *   audisp-ecs test output [-c FILE]       try the output (test_output.c)
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@ usage(FILE *out)
 	    "usage: audisp-ecs [-f] [-c FILE]\n"
 	    "       audisp-ecs replay [-c FILE] [LOG...]\n"
 	    "       audisp-ecs test config [-c FILE]\n"
+	    "       audisp-ecs test output [-c FILE]\n"
 	    "       audisp-ecs -V | -h\n"
 	    "\n"
 	    "Without a verb, reads audit records from auditd on stdin.\n"
@@ -90,13 +92,14 @@ main(int argc, char *argv[])
 		    argc - 1 - first);
 	}
 	if (argc > 2 && strcmp(argv[1], "test") == 0 &&
-	    strcmp(argv[2], "config") == 0) {
+	    (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "output") == 0)) {
 		first = parse_options(argc - 2, argv + 2, &config_path, NULL);
 		if (first != argc - 2) {
 			usage(stderr);
 			return 2;
 		}
-		return test_config(config_path);
+		return strcmp(argv[2], "config") == 0 ?
+		    test_config(config_path) : test_output(config_path);
 	}
 	first = parse_options(argc, argv, &config_path, &foreground);
 	if (first != argc) {

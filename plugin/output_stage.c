@@ -1,55 +1,64 @@
 /*
- * The output thread: writes every batch to every output.
+ * The output thread: hands every batch to the output.
  *
- * A batch is retried (once a second) until each output has stored it, so a
- * full disk or a removed directory holds documents back instead of losing
- * them; the queue in front absorbs the delay.  Only when the pipeline is
- * told to give up (the shutdown deadline passed) are they counted dropped.
+ * The file output (and stdout for replay) is written directly: a batch is
+ * retried once a second until it is stored, so a full disk or a removed
+ * directory holds documents back instead of losing them; the queue in
+ * front absorbs the delay.  Network outputs put the batch into their spool
+ * and return at once; their workers deliver it (outputs/publisher.h).
+ * Only when the pipeline is told to give up (the shutdown deadline passed)
+ * are documents held here counted as dropped; spooled ones stay on disk.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <time.h>
 
+#include "../outputs/logstash_output.h"
 #include "../outputs/output.h"
 #include "conf.h"
 #include "log.h"
 #include "pipeline_internal.h"
 
-#define MAX_OUTPUTS	4
 #define RETRY_MS	1000
+#define POP_WAIT_MS	1000
 
 struct output_stage {
-	struct pipeline	*p;
-	struct output	*outputs[MAX_OUTPUTS];
-	int		 noutputs;
+	struct pipeline		*p;
+	struct output		*direct;	/* file or stdout */
+	struct logstash_output	*logstash;
 };
 
 static void
-close_outputs(struct output_stage *os)
+close_outputs(struct output_stage *os, int drain)
 {
-	int i;
-
-	for (i = 0; i < os->noutputs; i++)
-		output_close(os->outputs[i]);
-	os->noutputs = 0;
+	if (os->direct != NULL)
+		output_close(os->direct);
+	if (os->logstash != NULL)
+		logstash_output_close(os->logstash, drain, &os->p->give_up);
+	os->direct = NULL;
+	os->logstash = NULL;
 }
 
 static void
 open_outputs(struct output_stage *os, const struct config *cfg)
 {
-	struct output *o = NULL;
+	char err[512];
 
-	close_outputs(os);
+	close_outputs(os, 0);
+	if (cfg->logstash != NULL) {
+		if ((os->logstash = logstash_output_open(cfg, err,
+		    sizeof(err))) == NULL)
+			log_warnx("logstash output: %s", err);
+		return;
+	}
 	if (cfg->file_output != NULL)
-		o = output_file_open(cfg->file_output);
+		os->direct = output_file_open(cfg->file_output);
 	else if (!os->p->live)
-		o = output_stdout_open();
-	if (o != NULL)
-		os->outputs[os->noutputs++] = o;
-	else if (cfg->file_output != NULL || !os->p->live)
+		os->direct = output_stdout_open();
+	if (os->direct == NULL && (cfg->file_output != NULL || !os->p->live))
 		log_warnx("no output could be opened");
-	else
+	else if (os->direct == NULL)
 		log_warnx("no output configured: documents are discarded");
 }
 
@@ -61,25 +70,13 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Returns once every output stored the batch, or when giving up. */
+/* Returns once the direct output stored the batch, or when giving up. */
 static void
-write_everywhere(struct output_stage *os, const struct batch *b)
+write_direct(struct output_stage *os, const struct batch *b)
 {
-	unsigned int done = 0, all = (1U << os->noutputs) - 1;
-	int i;
-
-	while (done != all) {
-		for (i = 0; i < os->noutputs; i++) {
-			if (done & (1U << i))
-				continue;
-			if (os->outputs[i]->write_batch(os->outputs[i], b->buf,
-			    b->len, b->ndocs) == 0)
-				done |= 1U << i;
-			else
-				atomic_fetch_add(&os->p->write_errors, 1);
-		}
-		if (done == all)
-			break;
+	while (os->direct->write_batch(os->direct, b->buf, b->len,
+	    b->ndocs) != 0) {
+		atomic_fetch_add(&os->p->write_errors, 1);
 		if (atomic_load(&os->p->give_up)) {
 			atomic_fetch_add(&os->p->dropped, b->ndocs);
 			return;
@@ -89,27 +86,61 @@ write_everywhere(struct output_stage *os, const struct batch *b)
 	atomic_fetch_add(&os->p->written, b->ndocs);
 }
 
+static void
+deliver(struct output_stage *os, const struct batch *b)
+{
+	if (os->logstash != NULL)
+		(void)logstash_output_append(os->logstash, b->buf, b->len,
+		    b->ndocs);
+	else if (os->direct != NULL)
+		write_direct(os, b);
+	else
+		atomic_fetch_add(&os->p->dropped, b->ndocs);
+}
+
+/* Counters of the network output, and drops for the parser to report. */
+static void
+publish_network_stats(struct output_stage *os)
+{
+	struct network_stats ns;
+	uint64_t drops;
+
+	if (os->logstash == NULL)
+		return;
+	logstash_output_stats(os->logstash, &ns);
+	atomic_store(&os->p->written, ns.pub.published);
+	atomic_store(&os->p->dropped, ns.spool.dropped);
+	atomic_store(&os->p->spooled, ns.spool.pending);
+	atomic_store(&os->p->retries, ns.pub.retries);
+	if ((drops = logstash_output_take_drops(os->logstash)) > 0)
+		atomic_fetch_add(&os->p->drops_to_report, drops);
+}
+
 void *
 output_main(void *arg)
 {
 	struct output_stage os = { .p = arg };
 	struct doc_item *item;
+	enum bq_status st;
 	void *popped;
 
 	open_outputs(&os, os.p->cfg);
-	while (bq_pop(os.p->docs, &popped, -1) == BQ_ITEM) {
-		item = popped;
-		if (item->cfg != NULL) {
-			open_outputs(&os, item->cfg);
-			log_info("configuration reloaded from %s",
-			    item->cfg->source ? item->cfg->source : "defaults");
-		} else if (os.noutputs > 0)
-			write_everywhere(&os, &item->batch);
-		else
-			atomic_fetch_add(&os.p->dropped, item->batch.ndocs);
-		doc_item_free(item);
+	while ((st = bq_pop(os.p->docs, &popped, POP_WAIT_MS)) != BQ_CLOSED) {
+		if (st == BQ_ITEM) {
+			item = popped;
+			if (item->cfg != NULL) {
+				open_outputs(&os, item->cfg);
+				log_info("configuration reloaded from %s",
+				    item->cfg->source ? item->cfg->source :
+				    "defaults");
+			} else
+				deliver(&os, &item->batch);
+			doc_item_free(item);
+		}
+		publish_network_stats(&os);
 	}
-	close_outputs(&os);
+	publish_network_stats(&os);
+	close_outputs(&os, 1);
 	pipeline_stage_done(os.p);
 	return NULL;
 }

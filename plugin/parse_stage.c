@@ -64,7 +64,11 @@ push_batch(struct parse_stage *ps)
 {
 	struct doc_item *item;
 	struct batch b;
+	unsigned long long drops;
 
+	/* Drops the outputs had to make are reported in the stream itself. */
+	if ((drops = atomic_exchange(&ps->p->drops_to_report, 0)) > 0)
+		reassembly_report_dropped(ps->r, drops);
 	if (!reassembly_take_batch(ps->r, &b))
 		return;
 	if ((item = calloc(1, sizeof(*item))) == NULL) {

@@ -148,6 +148,8 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->written = atomic_load(&p->written);
 	s->dropped = atomic_load(&p->dropped);
 	s->write_errors = atomic_load(&p->write_errors);
+	s->spooled = atomic_load(&p->spooled);
+	s->retries = atomic_load(&p->retries);
 }
 
 /* Wait for the stages until the deadline; 0 if they all finished. */

@@ -34,6 +34,8 @@ struct pipeline_stats {
 	unsigned long long	written;	/* documents stored by outputs */
 	unsigned long long	dropped;	/* documents given up at exit */
 	unsigned long long	write_errors;
+	unsigned long long	spooled;	/* in the spool, unacknowledged */
+	unsigned long long	retries;	/* batches sent again */
 };
 
 /*

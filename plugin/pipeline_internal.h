@@ -54,6 +54,9 @@ struct pipeline {
 	atomic_ullong	 bytes_in, input_errors;
 	atomic_ullong	 records, rejected, events, lost, filtered;
 	atomic_ullong	 written, dropped, write_errors;
+	atomic_ullong	 spooled, retries;
+	/* Dropped by the spool policy: the parser writes a document about it. */
+	atomic_ullong	 drops_to_report;
 };
 
 void	*input_main(void *);

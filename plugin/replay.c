@@ -32,7 +32,7 @@ replay_main(const char *config_path, char *const paths[], int npaths)
 	log_init("audisp-ecs", 1);
 	if ((cfg = config_load(config_path, stderr)) == NULL)
 		return 1;
-	log_set_verbose(cfg->log_level_debug);
+	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
 	signals_block_handled(&handled);
 	if ((p = pipeline_start(cfg, 0, paths, npaths)) == NULL)
 		return 1;

@@ -118,7 +118,7 @@ test_empty_file_gives_defaults(void **state)
 	assert_int_equal(cfg->max_record_size, 65536);
 	assert_int_equal(cfg->eoe_timeout, 2);
 	assert_int_equal(cfg->queue_events, 65536);
-	assert_false(cfg->log_level_debug);
+	assert_int_equal(cfg->log_level, 2);	/* info */
 	assert_false(cfg->log_to_stderr);
 	config_free(cfg);
 }
@@ -196,7 +196,7 @@ test_input_queue_logging_values(void **state)
 	assert_int_equal(cfg->max_record_size, 16384);
 	assert_int_equal(cfg->eoe_timeout, 5);
 	assert_int_equal(cfg->queue_events, 4096);
-	assert_true(cfg->log_level_debug);
+	assert_int_equal(cfg->log_level, LOG_LEVEL_DEBUG);
 	assert_true(cfg->log_to_stderr);
 	config_free(cfg);
 }
@@ -298,8 +298,8 @@ test_bad_log_level(void **state)
 
 	write_config(f, "logging: { level = \"verbose\"; };\n");
 	assert_null(load(f));
-	assert_errors(f, "F:1: logging.level: \"verbose\" is not one of debug, "
-	    "info, warning, error\n");
+	assert_errors(f, "F:1: logging.level: \"verbose\" is not one of error, "
+	    "warning, info, debug\n");
 }
 
 static void
