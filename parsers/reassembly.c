@@ -454,6 +454,12 @@ reassembly_configure(struct reassembly *r, int eoe_timeout,
 }
 
 void
+reassembly_resume_serials(struct reassembly *r, unsigned long settled)
+{
+	seq_tracker_resume(&r->serials, settled, time(NULL));
+}
+
+void
 reassembly_report_dropped(struct reassembly *r, unsigned long long count)
 {
 	size_t mark = r->batch.len;
@@ -499,6 +505,7 @@ reassembly_take_batch(struct reassembly *r, struct batch *b)
 	b->buf = r->batch.buf;
 	b->len = r->batch.len;
 	b->ndocs = r->batch_docs;
+	b->settled_serial = seq_tracker_settled(&r->serials);
 	jw_init(&r->batch);
 	r->batch_docs = 0;
 	return 1;

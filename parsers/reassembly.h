@@ -45,6 +45,8 @@ struct batch {
 	char	*buf;		/* documents, each ending with '\n' */
 	size_t	 len;
 	size_t	 ndocs;
+	/* Audit serials up to this are in this batch or earlier ones. */
+	unsigned long settled_serial;
 };
 
 struct reassembly	*reassembly_new(const struct reassembly_options *);
@@ -58,6 +60,11 @@ void			 reassembly_free(struct reassembly *);
  */
 void	reassembly_feed_line(struct reassembly *, const char *line, size_t len,
 	    size_t full_len, const char *where, unsigned long lineno);
+/*
+ * Live input: carry on the serial count of the previous run, which had
+ * settled every serial up to settled (see seq_tracker_resume).
+ */
+void	reassembly_resume_serials(struct reassembly *, unsigned long settled);
 /* New settings after a reload; events in progress are kept. */
 void	reassembly_configure(struct reassembly *, int eoe_timeout,
 	    size_t max_record_size, const struct event_filter *drop);

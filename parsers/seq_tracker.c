@@ -128,6 +128,19 @@ seq_tracker_seen(struct seq_tracker *t, unsigned long serial,
 	return 0;
 }
 
+void
+seq_tracker_resume(struct seq_tracker *t, unsigned long base, time_t now)
+{
+	restart(t, base);
+	t->gap_since = now;
+}
+
+unsigned long
+seq_tracker_settled(const struct seq_tracker *t)
+{
+	return t->started ? t->base : 0;
+}
+
 int
 seq_tracker_tick(struct seq_tracker *t, time_t now, struct seq_gap *gap)
 {

@@ -58,6 +58,13 @@ void	seq_tracker_init(struct seq_tracker *);
 int	seq_tracker_seen(struct seq_tracker *, unsigned long serial,
 	    unsigned long sec, unsigned int msec, time_t now,
 	    struct seq_gap *gap);
+/*
+ * Continue a stream from a previous run that had settled everything up to
+ * base (events lost while we were not running then show up as a gap).
+ */
+void	seq_tracker_resume(struct seq_tracker *, unsigned long base, time_t now);
+/* Every serial up to this is settled (seen or reported); 0 if none yet. */
+unsigned long seq_tracker_settled(const struct seq_tracker *);
 /* The clock moved on (live input): a gap open too long is lost. */
 int	seq_tracker_tick(struct seq_tracker *, time_t now, struct seq_gap *);
 /* End of input: every gap below the newest serial is lost. */

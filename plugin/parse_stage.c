@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "log.h"
 #include "pipeline_internal.h"
+#include "state_file.h"
 
 #define BATCH_BYTES	(256 * 1024)
 #define TICK_MS		1000
@@ -206,6 +207,7 @@ parse_main(void *arg)
 	struct pipeline *p = arg;
 	void *item;
 	enum bq_status st;
+	unsigned long settled;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
@@ -221,6 +223,8 @@ parse_main(void *arg)
 	ro.drop = &p->cfg->drop_event;
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
+	if (p->live && (settled = state_load_serial(p->cfg->data_dir)) > 0)
+		reassembly_resume_serials(ps.r, settled);
 	clock_gettime(CLOCK_MONOTONIC, &ps.last_tick);
 
 	while ((st = bq_pop(p->raw, &item, p->live ? TICK_MS : -1)) !=

@@ -237,6 +237,8 @@ output: {
     permissions = "0600";
   };
 };
+# State (agent id, last serial, spool) private to this test.
+path: { data = "$ITEST_DIR/data"; };
 EOF
     chmod 0600 "$ITEST_PLUGIN_CONF.tmp"
     mv -f "$ITEST_PLUGIN_CONF.tmp" "$ITEST_PLUGIN_CONF"
