@@ -13,6 +13,7 @@
 #include "pipeline_internal.h"
 
 #define REPLAY_BUFFER_SIZE	(4 * 1024 * 1024)
+#define GIVE_UP_GRACE_MS	400
 
 void
 chunk_free(void *arg)
@@ -152,6 +153,18 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->retries = atomic_load(&p->retries);
 }
 
+static void
+deadline_in(struct timespec *deadline, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += ms / 1000;
+	deadline->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+}
+
 /* Wait for the stages until the deadline; 0 if they all finished. */
 static int
 wait_stages(struct pipeline *p, const struct timespec *deadline)
@@ -172,17 +185,22 @@ pipeline_finish(struct pipeline *p, int timeout_ms, struct pipeline_stats *s)
 	struct timespec deadline;
 	int lost;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline_in(&deadline, timeout_ms);
 	if (wait_stages(p, &deadline) == -1) {
 		log_warnx("outputs did not finish in time; giving up on what "
-		    "they still hold");
+		    "they still hold (spooled documents stay for the next "
+		    "start)");
 		atomic_store(&p->give_up, 1);
+		/*
+		 * A worker may still be in a connect that its timeout bounds,
+		 * not ours: do not wait for it.  The process is about to end;
+		 * the spool on disk is consistent at every moment.
+		 */
+		deadline_in(&deadline, GIVE_UP_GRACE_MS);
+		if (wait_stages(p, &deadline) == -1) {
+			pipeline_get_stats(p, s);
+			return -1;
+		}
 	}
 	pthread_join(p->input_thread, NULL);
 	pthread_join(p->parser_thread, NULL);

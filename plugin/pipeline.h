@@ -53,8 +53,10 @@ int		 pipeline_reload(struct pipeline *, struct config *cfg);
 int		 pipeline_finished(struct pipeline *);
 /*
  * Wait up to timeout_ms for the stages to finish; after that, outputs stop
- * retrying and what they still hold is counted as dropped.  Frees the
- * pipeline.  Returns 0 if nothing was dropped or lost to errors.
+ * retrying and what they still hold is counted as dropped (a spool keeps
+ * its documents for the next start).  Frees the pipeline, unless a stage
+ * still does not stop a moment later: then the caller must just exit.
+ * Returns 0 if nothing was dropped or lost to errors.
  */
 int		 pipeline_finish(struct pipeline *, int timeout_ms,
 		    struct pipeline_stats *);

@@ -20,6 +20,8 @@
 #include "pipeline.h"
 #include "signals.h"
 
+#define STOP_TIMEOUT_MS	4500
+
 int
 replay_main(const char *config_path, char *const paths[], int npaths)
 {
@@ -29,6 +31,8 @@ replay_main(const char *config_path, char *const paths[], int npaths)
 	sigset_t handled;
 	int rc, sig;
 
+	/* Also ignores SIGPIPE: a closed connection is an error, not death. */
+	signals_reset_inherited();
 	log_init("audisp-ecs", 1);
 	if ((cfg = config_load(config_path, stderr)) == NULL)
 		return 1;
@@ -36,15 +40,21 @@ replay_main(const char *config_path, char *const paths[], int npaths)
 	signals_block_handled(&handled);
 	if ((p = pipeline_start(cfg, 0, paths, npaths)) == NULL)
 		return 1;
-	/* Replay runs to the end of its input; a signal only cuts it short. */
+	/*
+	 * Replay runs to the end of its input and until every document is
+	 * stored (acknowledged, for Logstash); a signal cuts it short, and
+	 * what a spool still holds stays there for the next run.
+	 */
 	while (!pipeline_finished(p)) {
 		struct timespec t = { 0, 100 * 1000000L };
 
 		sig = sigtimedwait(&handled, NULL, &t);
-		if (sig == SIGTERM || sig == SIGINT)
+		if (sig == SIGTERM || sig == SIGINT) {
 			pipeline_stop_input(p);
+			break;
+		}
 	}
-	rc = pipeline_finish(p, 0, &s);
+	rc = pipeline_finish(p, STOP_TIMEOUT_MS, &s);
 	if (s.rejected > 0)
 		fprintf(stderr, "audisp-ecs: replay: %llu of %llu lines "
 		    "rejected\n", s.rejected, s.records + s.rejected);

@@ -20,6 +20,7 @@
 #include "../outputs/tls.h"
 #include "conf.h"
 #include "daemon.h"
+#include "signals.h"
 
 static int
 test_file(const struct config *cfg)
@@ -131,6 +132,7 @@ test_output(const char *config_path)
 	struct config *cfg;
 	int rc;
 
+	signals_reset_inherited();	/* SIGPIPE ignored: TLS writes */
 	if ((cfg = config_load(config_path, stderr)) == NULL)
 		return 1;
 	if (cfg->logstash != NULL)
