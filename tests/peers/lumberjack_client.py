@@ -274,6 +274,14 @@ class ServerProc:
         with open(self.log_path) as f:
             return f.read()
 
+    def wait_log(self, text, count=1, timeout=10):
+        """Wait for the server to log text count times: a client can see a
+        refused handshake before the server has finished with it."""
+        deadline = time.monotonic() + timeout
+        while self.log_text().count(text) < count:
+            assert time.monotonic() < deadline, f"server never logged {text!r}"
+            time.sleep(0.05)
+
     def lines(self):
         if not os.path.exists(self.out):
             return []
@@ -640,6 +648,32 @@ class SelfTest:
         expect(st, events=100, connections=2)
         assert st["tls_versions"] == {"TLSv1.3": 2}
 
+    def t_tls_faults_and_shutdown(self):
+        s = self.tls_server("--close-mid-window", "10", "--close-idle", "0.5")
+        ctx = client_tls_context(self.cert("ca.pem"))
+        with s.client(ssl_context=ctx) as c:
+            try:
+                c.send_window(make_docs(20))
+                raise AssertionError("acked")
+            except ServerClosed:
+                pass
+        with s.client(ssl_context=ctx) as c:
+            assert c.send_window(make_docs(20)) == ([20], 0)
+            try:
+                c.recv_exact(1)  # idle: the server closes
+                raise AssertionError("server sent data")
+            except ServerClosed:
+                pass
+        idle = s.client(ssl_context=ctx)  # open at shutdown, and one that
+        raw = socket.create_connection(("127.0.0.1", s.port))  # never says hello
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        st = s.stop()
+        assert time.monotonic() - t0 < 3
+        idle.close()
+        raw.close()
+        expect(st, events=20, faults_close_mid_window=1, idle_closes=1, connections=4)
+
     def t_tls_bad_server_certs(self):
         ctx = client_tls_context(self.cert("ca.pem"))
         for cert, why in (("expired", "expired"), ("wrongname", "mismatch"),
@@ -650,6 +684,7 @@ class SelfTest:
                 raise AssertionError(f"{cert}.pem was accepted")
             except ssl.SSLCertVerificationError as e:
                 assert why in str(e), f"{cert}: {e}"
+            s.wait_log("TLS handshake failed")
             st = s.stop()
             expect(st, tls_handshake_failures=1, events=0)
 
@@ -666,6 +701,7 @@ class SelfTest:
             raise AssertionError("TLS 1.2 client accepted")
         except ssl.SSLError:
             pass
+        s.wait_log("TLS handshake failed")
         expect(s.stop(), tls_handshake_failures=1)
 
     def t_mtls(self):
@@ -676,7 +712,6 @@ class SelfTest:
             ctx = client_tls_context(ca, self.cert("client.pem"), self.cert(key), pw)
             with s.client(ssl_context=ctx) as c:
                 assert c.send_window(make_docs(10)) == ([10], 0), key
-        refused = 0
         for ctx in (client_tls_context(ca),  # no client certificate
                     client_tls_context(ca, self.cert("untrusted-client.pem"),
                                        self.cert("untrusted-client.key"))):
@@ -688,7 +723,8 @@ class SelfTest:
                     c.send_window(make_docs(10))
                 raise AssertionError("client without a valid certificate was acked")
             except (ssl.SSLError, ServerClosed, ConnectionError):
-                refused += 1
+                pass
+        s.wait_log("TLS handshake failed", 2)
         st = s.stop()
         expect(st, events=30, tls_handshake_failures=2)
         # With a CA but without --require-client-cert, a certificate is optional.
@@ -709,6 +745,7 @@ class SelfTest:
             raise AssertionError("handshake without a client certificate succeeded")
         except ssl.SSLError:
             pass
+        s.wait_log("TLS handshake failed")
         expect(s.stop(), tls_handshake_failures=1)
 
 

@@ -277,7 +277,7 @@ class Connection:
                 self.stats.add("idle_closes")
                 reason = f"idle for {self.opt.close_idle} s, closing (as Logstash does)"
         except PeerClosed as e:
-            reason = str(e)
+            reason = "server shutting down" if self.srv.stopping.is_set() else str(e)
         except Exception as e:  # a bug here must not kill the server
             log.exception("%s: unexpected error", self.name)
             reason = f"internal error: {e!r}"
@@ -296,7 +296,8 @@ class Connection:
         try:
             self.sock.do_handshake()
         except (ssl.SSLError, OSError) as e:
-            self.stats.add("tls_handshake_failures")
+            if not self.srv.stopping.is_set():
+                self.stats.add("tls_handshake_failures")
             raise PeerClosed(f"TLS handshake failed: {e}") from None
         version = self.sock.version()
         with self.stats.lock:
@@ -512,8 +513,8 @@ class Connection:
 
     def wait_slow(self):
         """A busy pipeline: hold the ack, sending ACK 0 every --keepalive-every
-        seconds meanwhile (Logstash does so when it has not answered a batch
-        for client_inactivity_timeout's write-idle part)."""
+        seconds meanwhile (Logstash sends one after 5 s without writing while
+        a batch of the connection is still being processed)."""
         now = time.monotonic()
         end = now + self.opt.slow
         every = self.opt.keepalive_every
