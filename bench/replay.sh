@@ -15,6 +15,16 @@
 #   AUPARSE_LOOP  auparse-loop binary (default: <repo>/bench/auparse-loop,
 #                 compiled into the temp dir from auparse-loop.c if absent)
 #   KEEP=1        keep the temp dir (input, outputs, logs) for inspection
+#   LOGSTASH_BENCH=0  skip the Logstash output section (on by default: it
+#                 adds about 3 s per run).  That section replays the same
+#                 input with the Logstash output (Lumberjack v2 over
+#                 loopback, zlib level 0 and 3) into
+#                 tests/peers/lumberjack_server.py --count-only, and with
+#                 an output.file config, and reports events/s and the CPU
+#                 seconds of audisp-ecs for each, the ratio
+#                 CPU(logstash)/CPU(file), the server's own CPU, and what
+#                 the server takes alone (tests/peers/lumberjack_client.py)
+#                 to show it is not the bottleneck.
 #
 # Needs: bash >= 5, GNU time (/usr/bin/time), python3, zstd (for .zst),
 # laurel, and cc + pkg-config + libauparse-dev only if auparse-loop is not
@@ -45,13 +55,28 @@ need python3 "apt-get install python3"
 case $CORPUS in *.zst) need zstd "apt-get install zstd" ;; esac
 [ -x "$AUDISP_ECS" ] || die "audisp-ecs not found or not executable: $AUDISP_ECS (build it, or set AUDISP_ECS)"
 [ -x "$LAUREL" ] || die "laurel not found: $LAUREL (apt-get install laurel, or set LAUREL)"
+LOGSTASH_BENCH=${LOGSTASH_BENCH:-1}
+LJ_SERVER=$repo/tests/peers/lumberjack_server.py
+LJ_CLIENT=$repo/tests/peers/lumberjack_client.py
+if [ "$LOGSTASH_BENCH" != 0 ]; then
+	[ -r "$LJ_SERVER" ] || die "test server not found: $LJ_SERVER (or set LOGSTASH_BENCH=0)"
+	[ -r "$LJ_CLIENT" ] || die "test client not found: $LJ_CLIENT (or set LOGSTASH_BENCH=0)"
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/audisp-ecs-bench.XXXXXX")
-if [ "${KEEP:-0}" = 1 ]; then
-	trap 'echo "replay.sh: kept $tmp" >&2' EXIT
-else
-	trap 'rm -rf "$tmp"' EXIT
-fi
+lj_pid=
+cleanup() {
+	if [ -n "$lj_pid" ]; then
+		kill "$lj_pid" 2>/dev/null || true
+		wait "$lj_pid" 2>/dev/null || true
+	fi
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "replay.sh: kept $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
 
 # The Makefile builds bench/auparse-loop; fall back to compiling it here
 # so the script also works from a tree where only audisp-ecs was built.
@@ -136,6 +161,55 @@ measure() {
 ecs_out=$tmp/ecs.ndjson
 laurel_out=$tmp/laurel/audit.log
 
+# ---- Logstash output: the test server, counting only, and the configs ----
+# lj_counters: "EVENTS CPU_SECONDS" of the server so far (SIGUSR1 makes it
+# rewrite its stats file).
+lj_counters() {
+	local i
+	rm -f "$tmp/lj.stats"
+	kill -USR1 "$lj_pid"
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$tmp/lj.stats" ] && break
+		sleep 0.05
+	done
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["events"], d["cpu_seconds"])' \
+		"$tmp/lj.stats" || die "no stats from the test server"
+}
+# measure_ls NAME CONF: one replay to the Logstash output from an empty
+# spool; appends "events cpu" of the server during the run to NAME.server.
+measure_ls() {
+	local name=$1 conf=$2 before after
+	rm -rf "$tmp/ls-data"
+	before=$(lj_counters)
+	measure "$name" /dev/null /dev/null "$AUDISP_ECS" replay -c "$conf" "$input"
+	after=$(lj_counters)
+	echo "$before $after" | awk '{ printf "%d %.3f\n", $3 - $1, $4 - $2 }' >>"$tmp/$name.server"
+}
+if [ "$LOGSTASH_BENCH" != 0 ]; then
+	python3 "$LJ_SERVER" --listen 127.0.0.1:0 --count-only --stats "$tmp/lj.stats" -q \
+		>"$tmp/lj.stdout" 2>"$tmp/lj.log" &
+	lj_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		lj_port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/lj.stdout")
+		[ -n "$lj_port" ] && break
+		sleep 0.1
+	done
+	[ -n "$lj_port" ] || die "the test server did not start: $(tail -n 3 "$tmp/lj.log")"
+	for level in 0 3; do
+		cat >"$tmp/ls$level.conf" <<EOF
+output: { logstash: { hosts = ["127.0.0.1:$lj_port"]; compression_level = $level; }; };
+path: { data = "$tmp/ls-data"; };
+logging: { metrics: { period = "0"; }; };
+EOF
+	done
+	# The file output with its defaults (rotation every 10 MiB, 7 files).
+	cat >"$tmp/file.conf" <<EOF
+output: { file: { path = "$tmp/fileout/events.json"; }; };
+path: { data = "$tmp/file-data"; };
+logging: { metrics: { period = "0"; }; };
+EOF
+fi
+
 # Round-robin over the tools so slow drift (thermal, noisy neighbours)
 # is spread over all of them instead of hitting one tool's runs.
 for ((r = 1; r <= RUNS; r++)); do
@@ -147,6 +221,13 @@ for ((r = 1; r <= RUNS; r++)); do
 	measure laurel "$input" /dev/null "$LAUREL" -c "$tmp/laurel.toml"
 
 	measure auparse-loop /dev/null /dev/null "$AUPARSE_LOOP" "$input"
+
+	if [ "$LOGSTASH_BENCH" != 0 ]; then
+		rm -rf "$tmp/fileout" "$tmp/file-data"
+		measure file-output /dev/null /dev/null "$AUDISP_ECS" replay -c "$tmp/file.conf" "$input"
+		measure_ls logstash-zlib0 "$tmp/ls0.conf"
+		measure_ls logstash-zlib3 "$tmp/ls3.conf"
+	fi
 done
 
 # ---- counts and sanity checks (from the last run of each tool) ----
@@ -187,6 +268,66 @@ print()
 print("audisp-ecs events/s / laurel events/s:  %.2f" % (rows["audisp-ecs"][3] / rows["laurel"][3]))
 print("audisp-ecs wall / auparse-loop wall:    %.2f" % (rows["audisp-ecs"][0] / rows["auparse-loop"][0]))
 EOF
+
+if [ "$LOGSTASH_BENCH" != 0 ]; then
+	# The server alone: the same documents, sent by the Python client as
+	# libbeat frames them, windows built once and sent again
+	# (--precompress), so the client costs next to nothing.
+	head -n 20000 "$ecs_out" >"$tmp/docs.ndjson"
+	for level in 0 3; do
+		before=$(lj_counters)
+		python3 "$LJ_CLIENT" send --connect "127.0.0.1:$lj_port" --docs "$tmp/docs.ndjson" \
+			--events "$ecs_docs" --window 2048 --compress "$level" --precompress --json \
+			>"$tmp/client$level.json" 2>"$tmp/client$level.err" ||
+			die "lumberjack_client.py failed: $(tail -n 3 "$tmp/client$level.err")"
+		after=$(lj_counters)
+		echo "$before $after" | awk '{ printf "%d %.3f\n", $3 - $1, $4 - $2 }' >"$tmp/client$level.server"
+	done
+	echo
+	echo "Logstash output: the same input, audisp-ecs replay -c CONF; Lumberjack v2 over"
+	echo "loopback into tests/peers/lumberjack_server.py --count-only (defaults: windows"
+	echo "of 2048, pipelining 2, spool in the temp dir); file output with its defaults"
+	echo
+	python3 - "$tmp" "$ecs_docs" "$RUNS" <<'EOF' || exit 2
+import json, statistics, sys
+tmp, events, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+med = statistics.median
+rows = {}
+for name in ("file-output", "logstash-zlib0", "logstash-zlib3"):
+    r = [list(map(float, l.split())) for l in open("%s/%s.times" % (tmp, name))]
+    wall, user, sys_, rss = (med(c) for c in zip(*r))
+    rows[name] = (wall, user + sys_, rss / 1024, events / wall)
+server = {}
+for name in ("logstash-zlib0", "logstash-zlib3"):
+    s = [l.split() for l in open("%s/%s.server" % (tmp, name))]
+    bad = [int(e) for e, _ in s if int(e) != events]
+    if bad:
+        print("CHECK FAILED: the server acknowledged %s events in a run of %s, not %d"
+              % (bad, name, events))
+        sys.exit(2)
+    server[name] = med(float(c) for _, c in s)
+fcpu = rows["file-output"][1]
+print("%-24s %8s %8s %13s %10s %9s %11s" % ("output", "wall s", "CPU s", "peak RSS MiB",
+      "events/s", "CPU/file", "server CPU s"))
+for name, label in (("file-output", "file"), ("logstash-zlib0", "logstash, zlib 0"),
+                    ("logstash-zlib3", "logstash, zlib 3")):
+    wall, cpu, rss, eps = rows[name]
+    print("%-24s %8.3f %8.3f %13.1f %10.0f %9.2f %11s" % (label, wall, cpu, rss, eps, cpu / fcpu,
+          "%.3f" % server[name] if name in server else "-"))
+print()
+for level in (0, 3):
+    c = json.load(open("%s/client%d.json" % (tmp, level)))
+    ev, cpu = open("%s/client%d.server" % (tmp, level)).read().split()
+    print("server alone, zlib %d: %.0f events/s (%s events from lumberjack_client.py "
+          "--precompress, server CPU %s s)" % (level, c["events_per_second"], ev, cpu))
+eps3, ratio3 = rows["logstash-zlib3"][3], rows["logstash-zlib3"][1] / fcpu
+print()
+print("target: >= 50,000 events/s with zlib 3:    %s (%.0f events/s)"
+      % ("met" if eps3 >= 50000 else "NOT met", eps3))
+print("target: CPU(logstash zlib 3) <= 1.5 x CPU(file): %s (%.2f x)"
+      % ("met" if ratio3 <= 1.5 else "NOT met", ratio3))
+EOF
+fi
 
 echo
 # The reference count: distinct audit event IDs (msg=audit(time:serial)).

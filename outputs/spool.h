@@ -13,14 +13,16 @@
  *
  * Files in the spool directory:
  *   NNNNNNNNNNNNNNNN.seg  segments, 16 hex digits, in order; a new one is
- *                         started past SPOOL_SEGMENT_SIZE bytes
+ *                         started past the segment size (small enough
+ *                         that dropping or freeing one is a fine step)
  *   ack                   "SEGMENT OFFSET": everything before it is
  *                         acknowledged (replaced by rename, never torn)
  * A record is a 16-byte header (magic, payload length, document count,
  * CRC-32 of the payload) and the payload: documents, one JSON line each.
  * A torn or corrupt record (a crash mid-write, a bad disk) is detected by
  * its length or checksum, reported, and skipped with the rest of its
- * segment; it is never fatal.
+ * segment; it is never fatal.  (Records this process wrote are read back
+ * from the page cache without checking their checksum again.)
  *
  * Bounded: when appending would take the spool past max_size, the policy
  * applies: SPOOL_DROP_OLDEST deletes the oldest segment (its documents not
@@ -36,7 +38,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Segments hold at most this, and an eighth of max_size (at least 64 KiB). */
 #define SPOOL_SEGMENT_SIZE	(16 * 1024 * 1024)
+#define SPOOL_SEGMENT_MIN	(64 * 1024)
 
 enum spool_policy {
 	SPOOL_DROP_OLDEST,

@@ -112,9 +112,15 @@ seq_tracker_seen(struct seq_tracker *t, unsigned long serial,
 	}
 	if (serial <= t->base)
 		return 0;		/* a duplicate or a late one */
-	/* No room to wait longer for what falls out of the window. */
+	/*
+	 * No room to wait longer for the oldest gap: it is lost, as one
+	 * range up to the next serial that did arrive.  With no serial seen
+	 * past it, only what falls out of the window: the serials just
+	 * below this one may still come.
+	 */
 	if (serial > t->base + SEQ_WINDOW)
-		return take_gap(t, serial - SEQ_WINDOW, now, gap);
+		return take_gap(t, t->max_seen > t->base ? t->max_seen :
+		    serial - SEQ_WINDOW, now, gap);
 	had_gap = has_gap(t);
 	s = slot(t, serial - t->base - 1);
 	s->seen = 1;

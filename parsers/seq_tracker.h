@@ -7,7 +7,8 @@
  * Events do not arrive in serial order (auparse completes them as their
  * records end), so a missing serial is only declared lost once it has been
  * missing for a while: SEQ_LOST_AFTER seconds for live input, or once a
- * serial SEQ_WINDOW past it arrives (replay has no clock).  A serial more
+ * serial SEQ_WINDOW past it arrives (replay has no clock); a gap is always
+ * reported whole, as one range.  A serial more
  * than SEQ_NEW_STREAM away from what was seen starts a new stream (a
  * reboot, or another log) rather than declaring a huge loss.
  * Serials of auditd's own records (DAEMON_*) come from auditd, not the

@@ -105,7 +105,11 @@ signal_loop(struct pipeline *p, const sigset_t *handled,
 	long next_metrics = monotonic_ms() + metrics_period_ms;
 	int sig;
 
-	while (!pipeline_finished(p)) {
+	/*
+	 * EOF on stdin (auditd is gone) ends the loop too: the drain that
+	 * follows is bounded, even when an output cannot deliver.
+	 */
+	while (!pipeline_finished(p) && !pipeline_input_done(p)) {
 		if (metrics_period_ms > 0 && monotonic_ms() >= next_metrics) {
 			pipeline_get_stats(p, &s);
 			log_stats("metrics", &s);

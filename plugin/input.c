@@ -134,6 +134,7 @@ input_main(void *arg)
 			if (read_path(p, p->paths[i], buf, size) == -1)
 				break;
 	free(buf);
+	atomic_store(&p->input_done, 1);
 	bq_close(p->raw);
 	pipeline_stage_done(p);
 	return NULL;

@@ -24,15 +24,12 @@
 #define RETRY_MS	1000
 #define POP_WAIT_MS	1000
 
-#define SERIAL_SAVE_MS	200
-
 struct output_stage {
 	struct pipeline		*p;
 	struct output		*direct;	/* file or stdout */
 	struct logstash_output	*logstash;
 	unsigned long		 stored_serial;	/* settled and stored */
 	unsigned long		 saved_serial;	/* ... and written to disk */
-	long			 saved_at;
 };
 
 static void
@@ -92,28 +89,19 @@ write_direct(struct output_stage *os, const struct batch *b)
 	atomic_fetch_add(&os->p->written, b->ndocs);
 }
 
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /*
- * Live input: remember (a few times a second at most) up to which audit
- * serial the documents are stored, for the next start to spot a gap.
+ * Live input: remember, after every stored batch, up to which audit serial
+ * the documents are stored, for the next start to spot a gap.  (Killed
+ * between storing a batch and this, the next start reports that batch's
+ * events lost although they were stored: noise, never silence.)
  */
 static void
-save_serial(struct output_stage *os, int now)
+save_serial(struct output_stage *os)
 {
-	if (!os->p->live || os->stored_serial == os->saved_serial ||
-	    (!now && monotonic_ms() - os->saved_at < SERIAL_SAVE_MS))
+	if (!os->p->live || os->stored_serial == os->saved_serial)
 		return;
 	state_save_serial(os->p->cfg->data_dir, os->stored_serial);
 	os->saved_serial = os->stored_serial;
-	os->saved_at = monotonic_ms();
 }
 
 static void
@@ -128,7 +116,7 @@ deliver(struct output_stage *os, const struct batch *b)
 		atomic_fetch_add(&os->p->dropped, b->ndocs);
 	if (b->settled_serial > os->stored_serial)
 		os->stored_serial = b->settled_serial;
-	save_serial(os, 0);
+	save_serial(os);
 }
 
 /* Counters of the network output, and drops for the parser to report. */
@@ -171,10 +159,9 @@ output_main(void *arg)
 			doc_item_free(item);
 		}
 		publish_network_stats(&os);
-		save_serial(&os, 0);
 	}
 	publish_network_stats(&os);
-	save_serial(&os, 1);
+	save_serial(&os);
 	close_outputs(&os, 1);
 	pipeline_stage_done(os.p);
 	return NULL;

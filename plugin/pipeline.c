@@ -136,6 +136,12 @@ pipeline_finished(struct pipeline *p)
 	return atomic_load(&p->stages_running) == 0;
 }
 
+int
+pipeline_input_done(struct pipeline *p)
+{
+	return atomic_load(&p->input_done);
+}
+
 void
 pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 {

@@ -51,6 +51,8 @@ void		 pipeline_stop_input(struct pipeline *);
 int		 pipeline_reload(struct pipeline *, struct config *cfg);
 /* Nonzero once every stage has finished. */
 int		 pipeline_finished(struct pipeline *);
+/* Nonzero once the input is read to its end (EOF on auditd's stdin). */
+int		 pipeline_input_done(struct pipeline *);
 /*
  * Wait up to timeout_ms for the stages to finish; after that, outputs stop
  * retrying and what they still hold is counted as dropped (a spool keeps

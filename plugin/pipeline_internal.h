@@ -45,6 +45,7 @@ struct pipeline {
 	pthread_t	 input_thread, parser_thread, output_thread;
 	int		 wake[2];	/* wakes the input thread's poll */
 	atomic_int	 stop_input;
+	atomic_int	 input_done;	/* the sources are read to their end */
 	atomic_int	 give_up;	/* outputs stop retrying */
 	atomic_int	 stages_running;
 	pthread_mutex_t	 done_lock;

@@ -238,7 +238,7 @@ output: {
   };
 };
 # State (agent id, last serial, spool) private to this test.
-path: { data = "$ITEST_DIR/data"; };
+path: { data = "$ITEST_TMP/data"; };
 EOF
     chmod 0600 "$ITEST_PLUGIN_CONF.tmp"
     mv -f "$ITEST_PLUGIN_CONF.tmp" "$ITEST_PLUGIN_CONF"
@@ -485,3 +485,306 @@ itest_bg_wait() {
 
 # itest_now: epoch seconds with fractions
 itest_now() { date +%s.%N; }
+
+# --------------------------------------------------------------------------
+# the Logstash output, the Lumberjack test server, load and syslog helpers
+
+ITEST_PEERS_DIR="$ITEST_SRC_TOP/tests/peers"
+LJ_PID=""               # the Lumberjack test server (itest_start_lj_server)
+LJ_PORT=""
+ITEST_SYSLOG=""         # file with what was sent to /dev/log (itest_capture_syslog)
+
+# itest_free_port: a TCP port free on 127.0.0.1 now, below the ephemeral port
+# range (so that no outgoing connection, e.g. the plugin's own reconnection
+# attempts while the server is down, can be given it as its local port).
+itest_free_port() {
+    "$ITEST_PYTHON" - <<'PY'
+import random, socket
+try:
+    lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    lo = 32768
+hi = min(lo, 32768) - 1
+for _ in range(200):
+    port = random.randint(max(1024, hi - 12000), hi)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    raise SystemExit(0)
+raise SystemExit(1)
+PY
+}
+
+# itest_write_logstash_conf HOST:PORT[,HOST:PORT...] [LOGSTASH_EXTRA [TOP_EXTRA]]:
+# the plugin's config with the Logstash output (plain TCP) instead of the file
+# one.  State (agent id, last serial) and the spool are private to the test,
+# in ITEST_DATA_DIR (default $ITEST_TMP/data, spool in ITEST_SPOOL_DIR, its
+# "spool").  (auditd 3.0 gives its plugins no stderr: the plugin's messages
+# are only in syslog, see itest_capture_syslog.)
+# LOGSTASH_EXTRA is libconfig text put inside output.logstash (e.g.
+# 'backoff: { init = "200ms"; max = "2s"; };'), TOP_EXTRA at the top level
+# (e.g. a queue section).  The file is checked with "audisp-ecs test config".
+itest_write_logstash_conf() {
+    local hosts="" h ls_extra=${2:-} top_extra=${3:-} out
+    local IFS=,
+    for h in $1; do
+        hosts="${hosts:+$hosts, }\"$h\""
+    done
+    unset IFS
+    ITEST_DATA_DIR=${ITEST_DATA_DIR:-$ITEST_TMP/data}
+    # shellcheck disable=SC2034 # read by the tests
+    ITEST_SPOOL_DIR="$ITEST_DATA_DIR/spool"
+    cat >"$ITEST_PLUGIN_CONF.tmp" <<EOF
+# audisp-ecs config written by $ITEST_NAME (integration test): Logstash output
+output: {
+  logstash: {
+    hosts = [ $hosts ];
+    ssl: { enabled = false; };
+    $ls_extra
+  };
+};
+# State (agent id, last serial) and spool private to this test.
+path: { data = "$ITEST_DATA_DIR"; };
+$top_extra
+EOF
+    chmod 0600 "$ITEST_PLUGIN_CONF.tmp"
+    mv -f "$ITEST_PLUGIN_CONF.tmp" "$ITEST_PLUGIN_CONF"
+    if ! out=$("$AUDISP_ECS_BIN" test config -c "$ITEST_PLUGIN_CONF" 2>&1); then
+        printf '%s\n' "$out"
+        sed 's/^/  | /' "$ITEST_PLUGIN_CONF"
+        itest_fail "'audisp-ecs test config -c $ITEST_PLUGIN_CONF' rejected the test config"
+    fi
+}
+
+# itest_write_configs_logstash HOSTS [LOGSTASH_EXTRA [TOP_EXTRA]]: as
+# itest_write_configs, with the Logstash output (itest_write_logstash_conf).
+itest_write_configs_logstash() {
+    itest_write_auditd_conf
+    itest_write_plugin_dropin
+    itest_write_logstash_conf "$@"
+}
+
+# itest_start_lj_server NAME [SERVER_ARGS...]: start the Lumberjack test
+# server (tests/peers/lumberjack_server.py; listening on an ephemeral port
+# unless SERVER_ARGS has --listen) with its stdout and stderr appended to
+# $ITEST_TMP/NAME.stdout and .stderr; wait for its LISTENING line.  Sets
+# LJ_PID and LJ_PORT.  It is stopped at cleanup if still running.
+itest_start_lj_server() {
+    local name=$1 i=0 line
+    shift
+    local so="$ITEST_TMP/$name.stdout" se="$ITEST_TMP/$name.stderr" before
+    touch "$so"
+    before=$(grep -c '^LISTENING ' "$so")
+    "$ITEST_PYTHON" "$ITEST_PEERS_DIR/lumberjack_server.py" --listen 127.0.0.1:0 "$@" \
+        >>"$so" 2>>"$se" </dev/null {ITEST_LOCK_FD}<&- &
+    LJ_PID=$!
+    ITEST_BG_PIDS+=("$LJ_PID")
+    while :; do
+        line=$(grep '^LISTENING ' "$so" | sed -n "$((before + 1))p")
+        [ -n "$line" ] && break
+        if ! kill -0 "$LJ_PID" 2>/dev/null; then
+            tail -n 20 "$se" >&2
+            LJ_PID=""
+            itest_error "the Lumberjack test server did not start ($*)"
+        fi
+        i=$((i + 1))
+        [ "$i" -gt 200 ] && itest_error "the Lumberjack test server did not listen within 10 s"
+        sleep 0.05
+    done
+    # shellcheck disable=SC2034 # read by the tests
+    LJ_PORT=${line#LISTENING }
+}
+
+# itest_stop_lj_server [SIGNAL]: stop the server (default TERM: it closes its
+# connections and writes its stats; KILL: a crash) and wait for it.
+itest_stop_lj_server() {
+    local sig=${1:-TERM} i=0 p
+    [ -n "$LJ_PID" ] || return 0
+    # (no "Killed" job notice from bash on stderr)
+    exec {ITEST_SAVED_STDERR}>&2 2>/dev/null
+    kill -"$sig" "$LJ_PID" 2>/dev/null
+    while kill -0 "$LJ_PID" 2>/dev/null; do
+        i=$((i + 1))
+        if [ "$i" -gt 150 ]; then
+            itest_msg "the Lumberjack server (pid $LJ_PID) ignored SIG$sig for 15 s; killing it" 2>&"$ITEST_SAVED_STDERR"
+            kill -KILL "$LJ_PID" 2>/dev/null
+        fi
+        sleep 0.1
+    done
+    wait "$LJ_PID" 2>/dev/null
+    exec 2>&"$ITEST_SAVED_STDERR" {ITEST_SAVED_STDERR}>&-
+    local keep=()
+    for p in "${ITEST_BG_PIDS[@]}"; do
+        [ "$p" = "$LJ_PID" ] || keep+=("$p")
+    done
+    ITEST_BG_PIDS=("${keep[@]}")
+    LJ_PID=""
+}
+
+# itest_start_exec_load RATE OUT_FILE ARG...: in the background, exec
+# "/bin/true ARG... N" (N = 1, 2, ...) RATE times a second, evenly paced
+# (a late start is caught up with, but never more than 0.2 s worth at once),
+# until SIGTERM; then it writes "N ELAPSED_S" (execs, seconds) to OUT_FILE.
+# Sets ITEST_LOAD_PID; itest_stop_exec_load stops it.
+itest_start_exec_load() {
+    local rate=$1 out=$2
+    shift 2
+    "$ITEST_PYTHON" - "$rate" "$out" "$@" <<'PY' {ITEST_LOCK_FD}<&- &
+import os, signal, sys, time
+rate, out, args = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
+env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+stop = False
+def on_term(*_):
+    global stop
+    stop = True
+signal.signal(signal.SIGTERM, on_term)
+signal.signal(signal.SIGINT, on_term)
+def reap(block=False):
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+t0 = time.monotonic()
+base, done = t0, 0       # schedule: execution k is due at base + k / rate
+n = 0
+while not stop:
+    now = time.monotonic()
+    due = int((now - base) * rate) - done
+    if due > rate * 0.2:              # too late: do not burst, shift the schedule
+        base = now - (done + rate * 0.2) / rate
+        due = int(rate * 0.2)
+    for _ in range(max(0, due)):
+        n += 1
+        os.posix_spawn("/bin/true", ["/bin/true"] + args + [str(n)], env)
+        done += 1
+        if stop:
+            break
+    reap()
+    time.sleep(0.002)
+elapsed = time.monotonic() - t0
+reap(block=True)
+with open(out, "w") as fh:
+    fh.write("%d %.3f\n" % (n, elapsed))
+PY
+    ITEST_LOAD_PID=$!
+    ITEST_BG_PIDS+=("$ITEST_LOAD_PID")
+}
+
+# itest_stop_exec_load: stop the load and wait for it.
+itest_stop_exec_load() {
+    local p
+    [ -n "${ITEST_LOAD_PID:-}" ] || return 0
+    kill -TERM "$ITEST_LOAD_PID" 2>/dev/null
+    wait "$ITEST_LOAD_PID" 2>/dev/null
+    local keep=()
+    for p in "${ITEST_BG_PIDS[@]}"; do
+        [ "$p" = "$ITEST_LOAD_PID" ] || keep+=("$p")
+    done
+    ITEST_BG_PIDS=("${keep[@]}")
+    ITEST_LOAD_PID=""
+}
+
+# itest_capture_syslog: where no syslog daemon listens (no /dev/log, or a
+# stale socket nobody reads), listen on /dev/log ourselves until the test
+# ends, appending each message as a line to $ITEST_TMP/syslog.txt (set in
+# ITEST_SYSLOG), so that what auditd (e.g. "queue to plugins is full") and
+# the plugin send to syslog can be checked.  Call it before
+# itest_start_auditd.  Returns 1 (ITEST_SYSLOG empty) when a syslog daemon
+# owns /dev/log: then its messages are in the system's log, not here.
+itest_capture_syslog() {
+    local i=0
+    ITEST_SYSLOG=""
+    # (a listener of a test that has just ended may take a moment to go)
+    while [ -e /dev/log ] || [ -L /dev/log ]; do
+        if "$ITEST_PYTHON" -c '
+import socket, sys
+for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_UNIX, t)
+    try:
+        s.connect("/dev/log"); sys.exit(0)
+    except OSError:
+        pass
+sys.exit(1)' 2>/dev/null; then
+            i=$((i + 1))
+            [ "$i" -le 20 ] && { sleep 0.1; continue; }
+            itest_msg "a syslog daemon owns /dev/log: syslog messages are in the system's log"
+            return 1
+        fi
+        [ -S /dev/log ] && [ ! -L /dev/log ] || return 1   # not a stale socket: leave it
+        break
+    done
+    i=0
+    : >"$ITEST_TMP/syslog.txt"
+    "$ITEST_PYTHON" - "$ITEST_TMP/syslog.txt" "$$" <<'PY' >/dev/null 2>&1 {ITEST_LOCK_FD}<&- &
+import os, select, signal, socket, sys, time
+out, parent = sys.argv[1], int(sys.argv[2])
+path = "/dev/log"
+try:
+    os.unlink(path)                 # a stale socket (checked by the caller)
+except FileNotFoundError:
+    pass
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chmod(path, 0o666)
+ino = os.stat(path).st_ino
+class Stop(Exception):
+    pass
+def on_term(*_):
+    raise Stop()                    # at once, even from inside select()
+signal.signal(signal.SIGTERM, on_term)
+signal.signal(signal.SIGINT, on_term)
+try:
+    with open(out, "ab", buffering=0) as fh:
+        while os.getppid() == parent:       # else the test is gone
+            r, _, _ = select.select([s], [], [], 0.5)
+            if r:
+                msg = s.recv(65536).rstrip(b"\0\n")
+                fh.write(b"%.3f " % time.time() + msg.replace(b"\n", b" ") + b"\n")
+except Stop:
+    pass
+finally:
+    try:
+        if os.stat(path).st_ino == ino:
+            os.unlink(path)
+    except OSError:
+        pass
+PY
+    ITEST_BG_PIDS+=("$!")
+    while [ ! -S /dev/log ] && [ "$i" -lt 100 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    [ -S /dev/log ] || { itest_msg "could not listen on /dev/log"; return 1; }
+    # shellcheck disable=SC2034 # read by the tests
+    ITEST_SYSLOG="$ITEST_TMP/syslog.txt"
+}
+
+# itest_auditd_state: auditd's state report (SIGCONT makes auditd 3.0 write
+# /run/auditd.state), on stdout.
+itest_auditd_state() {
+    [ -n "$AUDITD_PID" ] || return 1
+    kill -CONT "$AUDITD_PID" 2>/dev/null || return 1
+    sleep 0.5
+    cat /run/auditd.state 2>/dev/null
+}
+
+# itest_wait_log_marker TEXT [TIMEOUT_S]: send a user message with TEXT
+# (auditctl -m) and wait until auditd's log has it: everything the kernel
+# gave auditd before is in the log then.
+itest_wait_log_marker() {
+    local text=$1 timeout=${2:-30} i=0
+    auditctl -m "$text" >/dev/null 2>&1 || return 1
+    while ! grep -a -q -F "$text" "$ITEST_AUDIT_LOG"; do
+        i=$((i + 1))
+        [ "$i" -gt $((timeout * 5)) ] && return 1
+        sleep 0.2
+    done
+}
