@@ -23,6 +23,7 @@
 
 #define RETRY_MS	1000
 #define POP_WAIT_MS	1000
+#define SERIAL_SAVE_MS	100
 
 struct output_stage {
 	struct pipeline		*p;
@@ -30,6 +31,7 @@ struct output_stage {
 	struct logstash_output	*logstash;
 	unsigned long		 stored_serial;	/* settled and stored */
 	unsigned long		 saved_serial;	/* ... and written to disk */
+	long			 saved_at;
 };
 
 static void
@@ -89,19 +91,32 @@ write_direct(struct output_stage *os, const struct batch *b)
 	atomic_fetch_add(&os->p->written, b->ndocs);
 }
 
+static long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 /*
- * Live input: remember, after every stored batch, up to which audit serial
- * the documents are stored, for the next start to spot a gap.  (Killed
- * between storing a batch and this, the next start reports that batch's
- * events lost although they were stored: noise, never silence.)
+ * Live input: remember up to which audit serial the documents are stored,
+ * for the next start to spot a gap.  Written at most every SERIAL_SAVE_MS:
+ * a file replaced per batch would cost more than the batch (auditd hands
+ * over a few records at a time).  Killed in between, the next start
+ * reports the events of that moment lost although they were stored:
+ * noise, never silence.
  */
 static void
-save_serial(struct output_stage *os)
+save_serial(struct output_stage *os, int now)
 {
-	if (!os->p->live || os->stored_serial == os->saved_serial)
+	if (!os->p->live || os->stored_serial == os->saved_serial ||
+	    (!now && monotonic_ms() - os->saved_at < SERIAL_SAVE_MS))
 		return;
 	state_save_serial(os->p->cfg->data_dir, os->stored_serial);
 	os->saved_serial = os->stored_serial;
+	os->saved_at = monotonic_ms();
 }
 
 static void
@@ -116,7 +131,7 @@ deliver(struct output_stage *os, const struct batch *b)
 		atomic_fetch_add(&os->p->dropped, b->ndocs);
 	if (b->settled_serial > os->stored_serial)
 		os->stored_serial = b->settled_serial;
-	save_serial(os);
+	save_serial(os, 0);
 }
 
 /* Counters of the network output, and drops for the parser to report. */
@@ -159,9 +174,10 @@ output_main(void *arg)
 			doc_item_free(item);
 		}
 		publish_network_stats(&os);
+		save_serial(&os, 0);
 	}
 	publish_network_stats(&os);
-	save_serial(&os);
+	save_serial(&os, 1);
 	close_outputs(&os, 1);
 	pipeline_stage_done(os.p);
 	return NULL;
