@@ -19,7 +19,6 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 #include <zlib.h>
 
 #include "lumberjack.h"
+#include "errbuf.h"
 #include "tls.h"
 
 #define LJ_VERSION	'2'
@@ -69,21 +69,6 @@ struct lj_conn {
 	unsigned char	 in[256];	/* bytes read, not yet parsed */
 	size_t		 inlen;
 };
-
-static void	seterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t
 now_ms(void)
