@@ -650,7 +650,9 @@ scan_segments(struct spool *sp)
 		}
 	}
 	closedir(d);
-	qsort(sp->segs, sp->nsegs, sizeof(sp->segs[0]), compare_segments);
+	if (sp->nsegs > 1)
+		qsort(sp->segs, sp->nsegs, sizeof(sp->segs[0]),
+		    compare_segments);
 	return 0;
 }
 
