@@ -231,6 +231,7 @@ worker_main(void *arg)
 	long backoff = pub->cfg.backoff_init_ms, connected_at = 0, last_use = 0;
 	char err[512];
 	int idle_failure;
+	size_t before;
 
 	while (!spool_finished(pub->sp)) {
 		if (conn == NULL) {
@@ -247,12 +248,14 @@ worker_main(void *arg)
 		    TAKE_WAIT_MS)) == NULL)
 			continue;
 		idle_failure = now_ms() - last_use > IDLE_MS;
+		before = t->done;	/* a retried ticket may be half done */
 		if (send_ticket(w, conn, t, err, sizeof(err)) == 0) {
-			atomic_fetch_add(&pub->published, t->ndocs);
+			atomic_fetch_add(&pub->published, t->ndocs - before);
 			spool_ack(pub->sp, t);
 			backoff = pub->cfg.backoff_init_ms;
 			last_use = now_ms();
 		} else {
+			atomic_fetch_add(&pub->published, t->done - before);
 			atomic_fetch_add(&pub->retries, 1);
 			log_ratelimited(&w->errors, "logstash %s: %s; %zu of %zu "
 			    "documents will be sent again",
