@@ -435,6 +435,7 @@ take_new(struct spool *sp, size_t max_docs)
 	struct spool_ticket *t;
 	struct header h;
 	char *buf, *grown;
+	size_t cap;
 
 	if (next_record(sp, &h, &buf) == -1)
 		return NULL;
@@ -445,17 +446,29 @@ take_new(struct spool *sp, size_t max_docs)
 	t->buf = buf;
 	t->len = h.len;
 	t->ndocs = h.ndocs;
+	cap = h.len + 1;
 	sp->roff += HEADER_SIZE + h.len;
-	/* More whole records of the same segment, while they fit. */
+	/*
+	 * More whole records, while they fit.  auditd hands over a few
+	 * records at a time, so a ticket may gather thousands of small ones:
+	 * the buffer grows by doubling, not record by record.
+	 */
 	while (t->ndocs < max_docs && next_record(sp, &h, &buf) == 0) {
-		if (t->ndocs + h.ndocs > max_docs || (grown = realloc(t->buf,
-		    t->len + h.len + 1)) == NULL) {
+		if (t->ndocs + h.ndocs > max_docs) {
 			free(buf);
 			break;
 		}
-		memcpy(grown + t->len, buf, h.len);
+		if (t->len + h.len + 1 > cap) {
+			while (t->len + h.len + 1 > cap)
+				cap *= 2;
+			if ((grown = realloc(t->buf, cap)) == NULL) {
+				free(buf);
+				break;
+			}
+			t->buf = grown;
+		}
+		memcpy(t->buf + t->len, buf, h.len);
 		free(buf);
-		t->buf = grown;
 		t->len += h.len;
 		t->ndocs += h.ndocs;
 		sp->roff += HEADER_SIZE + h.len;
