@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "lumberjack.h"
 #include "errbuf.h"
@@ -264,9 +264,8 @@ encode(const struct buf *meta, int level, int escape_html,
     char *err, size_t errlen)
 {
 	struct buf *j = level > 0 ? frames : out;
-	uLongf zlen;
-	size_t i, hdr;
-	int zrc;
+	struct libdeflate_compressor *zc;
+	size_t i, hdr, zlen;
 
 	out->len = 0;
 	frames->len = 0;
@@ -291,20 +290,26 @@ encode(const struct buf *meta, int level, int escape_html,
 			return -1;
 	if (level == 0)
 		return 0;
-	if (frames->len > ULONG_MAX / 2)
+	if (frames->len > UINT32_MAX)
 		goto toolarge;
-	zlen = compressBound((uLong)frames->len);
+	/*
+	 * libdeflate writes the same zlib format as zlib's compress2, at a
+	 * fraction of the CPU: compression is most of what shipping costs.
+	 */
+	if ((zc = libdeflate_alloc_compressor(level)) == NULL)
+		goto nomem;
+	zlen = libdeflate_zlib_compress_bound(zc, frames->len);
 	hdr = out->len;
 	if (buf_add_header(out, LJ_COMPRESSED, 0) == -1 ||
-	    buf_reserve(out, zlen) == -1)
+	    buf_reserve(out, zlen) == -1) {
+		libdeflate_free_compressor(zc);
 		goto nomem;
-	zrc = compress2(out->p + out->len, &zlen, frames->p,
-	    (uLong)frames->len, level);
-	if (zrc == Z_MEM_ERROR)
-		goto nomem;
-	if (zrc != Z_OK) {
-		seterr(err, errlen, "cannot compress a window: %s",
-		    zError(zrc));
+	}
+	zlen = libdeflate_zlib_compress(zc, frames->p, frames->len,
+	    out->p + out->len, zlen);
+	libdeflate_free_compressor(zc);
+	if (zlen == 0) {
+		seterr(err, errlen, "cannot compress a window");
 		return -1;
 	}
 	if (zlen > UINT32_MAX)

@@ -25,6 +25,6 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libauparse-dev libaudit-dev libjson-c-dev libconfig-dev \
-	libcurl4-openssl-dev libssl-dev zlib1g-dev libcmocka-dev \
+	libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev \
 	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang time \
 	laurel
