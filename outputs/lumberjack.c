@@ -60,6 +60,7 @@ struct lj_conn {
 	struct buf	 meta;		/* "@metadata":{...} */
 	struct buf	 out;		/* the window being sent */
 	struct buf	 frames;	/* its J frames, before compression */
+	struct libdeflate_compressor *zc;	/* made at the first window */
 	/* Sizes of the windows in flight, oldest first, in a ring. */
 	uint32_t	*windows;
 	size_t		 wfirst;
@@ -257,11 +258,15 @@ nomem:
 	return -1;
 }
 
-/* The window into out (emptied first); frames is scratch space. */
+/*
+ * The window into out (emptied first); frames is scratch space.  With a
+ * level, *zc is the compressor for it, made here when NULL and kept by the
+ * caller.
+ */
 static int
 encode(const struct buf *meta, int level, int escape_html,
     const struct sv docs[], size_t n, struct buf *out, struct buf *frames,
-    char *err, size_t errlen)
+    struct libdeflate_compressor **zcp, char *err, size_t errlen)
 {
 	struct buf *j = level > 0 ? frames : out;
 	struct libdeflate_compressor *zc;
@@ -296,18 +301,16 @@ encode(const struct buf *meta, int level, int escape_html,
 	 * libdeflate writes the same zlib format as zlib's compress2, at a
 	 * fraction of the CPU: compression is most of what shipping costs.
 	 */
-	if ((zc = libdeflate_alloc_compressor(level)) == NULL)
+	if (*zcp == NULL && (*zcp = libdeflate_alloc_compressor(level)) == NULL)
 		goto nomem;
+	zc = *zcp;
 	zlen = libdeflate_zlib_compress_bound(zc, frames->len);
 	hdr = out->len;
 	if (buf_add_header(out, LJ_COMPRESSED, 0) == -1 ||
-	    buf_reserve(out, zlen) == -1) {
-		libdeflate_free_compressor(zc);
+	    buf_reserve(out, zlen) == -1)
 		goto nomem;
-	}
 	zlen = libdeflate_zlib_compress(zc, frames->p, frames->len,
 	    out->p + out->len, zlen);
-	libdeflate_free_compressor(zc);
 	if (zlen == 0) {
 		seterr(err, errlen, "cannot compress a window");
 		return -1;
@@ -330,17 +333,19 @@ lj_encode_window(const struct lj_config *cfg, const struct sv docs[],
     size_t n, struct jw *out)
 {
 	struct buf meta = { 0 }, win = { 0 }, frames = { 0 };
+	struct libdeflate_compressor *zc = NULL;
 	int rc = -1;
 
 	if (make_meta(&meta, cfg->index, cfg->version, cfg->escape_html) ==
 	    0 && encode(&meta, cfg->compression_level, cfg->escape_html, docs,
-	    n, &win, &frames, NULL, 0) == 0) {
+	    n, &win, &frames, &zc, NULL, 0) == 0) {
 		jw_append(out, (const char *)win.p, win.len);
 		rc = jw_failed(out) ? -1 : 0;
 	}
 	buf_release(&meta);
 	buf_release(&win);
 	buf_release(&frames);
+	libdeflate_free_compressor(zc);
 	return rc;
 }
 
@@ -634,7 +639,7 @@ lj_send_window(struct lj_conn *c, const struct sv docs[], size_t n,
 		return -1;
 	}
 	if (encode(&c->meta, c->level, c->escape_html, docs, n, &c->out,
-	    &c->frames, err, errlen) == -1)
+	    &c->frames, &c->zc, err, errlen) == -1)
 		rc = -1;
 	else if ((rc = send_all(c, c->out.p, c->out.len,
 	    now_ms() + c->timeout_ms, err, errlen)) == -1) {
@@ -860,6 +865,7 @@ lj_close(struct lj_conn *c)
 	buf_release(&c->meta);
 	buf_release(&c->out);
 	buf_release(&c->frames);
+	libdeflate_free_compressor(c->zc);
 	free(c->windows);
 	free(c);
 }
