@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../plugin/log.h"
+#include "../plugin/timeutil.h"
 #include "publisher.h"
 
 #define DEFAULT_PORT	"5044"
@@ -38,15 +39,6 @@ struct publisher {
 	size_t		 nworkers;
 	atomic_ullong	 published, windows, retries, connects, failures;
 };
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static unsigned int
 random_below(unsigned int n)
@@ -100,10 +92,10 @@ jittered(long b)
 static void
 backoff_sleep(struct publisher *pub, long ms)
 {
-	long end = now_ms() + ms;
+	long end = monotonic_ms() + ms;
 	struct timespec step = { 0, 100 * 1000000L };
 
-	while (now_ms() < end && !spool_finished(pub->sp))
+	while (monotonic_ms() < end && !spool_finished(pub->sp))
 		nanosleep(&step, NULL);
 }
 
@@ -240,20 +232,20 @@ worker_main(void *arg)
 				next_backoff(w, &backoff);
 				continue;
 			}
-			connected_at = last_use = now_ms();
+			connected_at = last_use = monotonic_ms();
 			atomic_store(&w->conn, conn);
 		}
 		if ((t = spool_take(pub->sp, pub->cfg.bulk_max_size *
 		    (size_t)(pub->cfg.pipelining > 0 ? pub->cfg.pipelining : 1),
 		    TAKE_WAIT_MS)) == NULL)
 			continue;
-		idle_failure = now_ms() - last_use > IDLE_MS;
+		idle_failure = monotonic_ms() - last_use > IDLE_MS;
 		before = t->done;	/* a retried ticket may be half done */
 		if (send_ticket(w, conn, t, err, sizeof(err)) == 0) {
 			atomic_fetch_add(&pub->published, t->ndocs - before);
 			spool_ack(pub->sp, t);
 			backoff = pub->cfg.backoff_init_ms;
-			last_use = now_ms();
+			last_use = monotonic_ms();
 		} else {
 			atomic_fetch_add(&pub->published, t->done - before);
 			atomic_fetch_add(&pub->retries, 1);
@@ -267,7 +259,7 @@ worker_main(void *arg)
 				next_backoff(w, &backoff);
 			continue;
 		}
-		if (pub->cfg.ttl_ms > 0 && now_ms() - connected_at >
+		if (pub->cfg.ttl_ms > 0 && monotonic_ms() - connected_at >
 		    pub->cfg.ttl_ms)
 			close_conn(w, &conn);
 	}

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "../plugin/log.h"
+#include "../plugin/timeutil.h"
 #include "fsutil.h"
 #include "spool.h"
 
@@ -490,13 +491,7 @@ spool_take(struct spool *sp, size_t max_docs, int timeout_ms)
 	struct spool_ticket *t = NULL;
 	struct timespec deadline;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline_after_ms(&deadline, timeout_ms);
 	pthread_mutex_lock(&sp->lock);
 	while (!sp->aborted) {
 		if ((t = take_retry(sp)) != NULL ||

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "bqueue.h"
+#include "timeutil.h"
 
 struct bq_node {
 	struct bq_node	*next;
@@ -25,18 +26,6 @@ struct bqueue {
 	size_t		 max_weight;
 	int		 closed;
 };
-
-static void
-deadline_after(struct timespec *ts, int timeout_ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += timeout_ms / 1000;
-	ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
 
 struct bqueue *
 bq_new(size_t max_weight)
@@ -115,7 +104,7 @@ bq_pop(struct bqueue *q, void **item, int timeout_ms)
 	struct timespec deadline;
 
 	if (timeout_ms > 0)
-		deadline_after(&deadline, timeout_ms);
+		deadline_after_ms(&deadline, timeout_ms);
 	pthread_mutex_lock(&q->lock);
 	while (q->head == NULL && !q->closed) {
 		if (timeout_ms == 0)

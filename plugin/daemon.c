@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
+#include "timeutil.h"
 #include "pipeline.h"
 #include "signals.h"
 
@@ -81,15 +82,6 @@ reload(struct pipeline *p, const char *config_path)
 	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
 	if (pipeline_reload(p, cfg) == -1)
 		log_warnx("reload failed: pipeline is shutting down");
-}
-
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /*

@@ -18,6 +18,7 @@
 #include "../outputs/output.h"
 #include "conf.h"
 #include "log.h"
+#include "timeutil.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
 
@@ -89,15 +90,6 @@ write_direct(struct output_stage *os, const struct batch *b)
 		sleep_ms(RETRY_MS);
 	}
 	atomic_fetch_add(&os->p->written, b->ndocs);
-}
-
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /*

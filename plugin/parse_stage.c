@@ -16,6 +16,7 @@
 #include "log.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
+#include "timeutil.h"
 
 #define BATCH_BYTES	(256 * 1024)
 #define TICK_MS		1000
@@ -34,18 +35,8 @@ struct parse_stage {
 	struct reassembly	*r;
 	struct line_state	 line;
 	size_t			 max_record_size;
-	struct timespec		 last_tick;
+	long			 last_tick;	/* monotonic ms */
 };
-
-static long
-ms_since(const struct timespec *then)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - then->tv_sec) * 1000 +
-	    (now.tv_nsec - then->tv_nsec) / 1000000;
-}
 
 static void
 publish_stats(struct parse_stage *ps)
@@ -193,9 +184,9 @@ take_chunk(struct parse_stage *ps, struct chunk *c)
 static void
 maybe_tick(struct parse_stage *ps)
 {
-	if (ms_since(&ps->last_tick) < TICK_MS)
+	if (monotonic_ms() - ps->last_tick < TICK_MS)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ps->last_tick);
+	ps->last_tick = monotonic_ms();
 	reassembly_tick(ps->r);
 }
 
@@ -225,7 +216,7 @@ parse_main(void *arg)
 		fatalx("parser: cannot initialise libauparse");
 	if (p->live && (settled = state_load_serial(p->cfg->data_dir)) > 0)
 		reassembly_resume_serials(ps.r, settled);
-	clock_gettime(CLOCK_MONOTONIC, &ps.last_tick);
+	ps.last_tick = monotonic_ms();
 
 	while ((st = bq_pop(p->raw, &item, p->live ? TICK_MS : -1)) !=
 	    BQ_CLOSED) {

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "log.h"
 #include "pipeline_internal.h"
+#include "timeutil.h"
 
 #define REPLAY_BUFFER_SIZE	(4 * 1024 * 1024)
 #define GIVE_UP_GRACE_MS	400
@@ -159,18 +160,6 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->retries = atomic_load(&p->retries);
 }
 
-static void
-deadline_in(struct timespec *deadline, int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	deadline->tv_sec += ms / 1000;
-	deadline->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (deadline->tv_nsec >= 1000000000L) {
-		deadline->tv_sec++;
-		deadline->tv_nsec -= 1000000000L;
-	}
-}
-
 /* Wait for the stages until the deadline; 0 if they all finished. */
 static int
 wait_stages(struct pipeline *p, const struct timespec *deadline)
@@ -191,7 +180,7 @@ pipeline_finish(struct pipeline *p, int timeout_ms, struct pipeline_stats *s)
 	struct timespec deadline;
 	int lost;
 
-	deadline_in(&deadline, timeout_ms);
+	deadline_after_ms(&deadline, timeout_ms);
 	if (wait_stages(p, &deadline) == -1) {
 		log_warnx("outputs did not finish in time; giving up on what "
 		    "they still hold (spooled documents stay for the next "
@@ -202,7 +191,7 @@ pipeline_finish(struct pipeline *p, int timeout_ms, struct pipeline_stats *s)
 		 * not ours: do not wait for it.  The process is about to end;
 		 * the spool on disk is consistent at every moment.
 		 */
-		deadline_in(&deadline, GIVE_UP_GRACE_MS);
+		deadline_after_ms(&deadline, GIVE_UP_GRACE_MS);
 		if (wait_stages(p, &deadline) == -1) {
 			pipeline_get_stats(p, s);
 			return -1;
