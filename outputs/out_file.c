@@ -32,23 +32,6 @@ struct file_output {
 	struct ratelimit errors;
 };
 
-int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* mkdir -p for the directory holding path, mode 0750 for what it creates. */
 static int
 make_parent_dirs(const char *path)
@@ -216,37 +199,6 @@ output_file_open(const struct file_output_config *cfg)
 	o->state = f;
 	/* A failure here is logged; writes retry the open. */
 	(void)open_current(f);
-	return o;
-}
-
-static int
-stdout_write_batch(struct output *o, const char *buf, size_t len, size_t ndocs)
-{
-	(void)o;
-	(void)ndocs;
-	if (write_all(STDOUT_FILENO, buf, len) == -1) {
-		log_warn("stdout: write failed");
-		return -1;
-	}
-	return 0;
-}
-
-static void
-stdout_close(struct output *o)
-{
-	free(o);
-}
-
-struct output *
-output_stdout_open(void)
-{
-	struct output *o;
-
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return NULL;
-	o->name = "stdout";
-	o->write_batch = stdout_write_batch;
-	o->close = stdout_close;
 	return o;
 }
 

@@ -320,19 +320,30 @@ add_extra_id(struct audit_event *ev, auparse_state_t *au, const char *name,
 		ev->nextra_ids++;
 }
 
+/* The current field: its name, raw value and rule; 0 when it has no value. */
+static int
+current_field(auparse_state_t *au, const char **name, const char **raw,
+    const struct field_rule **rule)
+{
+	*name = auparse_get_field_name(au);
+	*raw = auparse_get_field_str(au);
+	if (*name == NULL || *raw == NULL || is_absent(*raw))
+		return 0;
+	*rule = find_rule(*name);
+	return 1;
+}
+
 /* A field of the main record: later fields replace earlier ones. */
 static int
 collect_main_field(auparse_state_t *au, struct audit_event *ev,
     struct arena *arena, int is_syscall, int single_record)
 {
-	const char *name = auparse_get_field_name(au);
-	const char *raw = auparse_get_field_str(au);
+	const char *name, *raw;
 	const struct field_rule *rule;
 	struct sv v;
 
-	if (name == NULL || raw == NULL || is_absent(raw))
+	if (!current_field(au, &name, &raw, &rule))
 		return 0;
-	rule = find_rule(name);
 	switch (rule != NULL ? rule->slot : S_DATA) {
 	case S_SKIP:
 		return 0;
@@ -406,14 +417,12 @@ static int
 collect_other_field(auparse_state_t *au, struct audit_event *ev,
     struct arena *arena)
 {
-	const char *name = auparse_get_field_name(au);
-	const char *raw = auparse_get_field_str(au);
+	const char *name, *raw;
 	const struct field_rule *rule;
 	struct sv v;
 
-	if (name == NULL || raw == NULL || is_absent(raw))
+	if (!current_field(au, &name, &raw, &rule))
 		return 0;
-	rule = find_rule(name);
 	switch (rule != NULL ? rule->slot : S_DATA) {
 	case S_SKIP:
 		return 0;
@@ -448,12 +457,8 @@ collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena)
 	memset(p, 0, sizeof(*p));
 	auparse_first_field(au);
 	do {
-		name = auparse_get_field_name(au);
-		raw = auparse_get_field_str(au);
-		if (name == NULL || raw == NULL || is_absent(raw))
-			continue;
-		rule = find_rule(name);
-		if (rule != NULL && rule->slot == S_SKIP)
+		if (!current_field(au, &name, &raw, &rule) ||
+		    (rule != NULL && rule->slot == S_SKIP))
 			continue;
 		if (strcmp(name, "obj") == 0) {
 			/* Split like Auditbeat: obj_user, obj_role, ... */
