@@ -1,21 +1,14 @@
-/* The Logstash output: spool + publisher; see logstash_output.h. */
+/* The Logstash sender: TLS settings and the publisher's workers. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../plugin/conf.h"
 #include "../plugin/log.h"
-#include "logstash_output.h"
+#include "network_output.h"
 #include "tls.h"
-
-struct logstash_output {
-	struct spool		*spool;
-	struct publisher	*pub;
-	struct tls_client	*tls;
-};
 
 struct tls_client *
 logstash_tls_client(const struct config *cfg, int *failed, char *err,
@@ -26,20 +19,20 @@ logstash_tls_client(const struct config *cfg, int *failed, char *err,
 	struct tls_client *tls;
 
 	*failed = 0;
-	if (!ls->ssl_enabled)
+	if (!ls->ssl.enabled)
 		return NULL;
 	memset(&tc, 0, sizeof(tc));
 	tc.enabled = 1;
-	tc.certificate_authorities = ls->ssl_cas.items;
-	tc.ncas = ls->ssl_cas.count;
-	tc.certificate = ls->ssl_certificate;
-	tc.key = ls->ssl_key;
-	tc.key_passphrase = ls->ssl_key_passphrase;
-	tc.verification_mode = (enum tls_verify)ls->ssl_verification_mode;
-	tc.supported_protocols = ls->ssl_protocols.items;
-	tc.nprotocols = ls->ssl_protocols.count;
-	tc.cipher_suites = ls->ssl_ciphers.items;
-	tc.nciphers = ls->ssl_ciphers.count;
+	tc.certificate_authorities = ls->ssl.cas.items;
+	tc.ncas = ls->ssl.cas.count;
+	tc.certificate = ls->ssl.certificate;
+	tc.key = ls->ssl.key;
+	tc.key_passphrase = ls->ssl.key_passphrase;
+	tc.verification_mode = (enum tls_verify)ls->ssl.verification_mode;
+	tc.supported_protocols = ls->ssl.protocols.items;
+	tc.nprotocols = ls->ssl.protocols.count;
+	tc.cipher_suites = ls->ssl.ciphers.items;
+	tc.nciphers = ls->ssl.ciphers.count;
 	if ((tls = tls_client_new(&tc, err, errlen)) == NULL)
 		*failed = 1;
 	else if (tc.verification_mode == TLS_VERIFY_NONE)
@@ -73,69 +66,65 @@ publisher_config(const struct config *cfg, const struct tls_client *tls,
 	pc->lj.tls_verify_host = tls != NULL && tls_client_verifies_host(tls);
 }
 
-struct logstash_output *
-logstash_output_open(const struct config *cfg, char *err, size_t errlen)
+/* The publisher with the TLS client it uses. */
+struct logstash_workers {
+	struct publisher	*pub;
+	struct tls_client	*tls;
+};
+
+static void *
+logstash_start(struct spool *sp, const struct config *cfg, char *err,
+    size_t errlen)
 {
-	struct logstash_output *lo;
+	struct logstash_workers *lw;
 	struct publisher_config pc;
 	int failed;
 
-	if ((lo = calloc(1, sizeof(*lo))) == NULL) {
+	if ((lw = calloc(1, sizeof(*lw))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	lo->tls = logstash_tls_client(cfg, &failed, err, errlen);
+	lw->tls = logstash_tls_client(cfg, &failed, err, errlen);
 	if (failed)
 		goto fail;
-	lo->spool = spool_open(cfg->spool_path, (uint64_t)cfg->spool_max_size,
-	    cfg->spool_policy == POLICY_BLOCK ? SPOOL_BLOCK : SPOOL_DROP_OLDEST,
-	    err, errlen);
-	if (lo->spool == NULL)
+	publisher_config(cfg, lw->tls, &pc);
+	if ((lw->pub = publisher_start(sp, &pc, err, errlen)) == NULL)
 		goto fail;
-	publisher_config(cfg, lo->tls, &pc);
-	if ((lo->pub = publisher_start(lo->spool, &pc, err, errlen)) == NULL)
-		goto fail;
-	return lo;
+	return lw;
 fail:
-	spool_free(lo->spool);
-	tls_client_free(lo->tls);
-	free(lo);
+	tls_client_free(lw->tls);
+	free(lw);
 	return NULL;
 }
 
-int
-logstash_output_append(struct logstash_output *lo, const char *docs,
-    size_t len, size_t ndocs)
+static void
+logstash_abort(void *arg)
 {
-	return spool_append(lo->spool, docs, len, ndocs);
+	struct logstash_workers *lw = arg;
+
+	publisher_abort(lw->pub);
 }
 
-void
-logstash_output_close(struct logstash_output *lo, int drain,
-    atomic_int *give_up)
+static void
+logstash_join(void *arg)
 {
-	struct timespec step = { 0, 50 * 1000000L };
+	struct logstash_workers *lw = arg;
 
-	spool_close_input(lo->spool);
-	while (drain && !atomic_load(give_up) && !spool_finished(lo->spool))
-		nanosleep(&step, NULL);
-	if (!spool_finished(lo->spool))
-		publisher_abort(lo->pub);
-	publisher_join(lo->pub);
-	spool_free(lo->spool);
-	tls_client_free(lo->tls);
-	free(lo);
+	publisher_join(lw->pub);
+	tls_client_free(lw->tls);
+	free(lw);
 }
 
-void
-logstash_output_stats(struct logstash_output *lo, struct network_stats *s)
+static void
+logstash_stats(void *arg, struct publisher_stats *s)
 {
-	spool_get_stats(lo->spool, &s->spool);
-	publisher_get_stats(lo->pub, &s->pub);
+	struct logstash_workers *lw = arg;
+
+	memset(s, 0, sizeof(*s));
+	publisher_get_stats(lw->pub, s);
 }
 
-uint64_t
-logstash_output_take_drops(struct logstash_output *lo)
-{
-	return spool_take_unreported_drops(lo->spool);
-}
+const struct sender logstash_sender = {
+	"logstash", logstash_start, logstash_abort, logstash_join,
+	logstash_stats,
+};

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "../plugin/log.h"
 #include "../plugin/timeutil.h"
+#include "backoff.h"
 #include "publisher.h"
 
 #define DEFAULT_PORT	"5044"
@@ -39,16 +39,6 @@ struct publisher {
 	size_t		 nworkers;
 	atomic_ullong	 published, windows, retries, connects, failures;
 };
-
-static unsigned int
-random_below(unsigned int n)
-{
-	unsigned int r = 0;
-
-	if (n == 0 || getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-		return 0;
-	return r % n;
-}
 
 int
 parse_host_port(const char *spec, char *host, size_t hostlen, char *port,
@@ -81,24 +71,6 @@ parse_host_port(const char *spec, char *host, size_t hostlen, char *port,
 	return 0;
 }
 
-/* Exponential backoff with jitter: a value in [b/2, b]. */
-static long
-jittered(long b)
-{
-	return b / 2 + (long)random_below((unsigned int)(b / 2 + 1));
-}
-
-/* Sleep up to ms, less when the spool is finished meanwhile. */
-static void
-backoff_sleep(struct publisher *pub, long ms)
-{
-	long end = monotonic_ms() + ms;
-	struct timespec step = { 0, 100 * 1000000L };
-
-	while (monotonic_ms() < end && !spool_finished(pub->sp))
-		nanosleep(&step, NULL);
-}
-
 static void
 next_backoff(struct worker *w, long *backoff)
 {
@@ -106,9 +78,8 @@ next_backoff(struct worker *w, long *backoff)
 
 	if (!w->pinned)
 		w->host = (w->host + 1) % pub->cfg.nhosts;
-	backoff_sleep(pub, jittered(*backoff));
-	*backoff = *backoff * 2 > pub->cfg.backoff_max_ms ?
-	    pub->cfg.backoff_max_ms : *backoff * 2;
+	backoff_sleep(pub->sp, backoff_jittered(*backoff));
+	*backoff = backoff_next(*backoff, pub->cfg.backoff_max_ms);
 }
 
 static struct lj_conn *
@@ -132,27 +103,6 @@ connect_host(struct worker *w, char *err, size_t errlen)
 	return conn;
 }
 
-/* The ticket's documents (one JSON object per line) as string views. */
-static struct sv *
-split_docs(const struct spool_ticket *t, size_t *n)
-{
-	struct sv *docs;
-	const char *p = t->buf, *end = t->buf + t->len, *nl;
-	size_t i = 0;
-
-	if ((docs = calloc(t->ndocs + 1, sizeof(*docs))) == NULL)
-		return NULL;
-	while (p < end && i < t->ndocs + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl > p)
-			docs[i++] = (struct sv){ p, (size_t)(nl - p) };
-		p = nl + 1;
-	}
-	*n = i;
-	return docs;
-}
-
 /*
  * Send the ticket's documents from t->done on, as windows with up to
  * `pipelining` in flight; t->done follows the acknowledgements.  0 when
@@ -169,7 +119,7 @@ send_ticket(struct worker *w, struct lj_conn *conn, struct spool_ticket *t,
 
 	if (depth > 64)
 		depth = 64;
-	if ((docs = split_docs(t, &ndocs)) == NULL) {
+	if ((docs = spool_ticket_docs(t, &ndocs)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}

@@ -38,12 +38,18 @@ struct publisher_config {
 	struct lj_config lj;
 };
 
+/* Counters of a network output's workers (Logstash or Elasticsearch). */
 struct publisher_stats {
 	uint64_t	published;	/* documents acknowledged */
-	uint64_t	windows;	/* windows acknowledged */
+	uint64_t	windows;	/* windows (bulk requests) acknowledged */
 	uint64_t	retries;	/* tickets sent again after a failure */
 	uint64_t	connects;
 	uint64_t	connect_failures;
+	/* Elasticsearch only: */
+	uint64_t	conflicts;	/* 409: indexed by an earlier attempt */
+	uint64_t	item_retries;	/* documents sent again after 429/5xx */
+	uint64_t	dead_lettered;	/* non-indexable, to the dead letter */
+	uint64_t	non_indexable_dropped;	/* non-indexable, dropped */
 };
 
 struct publisher;

@@ -52,6 +52,7 @@ struct spool {
 	uint64_t	 aseg, aoff;	/* everything before is acknowledged */
 
 	uint64_t	 next_id;
+	uint64_t	 in_flight;	/* documents of tickets handed out */
 	struct spool_ticket *out_head, *out_tail;	/* issued, in order */
 	struct spool_ticket **retry;	/* to send again */
 	size_t		 nretry, retry_cap;
@@ -495,8 +496,10 @@ spool_take(struct spool *sp, size_t max_docs, int timeout_ms)
 	pthread_mutex_lock(&sp->lock);
 	while (!sp->aborted) {
 		if ((t = take_retry(sp)) != NULL ||
-		    (t = take_new(sp, max_docs)) != NULL)
+		    (t = take_new(sp, max_docs)) != NULL) {
+			sp->in_flight += t->ndocs;
 			break;
+		}
 		if (sp->input_closed)
 			break;
 		if (pthread_cond_timedwait(&sp->changed, &sp->lock,
@@ -515,6 +518,7 @@ spool_ack(struct spool *sp, struct spool_ticket *t)
 
 	pthread_mutex_lock(&sp->lock);
 	t->acked = 1;
+	sp->in_flight -= t->ndocs;
 	sp->stats.acked += t->ndocs;
 	sp->stats.pending -= t->ndocs < sp->stats.pending ? t->ndocs :
 	    sp->stats.pending;
@@ -558,6 +562,7 @@ spool_retry(struct spool *sp, struct spool_ticket *t)
 		sp->retry_cap = cap;
 	}
 	sp->retry[sp->nretry++] = t;
+	sp->in_flight -= t->ndocs;
 	pthread_cond_broadcast(&sp->changed);
 	pthread_mutex_unlock(&sp->lock);
 }
@@ -590,6 +595,29 @@ spool_drained(struct spool *sp)
 	    sp->stats.pending == 0;
 	pthread_mutex_unlock(&sp->lock);
 	return drained;
+}
+
+size_t
+spool_ready(struct spool *sp)
+{
+	uint64_t ready;
+
+	pthread_mutex_lock(&sp->lock);
+	ready = sp->stats.pending > sp->in_flight ?
+	    sp->stats.pending - sp->in_flight : 0;
+	pthread_mutex_unlock(&sp->lock);
+	return (size_t)ready;
+}
+
+int
+spool_input_closed(struct spool *sp)
+{
+	int closed;
+
+	pthread_mutex_lock(&sp->lock);
+	closed = sp->input_closed || sp->aborted;
+	pthread_mutex_unlock(&sp->lock);
+	return closed;
 }
 
 int
@@ -800,4 +828,24 @@ spool_free(struct spool *sp)
 	free(sp->segs);
 	free(sp->dir);
 	free(sp);
+}
+
+struct sv *
+spool_ticket_docs(const struct spool_ticket *t, size_t *n)
+{
+	struct sv *docs;
+	const char *p = t->buf, *end = t->buf + t->len, *nl;
+	size_t i = 0;
+
+	if ((docs = calloc(t->ndocs + 1, sizeof(*docs))) == NULL)
+		return NULL;
+	while (p < end && i < t->ndocs + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl > p)
+			docs[i++] = (struct sv){ p, (size_t)(nl - p) };
+		p = nl + 1;
+	}
+	*n = i;
+	return docs;
 }

@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../parsers/audit_value.h"
+
 /* Segments hold at most this, and an eighth of max_size (at least 64 KiB). */
 #define SPOOL_SEGMENT_SIZE	(16 * 1024 * 1024)
 #define SPOOL_SEGMENT_MIN	(64 * 1024)
@@ -94,6 +96,12 @@ int		 spool_append(struct spool *, const char *docs, size_t len,
  */
 struct spool_ticket *spool_take(struct spool *, size_t max_docs,
 		    int timeout_ms);
+/*
+ * The ticket's documents (one JSON object per line) as views into its
+ * buffer, without their newlines: *n of them, in an array to free().
+ * NULL when out of memory.
+ */
+struct sv	*spool_ticket_docs(const struct spool_ticket *, size_t *n);
 /* Every document of the ticket was acknowledged; frees it. */
 void		 spool_ack(struct spool *, struct spool_ticket *);
 /* Not delivered (documents from t->done on); it will be taken again. */
@@ -104,6 +112,10 @@ void		 spool_close_input(struct spool *);
 void		 spool_abort(struct spool *);
 /* 1 when everything appended has been acknowledged. */
 int		 spool_drained(struct spool *);
+/* About how many documents are waiting to be taken (for batching). */
+size_t		 spool_ready(struct spool *);
+/* 1 once spool_close_input() or spool_abort() was called. */
+int		 spool_input_closed(struct spool *);
 /* 1 when takers are done: aborted, or input closed and drained. */
 int		 spool_finished(struct spool *);
 void		 spool_get_stats(struct spool *, struct spool_stats *);

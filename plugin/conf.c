@@ -29,6 +29,7 @@ enum target {
 	IN_CONFIG,		/* struct config */
 	IN_FILE_OUTPUT,		/* struct file_output_config */
 	IN_LOGSTASH,		/* struct logstash_output_config */
+	IN_ES,			/* struct es_output_config */
 };
 
 /* Value types beyond libconfig's: a number or a string with a unit. */
@@ -51,6 +52,7 @@ struct key_spec {
 				offsetof(struct file_output_config, field)
 #define AT_LS(field)		IN_LOGSTASH, \
 				offsetof(struct logstash_output_config, field)
+#define AT_ES(field)		IN_ES, offsetof(struct es_output_config, field)
 #define GROUP(path)		{ path, CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, \
 				  IN_CONFIG, 0, NULL }
 
@@ -65,12 +67,44 @@ STORE_FN(store_duration);
 STORE_FN(store_size);
 STORE_FN(store_choice);
 STORE_FN(store_permissions);
+STORE_FN(store_headers);
+STORE_FN(store_parameters);
+STORE_FN(store_secret_file);
+
+/*
+ * The ssl.* rows of a network output, under prefix P, stored with AT (a
+ * struct holding a struct ssl_settings named ssl).
+ */
+#define SSL_ROWS(P, AT) \
+	GROUP(P ".ssl"), \
+	{ P ".ssl.enabled", CONFIG_TYPE_BOOL, "true", \
+	    store_bool, 0, 0, AT(ssl.enabled), NULL }, \
+	{ P ".ssl.certificate_authorities", CONFIG_TYPE_ARRAY, \
+	    "[]", store_strings, 1, 64, AT(ssl.cas), NULL }, \
+	{ P ".ssl.certificate", CONFIG_TYPE_STRING, "none", \
+	    store_path, 0, 0, AT(ssl.certificate), NULL }, \
+	{ P ".ssl.key", CONFIG_TYPE_STRING, "none", \
+	    store_path, 0, 0, AT(ssl.key), NULL }, \
+	{ P ".ssl.key_passphrase", CONFIG_TYPE_STRING, "none", \
+	    store_string, 0, 0, AT(ssl.key_passphrase), NULL }, \
+	{ P ".ssl.verification_mode", CONFIG_TYPE_STRING, \
+	    "\"full\"", store_choice, 0, 0, AT(ssl.verification_mode), \
+	    verification_modes }, \
+	{ P ".ssl.supported_protocols", CONFIG_TYPE_ARRAY, \
+	    "[\"TLSv1.2\", \"TLSv1.3\"]", store_strings, 1, 8, \
+	    AT(ssl.protocols), NULL }, \
+	{ P ".ssl.cipher_suites", CONFIG_TYPE_ARRAY, \
+	    "OpenSSL's defaults", store_strings, 1, 64, AT(ssl.ciphers), \
+	    NULL }
 
 static const char *const log_levels[] = { "error", "warning", "info",
     "debug", NULL };
 static const char *const verification_modes[] = { "full", "strict",
     "certificate", "none", NULL };
 static const char *const spool_policies[] = { "drop_oldest", "block", NULL };
+static const char *const protocols[] = { "http", "https", NULL };
+static const char *const non_indexable_policies[] = { "drop",
+    "dead_letter_index", "dead_letter_file", NULL };
 
 static const struct key_spec schema[] = {
 	GROUP("output"),
@@ -110,26 +144,62 @@ static const struct key_spec schema[] = {
 	    store_bool, 0, 0, AT_LS(escape_html), NULL },
 	{ "output.logstash.index", CONFIG_TYPE_STRING, "\"audisp-ecs\"",
 	    store_string, 0, 0, AT_LS(index), NULL },
-	GROUP("output.logstash.ssl"),
-	{ "output.logstash.ssl.enabled", CONFIG_TYPE_BOOL, "true",
-	    store_bool, 0, 0, AT_LS(ssl_enabled), NULL },
-	{ "output.logstash.ssl.certificate_authorities", CONFIG_TYPE_ARRAY,
-	    "[]", store_strings, 1, 64, AT_LS(ssl_cas), NULL },
-	{ "output.logstash.ssl.certificate", CONFIG_TYPE_STRING, "none",
-	    store_path, 0, 0, AT_LS(ssl_certificate), NULL },
-	{ "output.logstash.ssl.key", CONFIG_TYPE_STRING, "none",
-	    store_path, 0, 0, AT_LS(ssl_key), NULL },
-	{ "output.logstash.ssl.key_passphrase", CONFIG_TYPE_STRING, "none",
-	    store_string, 0, 0, AT_LS(ssl_key_passphrase), NULL },
-	{ "output.logstash.ssl.verification_mode", CONFIG_TYPE_STRING,
-	    "\"full\"", store_choice, 0, 0, AT_LS(ssl_verification_mode),
-	    verification_modes },
-	{ "output.logstash.ssl.supported_protocols", CONFIG_TYPE_ARRAY,
-	    "[\"TLSv1.2\", \"TLSv1.3\"]", store_strings, 1, 8,
-	    AT_LS(ssl_protocols), NULL },
-	{ "output.logstash.ssl.cipher_suites", CONFIG_TYPE_ARRAY,
-	    "OpenSSL's defaults", store_strings, 1, 64, AT_LS(ssl_ciphers),
+	SSL_ROWS("output.logstash", AT_LS),
+	GROUP("output.elasticsearch"),
+	{ "output.elasticsearch.hosts", CONFIG_TYPE_ARRAY,
+	    "[\"localhost:9200\"]", store_strings, 1, 64, AT_ES(hosts), NULL },
+	{ "output.elasticsearch.protocol", CONFIG_TYPE_STRING, "\"http\"",
+	    store_choice, 0, 0, AT_ES(protocol), protocols },
+	{ "output.elasticsearch.path", CONFIG_TYPE_STRING, "\"\"",
+	    store_string, 0, 0, AT_ES(path), NULL },
+	{ "output.elasticsearch.headers", CONFIG_TYPE_GROUP, "{}",
+	    store_headers, 0, 0, AT_ES(headers), NULL },
+	{ "output.elasticsearch.parameters", CONFIG_TYPE_GROUP, "{}",
+	    store_parameters, 0, 0, AT_ES(parameters), NULL },
+	{ "output.elasticsearch.username", CONFIG_TYPE_STRING, "none",
+	    store_string, 0, 0, AT_ES(username), NULL },
+	{ "output.elasticsearch.password", CONFIG_TYPE_STRING, "none",
+	    store_string, 0, 0, AT_ES(password), NULL },
+	{ "output.elasticsearch.password_file", CONFIG_TYPE_STRING, "none",
+	    store_secret_file, 0, 0, AT_ES(password), NULL },
+	{ "output.elasticsearch.api_key", CONFIG_TYPE_STRING, "none",
+	    store_string, 0, 0, AT_ES(api_key), NULL },
+	{ "output.elasticsearch.api_key_file", CONFIG_TYPE_STRING, "none",
+	    store_secret_file, 0, 0, AT_ES(api_key), NULL },
+	{ "output.elasticsearch.index", CONFIG_TYPE_STRING,
+	    "\"" ES_DEFAULT_INDEX "\"", store_string, 0, 0, AT_ES(index),
 	    NULL },
+	{ "output.elasticsearch.pipeline", CONFIG_TYPE_STRING, "none",
+	    store_string, 0, 0, AT_ES(pipeline), NULL },
+	{ "output.elasticsearch.loadbalance", CONFIG_TYPE_BOOL, "true",
+	    store_bool, 0, 0, AT_ES(loadbalance), NULL },
+	{ "output.elasticsearch.worker", CONFIG_TYPE_INT, "1",
+	    store_int, 1, 64, AT_ES(worker), NULL },
+	{ "output.elasticsearch.bulk_max_size", CONFIG_TYPE_INT, "1600",
+	    store_int, 1, 100000, AT_ES(bulk_max_size), NULL },
+	{ "output.elasticsearch.flush_interval", TYPE_DURATION, "\"1s\"",
+	    store_duration, 0, 60000, AT_ES(flush_interval_ms), NULL },
+	{ "output.elasticsearch.compression_level", CONFIG_TYPE_INT, "1",
+	    store_int, 0, 9, AT_ES(compression_level), NULL },
+	{ "output.elasticsearch.timeout", TYPE_DURATION, "\"90s\"",
+	    store_duration, 100, 3600000, AT_ES(timeout_ms), NULL },
+	{ "output.elasticsearch.max_retries", CONFIG_TYPE_INT, "3",
+	    store_int, -1, 1000000, AT_ES(max_retries), NULL },
+	GROUP("output.elasticsearch.backoff"),
+	{ "output.elasticsearch.backoff.init", TYPE_DURATION, "\"1s\"",
+	    store_duration, 1, 3600000, AT_ES(backoff_init_ms), NULL },
+	{ "output.elasticsearch.backoff.max", TYPE_DURATION, "\"60s\"",
+	    store_duration, 1, 3600000, AT_ES(backoff_max_ms), NULL },
+	{ "output.elasticsearch.non_indexable_policy", CONFIG_TYPE_STRING,
+	    "\"dead_letter_file\"", store_choice, 0, 0,
+	    AT_ES(non_indexable_policy), non_indexable_policies },
+	{ "output.elasticsearch.dead_letter_index", CONFIG_TYPE_STRING,
+	    "\"" ES_DEFAULT_DEAD_LETTER_INDEX "\"", store_string, 0, 0,
+	    AT_ES(dead_letter_index), NULL },
+	{ "output.elasticsearch.dead_letter_file", CONFIG_TYPE_STRING,
+	    "path.data + \"/dead-letter.ndjson\"", store_path, 0, 0,
+	    AT_ES(dead_letter_file), NULL },
+	SSL_ROWS("output.elasticsearch", AT_ES),
 	GROUP("input"),
 	{ "input.buffer_size", CONFIG_TYPE_INT, "67108864",
 	    store_int, 65536, 1L << 30, AT_CONFIG(input_buffer_size), NULL },
@@ -230,8 +300,30 @@ logstash_output(struct config *cfg)
 	ls->timeout_ms = 30000;
 	ls->backoff_init_ms = 1000;
 	ls->backoff_max_ms = 60000;
-	ls->ssl_verification_mode = 0;		/* full */
+	ls->ssl.verification_mode = 0;		/* full */
 	return cfg->logstash = ls;
+}
+
+static struct es_output_config *
+es_output(struct config *cfg)
+{
+	struct es_output_config *es;
+
+	if (cfg->elasticsearch != NULL)
+		return cfg->elasticsearch;
+	if ((es = calloc(1, sizeof(*es))) == NULL)
+		return NULL;
+	es->loadbalance = 1;
+	es->worker = 1;
+	es->bulk_max_size = 1600;
+	es->flush_interval_ms = 1000;
+	es->compression_level = 1;
+	es->timeout_ms = 90000;
+	es->max_retries = 3;
+	es->backoff_init_ms = 1000;
+	es->backoff_max_ms = 60000;
+	es->non_indexable_policy = NON_INDEXABLE_DEAD_LETTER_FILE;
+	return cfg->elasticsearch = es;
 }
 
 /* The struct a setting of spec is stored in; NULL when out of memory. */
@@ -241,6 +333,7 @@ target_struct(const struct key_spec *spec, struct config *cfg)
 	switch (spec->target) {
 	case IN_FILE_OUTPUT:	return (char *)file_output(cfg);
 	case IN_LOGSTASH:	return (char *)logstash_output(cfg);
+	case IN_ES:		return (char *)es_output(cfg);
 	case IN_CONFIG:		break;
 	}
 	return (char *)cfg;
@@ -494,6 +587,98 @@ store_permissions(const struct key_spec *spec, const config_setting_t *s,
 	return 0;
 }
 
+/*
+ * A group of name = "value" settings with names of the user's choosing
+ * (HTTP headers, URL parameters), each stored as name, sep, value.
+ */
+static int
+store_map(const struct key_spec *spec, const config_setting_t *group,
+    struct config *cfg, const char *sep, char *err)
+{
+	const config_setting_t *e;
+	struct string_list *dst;
+	char *item;
+	int i, rc;
+
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	for (i = 0; (e = config_setting_get_elem(group, (unsigned)i)) != NULL;
+	    i++) {
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			snprintf(err, ERRLEN, "%s must be a string",
+			    config_setting_name(e));
+			return -1;
+		}
+		if (asprintf(&item, "%s%s%s", config_setting_name(e), sep,
+		    config_setting_get_string(e)) == -1) {
+			snprintf(err, ERRLEN, "out of memory");
+			return -1;
+		}
+		rc = string_list_add(dst, item);
+		free(item);
+		if (rc == -1) {
+			snprintf(err, ERRLEN, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+store_headers(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	return store_map(spec, s, cfg, ": ", err);
+}
+
+static int
+store_parameters(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	return store_map(spec, s, cfg, "=", err);
+}
+
+/*
+ * A secret (password, API key) read from a file of its own, which must be
+ * readable by its owner alone; one line, its newline dropped.
+ */
+static int
+store_secret_file(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	const char *path = config_setting_get_string(s);
+	char buf[4096], **dst;
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err, ERRLEN, "cannot read %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077) != 0) {
+		snprintf(err, ERRLEN, "%s is readable by group or others "
+		    "(mode %04o): chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		fclose(f);
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0') {
+		snprintf(err, ERRLEN, "%s is empty", path);
+		return -1;
+	}
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	n = replace_string(dst, buf, err) == -1 ? 1 : 0;
+	explicit_bzero(buf, sizeof(buf));
+	return n ? -1 : 0;
+}
+
 static int
 type_matches(int want, int have)
 {
@@ -657,12 +842,14 @@ walk(const config_setting_t *group, const char *prefix, struct config *cfg,
 			nerrors += walk_drop_event(s, cfg, file, errors);
 			continue;
 		}
-		if (spec->type == CONFIG_TYPE_GROUP) {
+		if (spec->type == CONFIG_TYPE_GROUP && spec->store == NULL) {
 			/* An output named, even empty, is an output wanted. */
 			if ((strcmp(path, "output.file") == 0 &&
 			    file_output(cfg) == NULL) ||
 			    (strcmp(path, "output.logstash") == 0 &&
-			    logstash_output(cfg) == NULL))
+			    logstash_output(cfg) == NULL) ||
+			    (strcmp(path, "output.elasticsearch") == 0 &&
+			    es_output(cfg) == NULL))
 				nerrors++;
 			nerrors += walk(s, path, cfg, file, errors);
 			continue;
@@ -702,21 +889,62 @@ config_defaults(void)
 
 /*
  * A file that holds a secret must be readable by its owner alone: auditd
- * plugins run as root, and the passphrase of a private key is not for
- * every user of the host.
+ * plugins run as root, and the passphrase of a private key or the
+ * credentials of the Elasticsearch cluster are not for every user of the
+ * host.  Secrets read from files of their own were checked as they were read.
  */
-static int
-check_secret_mode(const struct config *cfg, const char *file, FILE *errors)
+static const char *
+secret_held(config_t *lc)
 {
+	static const char *const keys[] = {
+		"output.logstash.ssl.key_passphrase",
+		"output.elasticsearch.ssl.key_passphrase",
+		"output.elasticsearch.password",
+		"output.elasticsearch.api_key",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (config_lookup(lc, keys[i]) != NULL)
+			return keys[i];
+	return NULL;
+}
+
+static int
+check_secret_mode(config_t *lc, const char *file, FILE *errors)
+{
+	const char *key;
 	struct stat st;
 
-	if (cfg->logstash == NULL || cfg->logstash->ssl_key_passphrase == NULL)
+	if ((key = secret_held(lc)) == NULL)
 		return 0;
 	if (stat(file, &st) == 0 && (st.st_mode & 0077) != 0) {
-		fprintf(errors, "%s: holds output.logstash.ssl.key_passphrase "
-		    "but is readable by group or others (mode %04o): "
-		    "chmod 600 %s\n", file, (unsigned)(st.st_mode & 07777),
-		    file);
+		fprintf(errors, "%s: holds %s but is readable by group or "
+		    "others (mode %04o): chmod 600 %s\n", file, key,
+		    (unsigned)(st.st_mode & 07777), file);
+		return 1;
+	}
+	return 0;
+}
+
+/* Checks shared by the network outputs' ssl sections. */
+static int
+check_ssl(struct ssl_settings *ssl, config_t *lc, const char *prefix,
+    const char *file, FILE *errors)
+{
+	const config_setting_t *s;
+	char path[128], enabled[128];
+
+	snprintf(path, sizeof(path), "%s.ssl", prefix);
+	snprintf(enabled, sizeof(enabled), "%s.ssl.enabled", prefix);
+	/* As in libbeat, an ssl section means TLS unless it says no. */
+	if ((s = config_lookup(lc, path)) == NULL)
+		return 0;
+	if (config_lookup(lc, enabled) == NULL)
+		ssl->enabled = 1;
+	if ((ssl->certificate == NULL) != (ssl->key == NULL)) {
+		report(errors, file, s, path,
+		    "certificate and key go together (for mutual TLS)");
 		return 1;
 	}
 	return 0;
@@ -734,15 +962,8 @@ check_logstash(struct config *cfg, config_t *lc, const char *file,
 		    "is required: where is Logstash?");
 		return 1;
 	}
-	/* As in libbeat, an ssl section means TLS unless it says no. */
-	if (config_lookup(lc, "output.logstash.ssl") != NULL &&
-	    config_lookup(lc, "output.logstash.ssl.enabled") == NULL)
-		ls->ssl_enabled = 1;
-	if ((ls->ssl_certificate == NULL) != (ls->ssl_key == NULL)) {
-		report(errors, file, s, "output.logstash.ssl",
-		    "certificate and key go together (for mutual TLS)");
+	if (check_ssl(&ls->ssl, lc, "output.logstash", file, errors))
 		return 1;
-	}
 	if (ls->backoff_init_ms > ls->backoff_max_ms) {
 		report(errors, file, s, "output.logstash.backoff",
 		    "init must not be larger than max");
@@ -751,6 +972,73 @@ check_logstash(struct config *cfg, config_t *lc, const char *file,
 	if (ls->index == NULL && (ls->index = strdup("audisp-ecs")) == NULL)
 		return 1;
 	return 0;
+}
+
+static int
+check_es_auth(struct es_output_config *es, const config_setting_t *s,
+    const char *file, FILE *errors)
+{
+	if (es->api_key != NULL && es->username != NULL) {
+		report(errors, file, s, "output.elasticsearch", "username and "
+		    "api_key are two ways to authenticate: choose one");
+		return 1;
+	}
+	if ((es->username == NULL) != (es->password == NULL)) {
+		report(errors, file, s, "output.elasticsearch", "username and "
+		    "password (or password_file) go together");
+		return 1;
+	}
+	if (es->api_key != NULL && (strchr(es->api_key, ':') == NULL ||
+	    es->api_key[0] == ':')) {
+		report(errors, file, s, "output.elasticsearch.api_key",
+		    "must be \"id:key\" (the id and api_key that Elasticsearch "
+		    "returned when the key was created)");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+check_elasticsearch(struct config *cfg, config_t *lc, const char *file,
+    FILE *errors)
+{
+	struct es_output_config *es = cfg->elasticsearch;
+	const config_setting_t *s = config_lookup(lc, "output.elasticsearch");
+	char path[4096];
+
+	if (es->hosts.count == 0) {
+		report(errors, file, s, "output.elasticsearch.hosts",
+		    "is required: where is Elasticsearch?");
+		return 1;
+	}
+	if (check_ssl(&es->ssl, lc, "output.elasticsearch", file, errors) ||
+	    check_es_auth(es, s, file, errors))
+		return 1;
+	if (es->backoff_init_ms > es->backoff_max_ms) {
+		report(errors, file, s, "output.elasticsearch.backoff",
+		    "init must not be larger than max");
+		return 1;
+	}
+	if (es->index == NULL && (es->index = strdup(ES_DEFAULT_INDEX)) == NULL)
+		return 1;
+	if (es->dead_letter_index == NULL && (es->dead_letter_index =
+	    strdup(ES_DEFAULT_DEAD_LETTER_INDEX)) == NULL)
+		return 1;
+	if (es->dead_letter_file == NULL) {
+		snprintf(path, sizeof(path), "%s/dead-letter.ndjson",
+		    cfg->data_dir);
+		if ((es->dead_letter_file = strdup(path)) == NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* How many outputs the file names. */
+static int
+count_outputs(const struct config *cfg)
+{
+	return (cfg->file_output != NULL) + (cfg->logstash != NULL) +
+	    (cfg->elasticsearch != NULL);
 }
 
 /* Checks that only make sense once the whole file is read. */
@@ -765,9 +1053,9 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 		report(errors, file, s, "output", "names no output");
 		return 1;
 	}
-	if (cfg->file_output != NULL && cfg->logstash != NULL) {
+	if (count_outputs(cfg) > 1) {
 		report(errors, file, s, "output", "only one output can be "
-		    "enabled (found file and logstash)");
+		    "enabled (file, logstash or elasticsearch)");
 		return 1;
 	}
 	if (cfg->file_output != NULL && cfg->file_output->path == NULL &&
@@ -776,13 +1064,16 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 		return 1;
 	if (cfg->logstash != NULL && check_logstash(cfg, lc, file, errors))
 		return 1;
+	if (cfg->elasticsearch != NULL &&
+	    check_elasticsearch(cfg, lc, file, errors))
+		return 1;
 	if (cfg->spool_path == NULL) {
 		snprintf(path, sizeof(path), "%s/spool", cfg->data_dir);
 		if ((cfg->spool_path = strdup(path)) == NULL)
 			return 1;
 	}
-	cfg->has_outputs = cfg->file_output != NULL || cfg->logstash != NULL;
-	return check_secret_mode(cfg, file, errors);
+	cfg->has_outputs = count_outputs(cfg) > 0;
+	return check_secret_mode(lc, file, errors);
 }
 
 struct config *
@@ -829,23 +1120,55 @@ config_load(const char *path, FILE *errors)
 	return cfg;
 }
 
+/* Frees a string that held a secret, wiping it first. */
+static void
+free_secret(char *secret)
+{
+	if (secret != NULL)
+		explicit_bzero(secret, strlen(secret));
+	free(secret);
+}
+
+static void
+ssl_settings_free(struct ssl_settings *ssl)
+{
+	string_list_free(&ssl->cas);
+	string_list_free(&ssl->protocols);
+	string_list_free(&ssl->ciphers);
+	free(ssl->certificate);
+	free(ssl->key);
+	free_secret(ssl->key_passphrase);
+}
+
 static void
 logstash_free(struct logstash_output_config *ls)
 {
 	if (ls == NULL)
 		return;
 	string_list_free(&ls->hosts);
-	string_list_free(&ls->ssl_cas);
-	string_list_free(&ls->ssl_protocols);
-	string_list_free(&ls->ssl_ciphers);
 	free(ls->index);
-	free(ls->ssl_certificate);
-	free(ls->ssl_key);
-	if (ls->ssl_key_passphrase != NULL)
-		explicit_bzero(ls->ssl_key_passphrase,
-		    strlen(ls->ssl_key_passphrase));
-	free(ls->ssl_key_passphrase);
+	ssl_settings_free(&ls->ssl);
 	free(ls);
+}
+
+static void
+es_free(struct es_output_config *es)
+{
+	if (es == NULL)
+		return;
+	string_list_free(&es->hosts);
+	string_list_free(&es->headers);
+	string_list_free(&es->parameters);
+	free(es->path);
+	free(es->username);
+	free_secret(es->password);
+	free_secret(es->api_key);
+	free(es->index);
+	free(es->pipeline);
+	free(es->dead_letter_index);
+	free(es->dead_letter_file);
+	ssl_settings_free(&es->ssl);
+	free(es);
 }
 
 void
@@ -857,6 +1180,7 @@ config_free(struct config *cfg)
 		free(cfg->file_output->path);
 	free(cfg->file_output);
 	logstash_free(cfg->logstash);
+	es_free(cfg->elasticsearch);
 	free(cfg->spool_path);
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);

@@ -7,5 +7,7 @@ int	daemon_main(const char *config_path, int foreground);
 int	replay_main(const char *config_path, char *const paths[], int npaths);
 /* "test output" (test_output.c). */
 int	test_output(const char *config_path);
+/* "setup": Elasticsearch index template and lifecycle policy (setup.c). */
+int	setup_main(const char *config_path, int ilm);
 
 #endif

@@ -6,9 +6,11 @@
  *   audisp-ecs replay [-c FILE] [LOG...]   files to documents (replay.c)
  *   audisp-ecs test config [-c FILE]       validate the configuration
  *   audisp-ecs test output [-c FILE]       try the output (test_output.c)
+ *   audisp-ecs setup [-c FILE] [--ilm]     Elasticsearch templates (setup.c)
  */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ usage(FILE *out)
 	    "       audisp-ecs replay [-c FILE] [LOG...]\n"
 	    "       audisp-ecs test config [-c FILE]\n"
 	    "       audisp-ecs test output [-c FILE]\n"
+	    "       audisp-ecs setup [-c FILE] [--ilm]\n"
 	    "       audisp-ecs -V | -h\n"
 	    "\n"
 	    "Without a verb, reads audit records from auditd on stdin.\n"
@@ -80,11 +83,39 @@ test_config(const char *config_path)
 	return 0;
 }
 
+/* setup [-c FILE] [--ilm] */
+static int
+setup_verb(int argc, char *argv[])
+{
+	const char *config_path = NULL;
+	int i, ilm = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--ilm") == 0)
+			ilm = 1;
+		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			config_path = argv[++i];
+		else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	return setup_main(config_path, ilm);
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char *config_path = NULL;
 	int foreground = 0, first;
+
+	/* Before any thread: curl's global state is not thread-safe. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "audisp-ecs: cannot initialise libcurl\n");
+		return 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "setup") == 0)
+		return setup_verb(argc - 1, argv + 1);
 
 	if (argc > 1 && strcmp(argv[1], "replay") == 0) {
 		first = parse_options(argc - 1, argv + 1, &config_path, NULL);

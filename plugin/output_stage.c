@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../outputs/logstash_output.h"
+#include "../outputs/network_output.h"
 #include "../outputs/output.h"
 #include "conf.h"
 #include "log.h"
@@ -29,7 +29,12 @@
 struct output_stage {
 	struct pipeline		*p;
 	struct output		*direct;	/* file or stdout */
-	struct logstash_output	*logstash;
+	struct network_output	*network;	/* logstash, elasticsearch */
+	/*
+	 * The configuration of a reload: the outputs refer to its settings
+	 * (hosts, index, credentials), so it lives as long as they do.
+	 */
+	struct config		*reloaded;
 	unsigned long		 stored_serial;	/* settled and stored */
 	unsigned long		 saved_serial;	/* ... and written to disk */
 	long			 saved_at;
@@ -40,10 +45,10 @@ close_outputs(struct output_stage *os, int drain)
 {
 	if (os->direct != NULL)
 		output_close(os->direct);
-	if (os->logstash != NULL)
-		logstash_output_close(os->logstash, drain, &os->p->give_up);
+	if (os->network != NULL)
+		network_output_close(os->network, drain, &os->p->give_up);
 	os->direct = NULL;
-	os->logstash = NULL;
+	os->network = NULL;
 }
 
 static void
@@ -52,10 +57,11 @@ open_outputs(struct output_stage *os, const struct config *cfg)
 	char err[512];
 
 	close_outputs(os, 0);
-	if (cfg->logstash != NULL) {
-		if ((os->logstash = logstash_output_open(cfg, err,
+	if (cfg->logstash != NULL || cfg->elasticsearch != NULL) {
+		if ((os->network = network_output_open(cfg, err,
 		    sizeof(err))) == NULL)
-			log_warnx("logstash output: %s", err);
+			log_warnx("%s output: %s", cfg->logstash != NULL ?
+			    "logstash" : "elasticsearch", err);
 		return;
 	}
 	if (cfg->file_output != NULL)
@@ -114,8 +120,8 @@ save_serial(struct output_stage *os, int now)
 static void
 deliver(struct output_stage *os, const struct batch *b)
 {
-	if (os->logstash != NULL)
-		(void)logstash_output_append(os->logstash, b->buf, b->len,
+	if (os->network != NULL)
+		(void)network_output_append(os->network, b->buf, b->len,
 		    b->ndocs);
 	else if (os->direct != NULL)
 		write_direct(os, b);
@@ -133,14 +139,15 @@ publish_network_stats(struct output_stage *os)
 	struct network_stats ns;
 	uint64_t drops;
 
-	if (os->logstash == NULL)
+	if (os->network == NULL)
 		return;
-	logstash_output_stats(os->logstash, &ns);
+	network_output_stats(os->network, &ns);
 	atomic_store(&os->p->written, ns.pub.published);
-	atomic_store(&os->p->dropped, ns.spool.dropped);
+	atomic_store(&os->p->dropped, ns.spool.dropped +
+	    ns.pub.non_indexable_dropped);
 	atomic_store(&os->p->spooled, ns.spool.pending);
 	atomic_store(&os->p->retries, ns.pub.retries);
-	if ((drops = logstash_output_take_drops(os->logstash)) > 0)
+	if ((drops = network_output_take_drops(os->network)) > 0)
 		atomic_fetch_add(&os->p->drops_to_report, drops);
 }
 
@@ -158,8 +165,11 @@ output_main(void *arg)
 			item = popped;
 			if (item->cfg != NULL) {
 				open_outputs(&os, item->cfg);
+				config_free(os.reloaded);
+				os.reloaded = item->cfg;
+				item->cfg = NULL;
 				log_info("configuration reloaded from %s",
-				    item->cfg->source ? item->cfg->source :
+				    os.reloaded->source ? os.reloaded->source :
 				    "defaults");
 			} else
 				deliver(&os, &item->batch);
@@ -171,6 +181,7 @@ output_main(void *arg)
 	publish_network_stats(&os);
 	save_serial(&os, 1);
 	close_outputs(&os, 1);
+	config_free(os.reloaded);
 	pipeline_stage_done(os.p);
 	return NULL;
 }

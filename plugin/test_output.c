@@ -3,7 +3,9 @@
  *
  * For Logstash every host is tried in turn: connect (with the TLS handshake
  * and certificate checks when ssl is on), send one test event, wait for
- * its acknowledgement, printing each step.  For the file output, the file
+ * its acknowledgement, printing each step.  For Elasticsearch likewise:
+ * connect, authenticate and check the version (GET /), index one test
+ * document into the configured index, and delete it again.  For the file output, the file
  * is opened for appending (nothing is written to it).  The exit status is
  * 0 only when every host (or the file) worked.
  */
@@ -16,7 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../outputs/logstash_output.h"
+#include "../outputs/es_bulk.h"
+#include "../outputs/es_client.h"
+#include "../outputs/es_publisher.h"
+#include "../outputs/network_output.h"
 #include "../outputs/tls.h"
 #include "conf.h"
 #include "daemon.h"
@@ -51,9 +56,9 @@ test_document(char *buf, size_t size)
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 	snprintf(buf, size, "{\"@timestamp\":\"%s\",\"message\":\"audisp-ecs "
 	    "test output\",\"event\":{\"kind\":\"event\",\"module\":\"auditd\","
-	    "\"action\":\"test-output\"},\"host\":{\"name\":\"%s\"},"
-	    "\"agent\":{\"type\":\"%s\",\"version\":\"%s\"}}", ts, host,
-	    PACKAGE_NAME, PACKAGE_VERSION);
+	    "\"action\":\"test-output\"},\"tags\":[\"%s test output\"],\"host\":{\"name\":\"%s\"},"
+	    "\"agent\":{\"type\":\"%s\",\"version\":\"%s\"}}", ts,
+	    PACKAGE_NAME, host, PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 static int
@@ -110,7 +115,7 @@ test_logstash(const struct config *cfg)
 	}
 	if (tls != NULL)
 		printf("ssl: on, verification mode %s\n",
-		    tls_verify_name((enum tls_verify)ls->ssl_verification_mode));
+		    tls_verify_name((enum tls_verify)ls->ssl.verification_mode));
 	memset(&lj, 0, sizeof(lj));
 	lj.index = ls->index;
 	lj.version = PACKAGE_VERSION;
@@ -126,6 +131,104 @@ test_logstash(const struct config *cfg)
 	return bad == 0 ? 0 : 1;
 }
 
+/* The backing index and _id of the created document, from its response. */
+static int
+created_at(const struct es_response *r, char *index, size_t size)
+{
+	const char *p = strstr(r->body, "\"_index\"");
+	size_t n;
+
+	if (p == NULL)
+		return -1;
+	for (p += 8; *p == ' ' || *p == ':'; p++)
+		;
+	if (*p++ != '"' || (n = strcspn(p, "\"")) >= size)
+		return -1;
+	memcpy(index, p, n);
+	index[n] = '\0';
+	return 0;
+}
+
+static int
+es_index_test_document(struct es_client *c, const char *host,
+    const char *index)
+{
+	char doc[1024], id[ES_ID_MAX], path[600], backing[256], err[512];
+	struct es_response r;
+
+	test_document(doc, sizeof(doc));
+	es_document_id(doc, strlen(doc), id);
+	snprintf(path, sizeof(path), "/%s/_create/%s", index, id);
+	printf("%s: indexing one test document into %s... ", host, index);
+	fflush(stdout);
+	if (es_client_request(c, "PUT", path, doc, strlen(doc),
+	    "application/json", 0, &r, err, sizeof(err)) == -1) {
+		printf("failed\n  %s\n", err);
+		return 1;
+	}
+	if (r.status != 201 || created_at(&r, backing, sizeof(backing)) == -1) {
+		printf("failed\n  HTTP %ld: %.400s\n", r.status, r.body);
+		return 1;
+	}
+	printf("indexed\n%s: deleting it again... ", host);
+	snprintf(path, sizeof(path), "/%s/_doc/%s", backing, id);
+	if (es_client_request(c, "DELETE", path, NULL, 0, NULL, 0, &r, err,
+	    sizeof(err)) == -1 || r.status != 200) {
+		printf("not deleted (%s); it is tagged \"%s test output\"\n",
+		    r.status ? "no permission?" : err, PACKAGE_NAME);
+		return 0;
+	}
+	printf("deleted\n");
+	return 0;
+}
+
+static int
+test_es_host(const struct es_client_settings *s, const char *host,
+    const char *index)
+{
+	char err[512], found[256];
+	struct es_client *c;
+	int rc;
+
+	printf("%s: connecting, authenticating with %s... ", host,
+	    es_client_auth_name(s));
+	fflush(stdout);
+	if ((c = es_client_new(s, host, err, sizeof(err))) == NULL ||
+	    es_check_cluster(c, es_client_auth_name(s), found, sizeof(found),
+	    err, sizeof(err)) == -1) {
+		printf("failed\n  %s\n", err);
+		es_client_free(c);
+		return 1;
+	}
+	printf("%s at %s\n", found, es_client_url(c));
+	rc = es_index_test_document(c, host, index);
+	es_client_free(c);
+	return rc;
+}
+
+static int
+test_elasticsearch(const struct config *cfg)
+{
+	const struct es_output_config *es = cfg->elasticsearch;
+	struct es_client_settings *s;
+	char err[512];
+	size_t i;
+	int bad = 0;
+
+	if ((s = es_client_settings_new(es, err, sizeof(err))) == NULL) {
+		printf("elasticsearch: %s\n", err);
+		return 1;
+	}
+	if (es->ssl.enabled)
+		printf("ssl: on, verification mode %s\n", tls_verify_name(
+		    (enum tls_verify)es->ssl.verification_mode));
+	for (i = 0; i < es->hosts.count; i++)
+		bad += test_es_host(s, es->hosts.items[i], es->index);
+	es_client_settings_free(s);
+	printf("%s\n", bad == 0 ? "all hosts work" : "some hosts failed");
+	return bad == 0 ? 0 : 1;
+}
+
 int
 test_output(const char *config_path)
 {
@@ -137,6 +240,8 @@ test_output(const char *config_path)
 		return 1;
 	if (cfg->logstash != NULL)
 		rc = test_logstash(cfg);
+	else if (cfg->elasticsearch != NULL)
+		rc = test_elasticsearch(cfg);
 	else if (cfg->file_output != NULL)
 		rc = test_file(cfg);
 	else {

@@ -1,0 +1,70 @@
+/*
+ * Elasticsearch's _bulk API: the request body and what the response says
+ * about each document.
+ *
+ * DESIGN
+ * Every document is sent with the action "create" and _id = its event.id
+ * (deterministic: the same audit event always has the same id).  When a
+ * batch is sent again after a failure, the documents Elasticsearch already
+ * took answer 409 (version conflict), which counts as delivered: exactly
+ * once into the index.  A document without an event.id gets the SHA-256 of
+ * its own bytes as _id, deterministic in the same way.
+ *
+ * The response is requested with filter_path=errors,items.*.error,
+ * items.*.status so that Elasticsearch sends back only what is needed:
+ * when errors is false the items are not even read.
+ */
+#ifndef AUDISP_ECS_ES_BULK_H
+#define AUDISP_ECS_ES_BULK_H
+
+#include <stddef.h>
+
+#include "../parsers/audit_value.h"	/* struct sv */
+
+#define ES_BULK_FILTER	"filter_path=errors,items.*.error,items.*.status"
+#define ES_ID_MAX	80
+
+/* What became of one document of a bulk request. */
+enum es_item_outcome {
+	ES_ITEM_DONE,		/* 2xx, or 409: it is in the index */
+	ES_ITEM_RETRY,		/* 429, 5xx: send it again later */
+	ES_ITEM_REJECTED,	/* other 4xx: it will never be indexed */
+};
+
+struct es_item_result {
+	enum es_item_outcome outcome;
+	int	 status;
+	char	 error[256];	/* "type: reason", for rejected ones */
+};
+
+/* A growing buffer for request bodies, kept from batch to batch. */
+struct es_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* The _id of a document: its event.id, or the SHA-256 of its bytes. */
+void	es_document_id(const char *doc, size_t len, char id[ES_ID_MAX]);
+/*
+ * Appends to body one create action (with the document's _id; the index
+ * is in the request's path) and the document, each ending in a newline.
+ * -1 when out of memory.
+ */
+int	es_bulk_add(struct es_buf *body, struct sv doc);
+/*
+ * Reads a 200 response to a bulk request of n documents into results
+ * (n entries).  Returns 0, or -1 with err when the response is not what
+ * Elasticsearch sends (the caller then treats the request as failed).
+ */
+int	es_bulk_parse(const char *response, size_t len, size_t n,
+	    struct es_item_result *results, char *err, size_t errlen);
+/* The outcome for an HTTP status of an item. */
+enum es_item_outcome es_item_outcome_of(int status);
+
+int	es_buf_append(struct es_buf *, const char *data, size_t len);
+/* Room for at least room more bytes (and a NUL); -1 when out of memory. */
+int	es_buf_reserve(struct es_buf *, size_t room);
+void	es_buf_free(struct es_buf *);
+
+#endif

@@ -1,0 +1,757 @@
+/* The Elasticsearch output's workers; see es_publisher.h. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <libdeflate.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../plugin/conf.h"
+#include "../plugin/log.h"
+#include "../plugin/timeutil.h"
+#include "backoff.h"
+#include "errbuf.h"
+#include "es_bulk.h"
+#include "es_client.h"
+#include "es_dead_letter.h"
+#include "es_publisher.h"
+
+#define TAKE_WAIT_MS	1000
+#define FLUSH_STEP_MS	5
+
+/* How a ticket (or part of it) fared. */
+enum send_result {
+	SEND_SETTLED,		/* every document is done or dead-lettered */
+	SEND_FAILED,		/* the request failed: back to the spool */
+	SEND_ABORTED,		/* shutting down now */
+};
+
+/* A non-indexable document, until the ticket's policy step. */
+struct rejected {
+	size_t	 doc;		/* index into the ticket's documents */
+	int	 status;
+	char	 error[256];
+};
+
+struct es_publisher;
+
+struct es_worker {
+	struct es_publisher *pub;
+	pthread_t	 thread;
+	struct es_client *client;
+	pthread_mutex_t	 client_lock;	/* client, for es_publisher_abort() */
+	size_t		 host;
+	int		 pinned;
+	long		 last_send;
+	struct es_buf	 body;
+	struct es_buf	 gz;
+	struct libdeflate_compressor *zc;
+	struct es_item_result *results;
+	size_t		 results_cap;
+	int		*attempts;	/* 5xx failures per document */
+	struct rejected	*rejected;
+	size_t		 nrejected, rejected_cap;
+	size_t		 ticket_drops;	/* dropped by the policy */
+	struct ratelimit errors;
+	struct ratelimit item_errors;
+};
+
+struct es_publisher {
+	struct spool	*sp;
+	const struct es_output_config *cfg;
+	struct es_client_settings *settings;
+	struct dead_letter_file *dead_letter_file;
+	char		*bulk_path;
+	char		*dead_letter_path;
+	struct es_worker *workers;
+	size_t		 nworkers;
+	atomic_int	 aborted;
+	atomic_ullong	 published, requests, retries, connects, failures;
+	atomic_ullong	 conflicts, item_retries, dead_lettered, dropped;
+};
+
+/* Percent-encoding of a URL path segment or query value. */
+static int
+append_escaped(struct es_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char enc[3];
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL) {
+			if (es_buf_append(b, (const char *)&c, 1) == -1)
+				return -1;
+			continue;
+		}
+		enc[0] = '%';
+		enc[1] = hex[c >> 4];
+		enc[2] = hex[c & 15];
+		if (es_buf_append(b, enc, 3) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* One "&name=value" of output.elasticsearch.parameters. */
+static int
+append_parameter(struct es_buf *b, const char *item)
+{
+	const char *eq = strchr(item, '=');
+
+	return es_buf_append(b, "&", 1) == -1 ||
+	    es_buf_append(b, item, (size_t)(eq - item + 1)) == -1 ||
+	    append_escaped(b, eq + 1) == -1 ? -1 : 0;
+}
+
+char *
+es_bulk_path(const struct es_output_config *cfg, const char *index)
+{
+	struct es_buf b = { NULL, 0, 0 };
+	size_t i;
+	int failed;
+
+	failed = es_buf_append(&b, "/", 1) == -1 ||
+	    append_escaped(&b, index) == -1 ||
+	    es_buf_append(&b, "/_bulk?" ES_BULK_FILTER,
+	    strlen("/_bulk?" ES_BULK_FILTER)) == -1;
+	if (!failed && cfg->pipeline != NULL)
+		failed = es_buf_append(&b, "&pipeline=", 10) == -1 ||
+		    append_escaped(&b, cfg->pipeline) == -1;
+	for (i = 0; !failed && i < cfg->parameters.count; i++)
+		failed = append_parameter(&b, cfg->parameters.items[i]);
+	if (failed) {
+		es_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+/* The reason in an Elasticsearch error body, or the start of the body. */
+static void
+error_of(const struct es_response *r, char *buf, size_t size)
+{
+	json_object *root, *error, *reason = NULL;
+
+	if ((root = json_tokener_parse(r->body)) != NULL &&
+	    json_object_object_get_ex(root, "error", &error)) {
+		if (!json_object_object_get_ex(error, "reason", &reason))
+			reason = error;
+		snprintf(buf, size, "%s", json_object_get_string(reason));
+	} else
+		snprintf(buf, size, "%.200s", r->len > 0 ? r->body :
+		    "(empty body)");
+	json_object_put(root);
+}
+
+static int
+major_version_supported(const char *version)
+{
+	return strncmp(version, "7.", 2) == 0 ||
+	    strncmp(version, "8.", 2) == 0 || strncmp(version, "9.", 2) == 0;
+}
+
+/* Versions 7.0 to 7.13 answered without the X-Elastic-Product header. */
+static int
+old_elasticsearch(json_object *root, const char *version)
+{
+	json_object *tagline;
+
+	return strncmp(version, "7.", 2) == 0 && atoi(version + 2) < 14 &&
+	    json_object_object_get_ex(root, "tagline", &tagline) &&
+	    strcmp(json_object_get_string(tagline), "You Know, for Search") ==
+	    0;
+}
+
+int
+es_check_cluster(struct es_client *c, const char *auth_name, char *found,
+    size_t foundlen, char *err, size_t errlen)
+{
+	struct es_response r;
+	json_object *root, *version = NULL, *number = NULL, *cluster = NULL;
+	const char *v;
+	int rc = -1;
+
+	if (es_client_request(c, "GET", "/", NULL, 0, NULL, 0, &r, err,
+	    errlen) == -1)
+		return -1;
+	if (r.status == 401 || r.status == 403) {
+		error_of(&r, found, foundlen);
+		seterr(err, errlen, "authentication with %s failed (HTTP %ld): "
+		    "%s", auth_name, r.status, found);
+		return -1;
+	}
+	root = json_tokener_parse(r.body);
+	if (root != NULL && json_object_object_get_ex(root, "version",
+	    &version))
+		json_object_object_get_ex(version, "number", &number);
+	json_object_object_get_ex(root, "cluster_name", &cluster);
+	v = number != NULL ? json_object_get_string(number) : "";
+	if (r.status != 200 || (!r.elastic_product &&
+	    !old_elasticsearch(root, v)))
+		seterr(err, errlen, "not Elasticsearch: GET / answered HTTP "
+		    "%ld without the X-Elastic-Product: Elasticsearch header",
+		    r.status);
+	else if (!major_version_supported(v))
+		seterr(err, errlen, "Elasticsearch %s is not supported (7.x, "
+		    "8.x or 9.x)", v[0] ? v : "of unknown version");
+	else {
+		seterr(found, foundlen, "Elasticsearch %s (cluster %s)", v,
+		    cluster ? json_object_get_string(cluster) : "unnamed");
+		rc = 0;
+	}
+	json_object_put(root);
+	return rc;
+}
+
+static const char *
+host_name(const struct es_worker *w)
+{
+	return w->pub->cfg->hosts.items[w->host];
+}
+
+static int
+aborted(const struct es_worker *w)
+{
+	return atomic_load(&w->pub->aborted);
+}
+
+static void
+set_client(struct es_worker *w, struct es_client *c)
+{
+	pthread_mutex_lock(&w->client_lock);
+	es_client_free(w->client);
+	w->client = c;
+	if (c != NULL && aborted(w))
+		es_client_interrupt(c);
+	pthread_mutex_unlock(&w->client_lock);
+}
+
+/* A connection to the current host, checked to be Elasticsearch. */
+static int
+connect_host(struct es_worker *w)
+{
+	struct es_publisher *pub = w->pub;
+	char err[512], found[256];
+	struct es_client *c;
+
+	if ((c = es_client_new(pub->settings, host_name(w), err,
+	    sizeof(err))) == NULL ||
+	    es_check_cluster(c, es_client_auth_name(pub->settings), found,
+	    sizeof(found), err, sizeof(err)) == -1) {
+		log_ratelimited(&w->errors, "elasticsearch %s: %s",
+		    host_name(w), err);
+		es_client_free(c);
+		atomic_fetch_add(&pub->failures, 1);
+		return -1;
+	}
+	set_client(w, c);
+	atomic_fetch_add(&pub->connects, 1);
+	log_info("elasticsearch: %s is %s", es_client_url(c), found);
+	return 0;
+}
+
+static void
+next_backoff(struct es_worker *w, long *backoff)
+{
+	struct es_publisher *pub = w->pub;
+
+	if (!w->pinned)
+		w->host = (w->host + 1) % pub->cfg->hosts.count;
+	backoff_sleep(pub->sp, backoff_jittered(*backoff));
+	*backoff = backoff_next(*backoff, pub->cfg->backoff_max_ms);
+}
+
+/* The request body of docs[idx[0..n)], gzip-compressed when configured. */
+static int
+build_body(struct es_worker *w, const struct sv *docs, const size_t *idx,
+    size_t n, const char **body, size_t *len)
+{
+	size_t i, bound;
+
+	w->body.len = 0;
+	for (i = 0; i < n; i++)
+		if (es_bulk_add(&w->body, docs[idx[i]]) == -1)
+			return -1;
+	*body = w->body.data;
+	*len = w->body.len;
+	if (w->pub->cfg->compression_level == 0)
+		return 0;
+	if (w->zc == NULL && (w->zc = libdeflate_alloc_compressor(
+	    (int)w->pub->cfg->compression_level)) == NULL)
+		return -1;
+	bound = libdeflate_gzip_compress_bound(w->zc, w->body.len);
+	w->gz.len = 0;
+	if (es_buf_reserve(&w->gz, bound) == -1)
+		return -1;
+	if ((*len = libdeflate_gzip_compress(w->zc, w->body.data, w->body.len,
+	    w->gz.data, bound)) == 0)
+		return -1;
+	*body = w->gz.data;
+	return 0;
+}
+
+static int
+reject(struct es_worker *w, size_t doc, int status, const char *error)
+{
+	struct rejected *r;
+
+	if (w->nrejected == w->rejected_cap) {
+		size_t cap = w->rejected_cap ? w->rejected_cap * 2 : 16;
+
+		if ((r = realloc(w->rejected, cap * sizeof(*r))) == NULL)
+			return -1;
+		w->rejected = r;
+		w->rejected_cap = cap;
+	}
+	r = &w->rejected[w->nrejected++];
+	r->doc = doc;
+	r->status = status;
+	snprintf(r->error, sizeof(r->error), "%s", error);
+	return 0;
+}
+
+static int
+ensure_results(struct es_worker *w, size_t n)
+{
+	struct es_item_result *grown;
+
+	if (n <= w->results_cap)
+		return 0;
+	if ((grown = realloc(w->results, n * sizeof(*grown))) == NULL)
+		return -1;
+	w->results = grown;
+	w->results_cap = n;
+	return 0;
+}
+
+static enum send_result send_set(struct es_worker *, const char *path,
+    const struct sv *, size_t *idx, size_t n);
+
+/* 413 or 400: the halves on their own, to find what does not fit. */
+static enum send_result
+split_set(struct es_worker *w, const char *path, const struct sv *docs,
+    size_t *idx, size_t n, int status, const char *why)
+{
+	enum send_result r;
+
+	if (n == 1)
+		return reject(w, idx[0], status, why) == -1 ? SEND_FAILED :
+		    SEND_SETTLED;
+	log_debug("elasticsearch %s: HTTP %d for %zu documents; sending them "
+	    "in halves", host_name(w), status, n);
+	if ((r = send_set(w, path, docs, idx, n / 2)) != SEND_SETTLED)
+		return r;
+	return send_set(w, path, docs, idx + n / 2, n - n / 2);
+}
+
+/*
+ * What the items of a 200 answer say: done, rejected, or kept in idx for
+ * another round (the count returned).
+ */
+static size_t
+settle_items(struct es_worker *w, size_t *idx, size_t n)
+{
+	struct es_publisher *pub = w->pub;
+	const struct es_item_result *r;
+	size_t i, keep = 0;
+	char why[320];
+
+	for (i = 0; i < n; i++) {
+		r = &w->results[i];
+		if (r->outcome == ES_ITEM_DONE) {
+			if (r->status == 409)
+				atomic_fetch_add(&pub->conflicts, 1);
+			continue;
+		}
+		if (r->outcome == ES_ITEM_RETRY && (r->status == 429 ||
+		    pub->cfg->max_retries < 0 ||
+		    ++w->attempts[idx[i]] <= pub->cfg->max_retries)) {
+			idx[keep++] = idx[i];
+			continue;
+		}
+		snprintf(why, sizeof(why), "%s%s", r->outcome == ES_ITEM_RETRY ?
+		    "failed on every retry: " : "", r->error[0] ? r->error :
+		    "no reason given");
+		if (reject(w, idx[i], r->status, why) == -1)
+			idx[keep++] = idx[i];	/* out of memory: try again */
+	}
+	return keep;
+}
+
+static enum send_result
+request_failed(struct es_worker *w, const struct es_response *r)
+{
+	char reason[256];
+
+	error_of(r, reason, sizeof(reason));
+	if (r->status == 401 || r->status == 403)
+		log_ratelimited(&w->errors, "elasticsearch %s: authentication "
+		    "with %s refused (HTTP %ld): %s", host_name(w),
+		    es_client_auth_name(w->pub->settings), r->status, reason);
+	else
+		log_ratelimited(&w->errors, "elasticsearch %s: bulk request "
+		    "failed with HTTP %ld: %s", host_name(w), r->status,
+		    reason);
+	return SEND_FAILED;
+}
+
+/* Sends docs[idx[0..n)] until each is settled; idx is reordered. */
+static enum send_result
+send_set(struct es_worker *w, const char *path, const struct sv *docs,
+    size_t *idx, size_t n)
+{
+	struct es_publisher *pub = w->pub;
+	long backoff = pub->cfg->backoff_init_ms;
+	struct es_response r;
+	const char *body;
+	size_t len;
+	char err[512], reason[256];
+
+	while (n > 0) {
+		if (aborted(w))
+			return SEND_ABORTED;
+		if (build_body(w, docs, idx, n, &body, &len) == -1 ||
+		    ensure_results(w, n) == -1) {
+			log_ratelimited(&w->errors, "elasticsearch: out of "
+			    "memory");
+			return SEND_FAILED;
+		}
+		atomic_fetch_add(&pub->requests, 1);
+		w->last_send = monotonic_ms();
+		if (es_client_request(w->client, "POST", path, body, len,
+		    "application/x-ndjson", pub->cfg->compression_level > 0,
+		    &r, err, sizeof(err)) == -1) {
+			if (!aborted(w))
+				log_ratelimited(&w->errors, "elasticsearch %s: "
+				    "%s", host_name(w), err);
+			set_client(w, NULL);
+			return aborted(w) ? SEND_ABORTED : SEND_FAILED;
+		}
+		if (r.status == 413)
+			return split_set(w, path, docs, idx, n, 413,
+			    "larger than the cluster takes in one request "
+			    "(http.max_content_length)");
+		if (r.status == 400) {
+			error_of(&r, reason, sizeof(reason));
+			return split_set(w, path, docs, idx, n, 400, reason);
+		}
+		if (r.status != 200)
+			return request_failed(w, &r);
+		if (es_bulk_parse(r.body, r.len, n, w->results, err,
+		    sizeof(err)) == -1) {
+			log_ratelimited(&w->errors, "elasticsearch %s: %s",
+			    host_name(w), err);
+			return SEND_FAILED;
+		}
+		if ((n = settle_items(w, idx, n)) == 0)
+			break;
+		atomic_fetch_add(&pub->item_retries, n);
+		log_ratelimited(&w->item_errors, "elasticsearch %s: %zu "
+		    "documents refused for now (HTTP 429 or 5xx); sending "
+		    "only those again", host_name(w), n);
+		backoff_sleep(pub->sp, backoff_jittered(backoff));
+		backoff = backoff_next(backoff, pub->cfg->backoff_max_ms);
+	}
+	return SEND_SETTLED;
+}
+
+static void
+count_drop(struct es_worker *w, const struct rejected *r)
+{
+	atomic_fetch_add(&w->pub->dropped, 1);
+	w->ticket_drops++;
+	log_ratelimited(&w->item_errors, "elasticsearch: a document cannot "
+	    "be indexed (HTTP %d: %s); dropped as non_indexable_policy says",
+	    r->status, r->error);
+}
+
+/* Into the dead-letter file; counted as dropped when even that fails. */
+static void
+to_dead_letter_file(struct es_worker *w, const struct sv *doc,
+    const struct rejected *r)
+{
+	struct es_publisher *pub = w->pub;
+
+	if (dead_letter_file_write(pub->dead_letter_file, *doc, r->status,
+	    r->error, pub->cfg->index) == 0) {
+		atomic_fetch_add(&pub->dead_lettered, 1);
+		log_ratelimited(&w->item_errors, "elasticsearch: a document "
+		    "cannot be indexed (HTTP %d: %s); written to %s",
+		    r->status, r->error, pub->cfg->dead_letter_file);
+	} else
+		count_drop(w, r);
+}
+
+/*
+ * The dead-letter documents of the rejected ones into dead_letter_index;
+ * those it refuses in turn go to the dead-letter file.
+ */
+static enum send_result
+to_dead_letter_index(struct es_worker *w, const struct sv *docs)
+{
+	struct es_publisher *pub = w->pub;
+	struct es_buf letters = { NULL, 0, 0 };
+	struct rejected *own = w->rejected, *again;
+	size_t i, nown = w->nrejected, nletters = 0, *idx = NULL;
+	struct sv *letter_docs = NULL;
+	enum send_result r = SEND_FAILED;
+	struct spool_ticket t = { 0 };
+
+	for (i = 0; i < nown; i++)
+		if (dead_letter_document(&letters, docs[own[i].doc],
+		    own[i].status, own[i].error, pub->cfg->index) == -1)
+			goto out;
+	t.buf = letters.data;
+	t.len = letters.len;
+	t.ndocs = nown;
+	if ((letter_docs = spool_ticket_docs(&t, &nletters)) == NULL ||
+	    (idx = calloc(nletters, sizeof(*idx))) == NULL)
+		goto out;
+	for (i = 0; i < nletters; i++)
+		idx[i] = i;
+	/* Rejections of the letters themselves are collected afresh. */
+	w->rejected = NULL;
+	w->nrejected = w->rejected_cap = 0;
+	r = send_set(w, pub->dead_letter_path, letter_docs, idx, nletters);
+	again = w->rejected;
+	for (i = 0; r == SEND_SETTLED && i < w->nrejected; i++)
+		to_dead_letter_file(w, &docs[own[again[i].doc].doc],
+		    &again[i]);
+	if (r == SEND_SETTLED)
+		atomic_fetch_add(&pub->dead_lettered, nown - w->nrejected);
+	free(again);
+	w->rejected = own;
+	w->nrejected = nown;
+	w->rejected_cap = nown;
+out:
+	free(idx);
+	free(letter_docs);
+	es_buf_free(&letters);
+	return r;
+}
+
+/* non_indexable_policy for the documents rejected while sending a ticket. */
+static enum send_result
+apply_policy(struct es_worker *w, const struct sv *docs)
+{
+	size_t i;
+
+	if (w->nrejected == 0)
+		return SEND_SETTLED;
+	switch (w->pub->cfg->non_indexable_policy) {
+	case NON_INDEXABLE_DEAD_LETTER_INDEX:
+		return to_dead_letter_index(w, docs);
+	case NON_INDEXABLE_DEAD_LETTER_FILE:
+		for (i = 0; i < w->nrejected; i++)
+			to_dead_letter_file(w, &docs[w->rejected[i].doc],
+			    &w->rejected[i]);
+		return SEND_SETTLED;
+	default:
+		for (i = 0; i < w->nrejected; i++)
+			count_drop(w, &w->rejected[i]);
+		return SEND_SETTLED;
+	}
+}
+
+static enum send_result
+send_ticket(struct es_worker *w, struct spool_ticket *t)
+{
+	struct sv *docs;
+	size_t n, i, *idx;
+	enum send_result r = SEND_FAILED;
+
+	if ((docs = spool_ticket_docs(t, &n)) == NULL ||
+	    (idx = calloc(n + 1, sizeof(*idx))) == NULL ||
+	    (w->attempts = calloc(n + 1, sizeof(*w->attempts))) == NULL) {
+		free(docs);
+		log_ratelimited(&w->errors, "elasticsearch: out of memory");
+		return SEND_FAILED;
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	w->nrejected = 0;
+	w->ticket_drops = 0;
+	if ((r = send_set(w, w->pub->bulk_path, docs, idx, n)) ==
+	    SEND_SETTLED)
+		r = apply_policy(w, docs);
+	free(w->attempts);
+	w->attempts = NULL;
+	free(idx);
+	free(docs);
+	return r;
+}
+
+/*
+ * flush_interval: while fewer than bulk_max_size documents wait, hold the
+ * next request back until flush_interval after the previous one, so a
+ * trickle of events does not become a trickle of requests.
+ */
+static void
+wait_for_batch(struct es_worker *w)
+{
+	struct es_publisher *pub = w->pub;
+	struct timespec step = { 0, FLUSH_STEP_MS * 1000000L };
+
+	while (monotonic_ms() - w->last_send < pub->cfg->flush_interval_ms &&
+	    spool_ready(pub->sp) < (size_t)pub->cfg->bulk_max_size &&
+	    !spool_input_closed(pub->sp))
+		nanosleep(&step, NULL);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct es_worker *w = arg;
+	struct es_publisher *pub = w->pub;
+	long backoff = pub->cfg->backoff_init_ms;
+	struct spool_ticket *t;
+	enum send_result r;
+
+	while (!spool_finished(pub->sp)) {
+		if (w->client == NULL && connect_host(w) == -1) {
+			next_backoff(w, &backoff);
+			continue;
+		}
+		wait_for_batch(w);
+		if ((t = spool_take(pub->sp, (size_t)pub->cfg->bulk_max_size,
+		    TAKE_WAIT_MS)) == NULL)
+			continue;
+		if ((r = send_ticket(w, t)) == SEND_SETTLED) {
+			atomic_fetch_add(&pub->published,
+			    t->ndocs - w->ticket_drops);
+			spool_ack(pub->sp, t);
+			backoff = pub->cfg->backoff_init_ms;
+			continue;
+		}
+		spool_retry(pub->sp, t);
+		if (r == SEND_ABORTED)
+			break;
+		atomic_fetch_add(&pub->retries, 1);
+		next_backoff(w, &backoff);
+		if (!w->pinned)
+			set_client(w, NULL);	/* next host */
+	}
+	set_client(w, NULL);
+	return NULL;
+}
+
+static void
+worker_free(struct es_worker *w)
+{
+	es_buf_free(&w->body);
+	es_buf_free(&w->gz);
+	if (w->zc != NULL)
+		libdeflate_free_compressor(w->zc);
+	free(w->results);
+	free(w->rejected);
+	pthread_mutex_destroy(&w->client_lock);
+}
+
+static void
+publisher_free(struct es_publisher *pub)
+{
+	if (pub == NULL)
+		return;
+	free(pub->workers);
+	es_client_settings_free(pub->settings);
+	dead_letter_file_free(pub->dead_letter_file);
+	free(pub->bulk_path);
+	free(pub->dead_letter_path);
+	free(pub);
+}
+
+struct es_publisher *
+es_publisher_start(struct spool *sp, const struct es_output_config *cfg,
+    char *err, size_t errlen)
+{
+	struct es_publisher *pub;
+	size_t i, per_host = (size_t)cfg->worker, nhosts = cfg->hosts.count;
+
+	if ((pub = calloc(1, sizeof(*pub))) == NULL)
+		goto oom;
+	pub->sp = sp;
+	pub->cfg = cfg;
+	if ((pub->settings = es_client_settings_new(cfg, err, errlen)) ==
+	    NULL) {
+		publisher_free(pub);
+		return NULL;
+	}
+	pub->nworkers = cfg->loadbalance ? per_host * nhosts : per_host;
+	if ((pub->dead_letter_file = dead_letter_file_new(
+	    cfg->dead_letter_file)) == NULL ||
+	    (pub->bulk_path = es_bulk_path(cfg, cfg->index)) == NULL ||
+	    (pub->dead_letter_path = es_bulk_path(cfg,
+	    cfg->dead_letter_index)) == NULL ||
+	    (pub->workers = calloc(pub->nworkers, sizeof(*pub->workers))) ==
+	    NULL)
+		goto oom;
+	for (i = 0; i < pub->nworkers; i++) {
+		struct es_worker *w = &pub->workers[i];
+
+		w->pub = pub;
+		pthread_mutex_init(&w->client_lock, NULL);
+		w->errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
+		w->item_errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
+		w->pinned = cfg->loadbalance;
+		w->host = cfg->loadbalance ? i % nhosts :
+		    random_below((unsigned int)nhosts);
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+			fatalx("cannot start the elasticsearch workers");
+	}
+	return pub;
+oom:
+	publisher_free(pub);
+	seterr(err, errlen, "out of memory");
+	return NULL;
+}
+
+void
+es_publisher_abort(struct es_publisher *pub)
+{
+	size_t i;
+
+	atomic_store(&pub->aborted, 1);
+	spool_abort(pub->sp);
+	for (i = 0; i < pub->nworkers; i++) {
+		struct es_worker *w = &pub->workers[i];
+
+		pthread_mutex_lock(&w->client_lock);
+		if (w->client != NULL)
+			es_client_interrupt(w->client);
+		pthread_mutex_unlock(&w->client_lock);
+	}
+}
+
+void
+es_publisher_join(struct es_publisher *pub)
+{
+	size_t i;
+
+	for (i = 0; i < pub->nworkers; i++) {
+		pthread_join(pub->workers[i].thread, NULL);
+		worker_free(&pub->workers[i]);
+	}
+	publisher_free(pub);
+}
+
+void
+es_publisher_get_stats(struct es_publisher *pub, struct publisher_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->published = atomic_load(&pub->published);
+	s->windows = atomic_load(&pub->requests);
+	s->retries = atomic_load(&pub->retries);
+	s->connects = atomic_load(&pub->connects);
+	s->connect_failures = atomic_load(&pub->failures);
+	s->conflicts = atomic_load(&pub->conflicts);
+	s->item_retries = atomic_load(&pub->item_retries);
+	s->dead_lettered = atomic_load(&pub->dead_lettered);
+	s->non_indexable_dropped = atomic_load(&pub->dropped);
+}

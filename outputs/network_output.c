@@ -1,0 +1,80 @@
+/* A network output: spool + sender; see network_output.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../plugin/conf.h"
+#include "network_output.h"
+
+struct network_output {
+	const struct sender	*sender;
+	struct spool		*spool;
+	void			*workers;
+};
+
+struct network_output *
+network_output_open(const struct config *cfg, char *err, size_t errlen)
+{
+	struct network_output *no;
+
+	if ((no = calloc(1, sizeof(*no))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	no->sender = cfg->elasticsearch != NULL ? &elasticsearch_sender :
+	    &logstash_sender;
+	no->spool = spool_open(cfg->spool_path, (uint64_t)cfg->spool_max_size,
+	    cfg->spool_policy == POLICY_BLOCK ? SPOOL_BLOCK : SPOOL_DROP_OLDEST,
+	    err, errlen);
+	if (no->spool == NULL || (no->workers = no->sender->start(no->spool,
+	    cfg, err, errlen)) == NULL) {
+		spool_free(no->spool);
+		free(no);
+		return NULL;
+	}
+	return no;
+}
+
+const char *
+network_output_name(const struct network_output *no)
+{
+	return no->sender->name;
+}
+
+int
+network_output_append(struct network_output *no, const char *docs,
+    size_t len, size_t ndocs)
+{
+	return spool_append(no->spool, docs, len, ndocs);
+}
+
+void
+network_output_close(struct network_output *no, int drain,
+    atomic_int *give_up)
+{
+	struct timespec step = { 0, 50 * 1000000L };
+
+	spool_close_input(no->spool);
+	while (drain && !atomic_load(give_up) && !spool_finished(no->spool))
+		nanosleep(&step, NULL);
+	if (!spool_finished(no->spool))
+		no->sender->abort(no->workers);
+	no->sender->join(no->workers);
+	spool_free(no->spool);
+	free(no);
+}
+
+void
+network_output_stats(struct network_output *no, struct network_stats *s)
+{
+	spool_get_stats(no->spool, &s->spool);
+	no->sender->stats(no->workers, &s->pub);
+}
+
+uint64_t
+network_output_take_drops(struct network_output *no)
+{
+	return spool_take_unreported_drops(no->spool);
+}
