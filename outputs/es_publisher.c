@@ -563,9 +563,9 @@ apply_policy(struct es_worker *w, const struct sv *docs)
 static enum send_result
 send_ticket(struct es_worker *w, struct spool_ticket *t)
 {
-	struct sv *docs;
-	size_t n, i, *idx;
+	size_t bulk = (size_t)w->pub->cfg->bulk_max_size, n, i, step, *idx;
 	enum send_result r = SEND_FAILED;
+	struct sv *docs;
 
 	if ((docs = spool_ticket_docs(t, &n)) == NULL ||
 	    (idx = calloc(n + 1, sizeof(*idx))) == NULL ||
@@ -578,8 +578,12 @@ send_ticket(struct es_worker *w, struct spool_ticket *t)
 		idx[i] = i;
 	w->nrejected = 0;
 	w->ticket_drops = 0;
-	if ((r = send_set(w, w->pub->bulk_path, docs, idx, n)) ==
-	    SEND_SETTLED)
+	/* A ticket holds whole spool records: it may exceed bulk_max_size. */
+	for (i = 0, r = SEND_SETTLED; r == SEND_SETTLED && i < n; i += step) {
+		step = n - i < bulk ? n - i : bulk;
+		r = send_set(w, w->pub->bulk_path, docs, idx + i, step);
+	}
+	if (r == SEND_SETTLED)
 		r = apply_policy(w, docs);
 	free(w->attempts);
 	w->attempts = NULL;

@@ -24,7 +24,7 @@ bin=${AUDISP_ECS:-./audisp-ecs}
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 case $srcdir in /*) ;; *) srcdir=$PWD/$srcdir ;; esac
 CORPUS=$srcdir/tests/corpus/diverse.log
-SERVER=$srcdir/tests/peers/lumberjack_server.py
+SERVER=${SERVER:-$srcdir/tests/peers/lumberjack_server.py}
 MAKE_CERTS=$srcdir/tests/peers/make-certs.sh
 TEST_NAME=$(basename "$0" .sh)
 
@@ -84,7 +84,7 @@ show_log() {
 }
 
 # start_server NAME [--port PORT] [server options...]
-# Starts lumberjack_server.py on 127.0.0.1 (an ephemeral port unless
+# Starts $SERVER (lumberjack_server.py unless set before) on 127.0.0.1 (an ephemeral port unless
 # --port is given) and waits until it listens; sets NAME_port, NAME_pid.
 start_server() {
 	local name=$1 port=0 i p
