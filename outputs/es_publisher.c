@@ -499,7 +499,8 @@ to_dead_letter_index(struct es_worker *w, const struct sv *docs)
 	struct es_publisher *pub = w->pub;
 	struct es_buf letters = { NULL, 0, 0 };
 	struct rejected *own = w->rejected, *again;
-	size_t i, nown = w->nrejected, nletters = 0, *idx = NULL;
+	size_t i, nown = w->nrejected, own_cap = w->rejected_cap;
+	size_t nletters = 0, *idx = NULL;
 	struct sv *letter_docs = NULL;
 	enum send_result r = SEND_FAILED;
 	struct spool_ticket t = { 0 };
@@ -529,7 +530,7 @@ to_dead_letter_index(struct es_worker *w, const struct sv *docs)
 	free(again);
 	w->rejected = own;
 	w->nrejected = nown;
-	w->rejected_cap = nown;
+	w->rejected_cap = own_cap;
 out:
 	free(idx);
 	free(letter_docs);
