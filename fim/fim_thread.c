@@ -84,6 +84,13 @@ push_job(struct fim *f, struct fim_job *job)
 		job_free(job);
 }
 
+/* Long enough for the other half of a rename to be checked. */
+static long
+hold_ms(const struct fim *f)
+{
+	return 2 * f->cfg->quiet_period_ms + 200;
+}
+
 static void
 run_job(struct fim *f, struct scanner *sc, struct fim_job *job)
 {
@@ -97,7 +104,9 @@ run_job(struct fim *f, struct scanner *sc, struct fim_job *job)
 			    "%s", job->paths[i]);
 			scanner_notice(sc, "rescan", job->paths[i], message);
 		}
-	if (scanner_run(sc, job->paths, job->n, job->start) == 0 && f->once)
+	/* Scans of whole roots see both names of a move at once. */
+	if (scanner_run(sc, job->paths, job->n, job->start, job->start ||
+	    job->overflow ? 0 : hold_ms(f)) == 0 && f->once)
 		atomic_store(&f->completed, 1);
 }
 
@@ -106,14 +115,26 @@ worker_main(void *arg)
 {
 	struct fim *f = arg;
 	struct scanner *sc;
+	enum bq_status st;
 	void *item;
+	long wait;
 
 	sc = scanner_new(f->cfg, f->data_dir, &f->hooks, f->counters,
 	    &f->stop);
 	if (sc == NULL)
 		log_warnx("fim: cannot start (see above); no file integrity "
 		    "monitoring");
-	while (bq_pop(f->jobs, &item, -1) == BQ_ITEM) {
+	for (;;) {
+		wait = sc != NULL ? scanner_hold_wait_ms(sc) : -1;
+		st = bq_pop(f->jobs, &item, wait > INT32_MAX ? -1 : (int)wait);
+		if (st == BQ_CLOSED)
+			break;
+		if (st == BQ_TIMEOUT) {
+			/* Deletions whose new name never came. */
+			if (!atomic_load(&f->stop))
+				(void)scanner_run(sc, NULL, 0, 0, 0);
+			continue;
+		}
 		if (sc != NULL && !atomic_load(&f->stop))
 			run_job(f, sc, item);
 		job_free(item);

@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "../plugin/log.h"
+#include "../plugin/timeutil.h"
 #include "baseline.h"
 #include "hasher.h"
 #include "scanner.h"
@@ -46,6 +47,7 @@ struct new_entry {
 struct missing_entry {
 	uint64_t	 dev, ino;
 	char		*path;
+	long		 until_ms;	/* held for a new name until then */
 };
 
 struct scanner {
@@ -64,6 +66,10 @@ struct scanner {
 	size_t			 nnews, capnews;
 	struct missing_entry	*missing;
 	size_t			 nmissing, capmissing;
+	/* Missing after a live job: deleted, or one half of a move whose
+	 * other half comes in a later job. */
+	struct missing_entry	*held;
+	size_t			 nheld, capheld;
 	int			 initial;	/* walking an unseen root */
 	const char		*walk_root;	/* during baseline_under */
 	const char		*root;		/* configured root being walked */
@@ -171,6 +177,9 @@ scanner_free(struct scanner *sc)
 	seen_clear(&sc->seen);
 	free(sc->news);
 	free(sc->missing);
+	while (sc->nheld > 0)
+		free(sc->held[--sc->nheld].path);
+	free(sc->held);
 	free(sc);
 }
 
@@ -531,38 +540,100 @@ report_moved(struct scanner *sc, const char *from, const struct file_state *old,
 	to->moved = 1;
 }
 
-/* Missing entries are moves or deletions; news left over are creations. */
 static void
-reconcile(struct scanner *sc)
+hold(struct scanner *sc, struct missing_entry *m, long until)
 {
-	struct file_state old, now;
-	struct new_entry *to;
+	struct missing_entry *e;
 	size_t i;
 
-	for (i = 0; i < sc->nmissing; i++) {
-		struct missing_entry *m = &sc->missing[i];
-
-		if (baseline_get(sc->base, m->path, &old) == 1) {
-			if ((to = find_new(sc, m->dev, m->ino)) != NULL)
-				report_moved(sc, m->path, &old, to);
-			else
-				document(sc, m->path, &old, FIM_ACT_DELETED,
-				    NULL);
-			baseline_del(sc->base, m->path);
+	for (i = 0; i < sc->nheld; i++)
+		if (strcmp(sc->held[i].path, m->path) == 0) {
+			free(m->path);
+			return;
 		}
-		free(m->path);
+	if (sc->nheld == sc->capheld) {
+		size_t cap = sc->capheld ? sc->capheld * 2 : 64;
+
+		if ((e = realloc(sc->held, cap * sizeof(*e))) == NULL) {
+			free(m->path);
+			return;
+		}
+		sc->held = e;
+		sc->capheld = cap;
+	}
+	m->until_ms = until;
+	sc->held[sc->nheld++] = *m;
+}
+
+/* A held entry is settled: moved, deleted, or back where it was. */
+static int
+settle(struct scanner *sc, struct missing_entry *m, long now)
+{
+	struct file_state old;
+	struct new_entry *to;
+	struct stat st;
+
+	if (seen_has(&sc->seen, m->path) ||
+	    baseline_get(sc->base, m->path, &old) != 1)
+		return 1;
+	if ((to = find_new(sc, m->dev, m->ino)) != NULL)
+		report_moved(sc, m->path, &old, to);
+	else if (m->until_ms > now)
+		return 0;
+	else if (lstat(m->path, &st) == 0)
+		return 1;	/* back again: the next event checks it */
+	else
+		document(sc, m->path, &old, FIM_ACT_DELETED, NULL);
+	baseline_del(sc->base, m->path);
+	return 1;
+}
+
+/*
+ * Missing entries are moves or deletions; news left over are creations.
+ * hold_ms > 0 keeps a missing entry that long for its new name to show
+ * up (a directory checked while a file in it is being renamed).
+ */
+static void
+reconcile(struct scanner *sc, long hold_ms)
+{
+	struct file_state now_state;
+	long now = monotonic_ms();
+	size_t i, kept = 0;
+
+	for (i = 0; i < sc->nmissing; i++)
+		hold(sc, &sc->missing[i], now + hold_ms);
+	sc->nmissing = 0;
+	for (i = 0; i < sc->nheld; i++) {
+		if (settle(sc, &sc->held[i], now))
+			free(sc->held[i].path);
+		else
+			sc->held[kept++] = sc->held[i];
 		maybe_commit(sc);
 	}
-	sc->nmissing = 0;
+	sc->nheld = kept;
 	for (i = 0; i < sc->nnews; i++) {
 		struct new_entry *e = &sc->news[i];
 
-		if (!e->moved && baseline_get(sc->base, e->path, &now) == 1)
-			document(sc, e->path, &now, FIM_ACT_CREATED, NULL);
+		if (!e->moved && baseline_get(sc->base, e->path, &now_state) == 1)
+			document(sc, e->path, &now_state, FIM_ACT_CREATED, NULL);
 		free(e->path);
 		maybe_commit(sc);
 	}
 	sc->nnews = 0;
+}
+
+long
+scanner_hold_wait_ms(const struct scanner *sc)
+{
+	long next = -1, now = monotonic_ms();
+	size_t i;
+
+	for (i = 0; i < sc->nheld; i++)
+		if (next == -1 || sc->held[i].until_ms < next)
+			next = sc->held[i].until_ms;
+	if (next == -1)
+		return -1;
+	return next > now ? next - now : 0;
 }
 
 /* One path of a job: walk it, then note what under it is gone. */
@@ -591,7 +662,8 @@ run_path(struct scanner *sc, const char *job_path, int start)
 }
 
 int
-scanner_run(struct scanner *sc, char *const paths[], size_t n, int start)
+scanner_run(struct scanner *sc, char *const paths[], size_t n, int start,
+    long hold_ms)
 {
 	size_t i;
 
@@ -603,7 +675,7 @@ scanner_run(struct scanner *sc, char *const paths[], size_t n, int start)
 			free(sc->missing[i].path);
 		sc->nmissing = 0;
 	}
-	reconcile(sc);
+	reconcile(sc, hold_ms);
 	commit(sc);
 	seen_clear(&sc->seen);
 	return atomic_load(sc->stop) ? -1 : 0;

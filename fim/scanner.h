@@ -54,11 +54,15 @@ struct scanner	*scanner_new(const struct fim_config *, const char *data_dir,
 void		 scanner_free(struct scanner *);
 /*
  * One job (see DESIGN).  start: the scan at start, where unseen roots
- * get initial_scan documents.  Returns 0, or -1 when stopped or when the
- * baseline failed.
+ * get initial_scan documents.  hold_ms: how long a path missing after
+ * this job may wait for its new name (a rename seen in a later job)
+ * before it is reported deleted; n == 0 just settles what waited long
+ * enough.  Returns 0, or -1 when stopped.
  */
 int		 scanner_run(struct scanner *, char *const paths[], size_t n,
-		    int start);
+		    int start, long hold_ms);
+/* Milliseconds until a held path is due, -1 when none is held. */
+long		 scanner_hold_wait_ms(const struct scanner *);
 /* A document about the monitoring itself, e.g. a rescan's reason. */
 void		 scanner_notice(struct scanner *, const char *action,
 		    const char *path, const char *message);
