@@ -39,6 +39,7 @@ struct seen_set {
 /* A path first seen in this job: created, or the new name of a move. */
 struct new_entry {
 	uint64_t	 dev, ino;
+	int64_t		 mtime_ns;
 	char		*path;
 	int		 moved;
 	int		 initial;	/* under a root seen for the first time */
@@ -46,6 +47,7 @@ struct new_entry {
 
 struct missing_entry {
 	uint64_t	 dev, ino;
+	int64_t		 mtime_ns;
 	char		*path;
 	long		 until_ms;	/* held for a new name until then */
 };
@@ -356,6 +358,7 @@ add_new(struct scanner *sc, const char *path, const struct file_state *fs)
 		return -1;
 	e->dev = fs->dev;
 	e->ino = fs->ino;
+	e->mtime_ns = fs->mtime_ns;
 	e->moved = 0;
 	e->initial = sc->initial;
 	sc->nnews++;
@@ -508,17 +511,24 @@ collect_missing(void *arg, const char *path, const struct file_state *fs)
 		return;
 	e->dev = fs->dev;
 	e->ino = fs->ino;
+	e->mtime_ns = fs->mtime_ns;
 	sc->nmissing++;
 }
 
+/*
+ * The new name of a missing file: the same inode, and the same mtime,
+ * which a rename keeps, because a deleted file's inode number is soon
+ * given to the next file created.
+ */
 static struct new_entry *
-find_new(struct scanner *sc, uint64_t dev, uint64_t ino)
+find_new(struct scanner *sc, const struct missing_entry *m)
 {
 	size_t i;
 
 	for (i = 0; i < sc->nnews; i++)
-		if (!sc->news[i].moved && sc->news[i].dev == dev &&
-		    sc->news[i].ino == ino)
+		if (!sc->news[i].moved && sc->news[i].dev == m->dev &&
+		    sc->news[i].ino == m->ino &&
+		    sc->news[i].mtime_ns == m->mtime_ns)
 			return &sc->news[i];
 	return NULL;
 }
@@ -576,7 +586,7 @@ settle(struct scanner *sc, struct missing_entry *m, long now)
 	if (seen_has(&sc->seen, m->path) ||
 	    baseline_get(sc->base, m->path, &old) != 1)
 		return 1;
-	if ((to = find_new(sc, m->dev, m->ino)) != NULL)
+	if ((to = find_new(sc, m)) != NULL)
 		report_moved(sc, m->path, &old, to);
 	else if (m->until_ms > now)
 		return 0;
