@@ -37,7 +37,7 @@ fim_init() {
 # fim_config EXTRA_FIM_SETTINGS: output to $T/out.json, paths default tree.
 fim_config() {
 	cat > "$T/conf" <<EOC
-output: { file: { path = "$T/out.json"; }; };
+output: { file: { path = "$T/out.json"; rotate_every_kb = 4194304; }; };
 path: { data = "$T/data"; };
 logging: { level = "debug"; metrics: { period = 0; }; };
 fim: {
