@@ -14,9 +14,12 @@ echo 16 > $q
 fim_start_plugin
 fim_wait 10 "act(d) == ['initial_scan']" >/dev/null || fim_fail "no initial scan"
 echo "$old" > $q
-# The plugin's queue was sized at its start: 16 events.
+# The plugin's queue was sized at its start: 16 events.  Stopped, it
+# cannot read them as they come.
+kill -STOP "$PLUGIN_PID"
 i=0
 while [ $i -lt 300 ]; do : > $T/tree/f$i; i=$((i + 1)); done
+kill -CONT "$PLUGIN_PID"
 fim_wait 10 "act(d) == ['rescan']" >/dev/null || fim_fail "no rescan document"
 fim_wait 10 "path(d).endswith('/f299') and act(d) == ['created']" >/dev/null || fim_fail "f299 missed"
 n=$(fim_count "act(d) == ['created'] and '/f' in path(d)")
