@@ -52,13 +52,19 @@ network_output_append(struct network_output *no, const char *docs,
 
 void
 network_output_close(struct network_output *no, int drain,
-    atomic_int *give_up)
+    atomic_int *give_up, struct network_stats *final)
 {
 	struct timespec step = { 0, 50 * 1000000L };
 
 	spool_close_input(no->spool);
 	while (drain && !atomic_load(give_up) && !spool_finished(no->spool))
 		nanosleep(&step, NULL);
+	/*
+	 * Drained, every document is acknowledged, and a worker counts what
+	 * it drops before it acknowledges: the counters are complete.
+	 */
+	if (final != NULL)
+		network_output_stats(no, final);
 	if (!spool_finished(no->spool))
 		no->sender->abort(no->workers);
 	no->sender->join(no->workers);

@@ -48,10 +48,12 @@ int			 network_output_append(struct network_output *,
 /*
  * Stop: with drain, wait until every document is acknowledged or *give_up
  * becomes nonzero; without, stop at once.  Unacknowledged documents stay
- * in the spool for the next start.  Frees the output.
+ * in the spool for the next start.  The counters as they stand at the end
+ * go to final (may be NULL).  Frees the output.
  */
 void			 network_output_close(struct network_output *,
-			    int drain, atomic_int *give_up);
+			    int drain, atomic_int *give_up,
+			    struct network_stats *final);
 void			 network_output_stats(struct network_output *,
 			    struct network_stats *);
 /* Documents dropped by the spool policy and not yet reported. */

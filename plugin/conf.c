@@ -30,6 +30,7 @@ enum target {
 	IN_FILE_OUTPUT,		/* struct file_output_config */
 	IN_LOGSTASH,		/* struct logstash_output_config */
 	IN_ES,			/* struct es_output_config */
+	IN_FIM,			/* struct fim_config */
 };
 
 /* Value types beyond libconfig's: a number or a string with a unit. */
@@ -53,6 +54,7 @@ struct key_spec {
 #define AT_LS(field)		IN_LOGSTASH, \
 				offsetof(struct logstash_output_config, field)
 #define AT_ES(field)		IN_ES, offsetof(struct es_output_config, field)
+#define AT_FIM(field)		IN_FIM, offsetof(struct fim_config, field)
 #define GROUP(path)		{ path, CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, \
 				  IN_CONFIG, 0, NULL }
 
@@ -96,6 +98,7 @@ STORE_FN(store_secret_file);
 	{ P ".ssl.cipher_suites", CONFIG_TYPE_ARRAY, \
 	    "OpenSSL's defaults", store_strings, 1, 64, AT(ssl.ciphers), \
 	    NULL }
+STORE_FN(store_rate);
 
 static const char *const log_levels[] = { "error", "warning", "info",
     "debug", NULL };
@@ -105,6 +108,8 @@ static const char *const spool_policies[] = { "drop_oldest", "block", NULL };
 static const char *const protocols[] = { "http", "https", NULL };
 static const char *const non_indexable_policies[] = { "drop",
     "dead_letter_index", "dead_letter_file", NULL };
+static const char *const fim_initial_scans[] = { "state", "none", NULL };
+static const char *const fim_backends[] = { "auto", "inotify", NULL };
 
 static const struct key_spec schema[] = {
 	GROUP("output"),
@@ -239,6 +244,34 @@ static const struct key_spec schema[] = {
 	GROUP("path"),
 	{ "path.data", CONFIG_TYPE_STRING, "\"/var/lib/audisp-ecs\"",
 	    store_path, 0, 0, AT_CONFIG(data_dir), NULL },
+	/* File integrity monitoring (fim/fim_conf.h checks the whole). */
+	GROUP("fim"),
+	{ "fim.paths", CONFIG_TYPE_ARRAY, "required",
+	    store_strings, 1, 4096, AT_FIM(paths), NULL },
+	{ "fim.recursive", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_FIM(recursive), NULL },
+	{ "fim.exclude_files", CONFIG_TYPE_ARRAY, "[]",
+	    store_strings, 0, 1024, AT_FIM(exclude_files), NULL },
+	{ "fim.include_files", CONFIG_TYPE_ARRAY, "[]",
+	    store_strings, 0, 1024, AT_FIM(include_files), NULL },
+	{ "fim.hash_types", CONFIG_TYPE_ARRAY, "[\"sha256\"]",
+	    store_strings, 0, 16, AT_FIM(hash_types), NULL },
+	{ "fim.attributes", CONFIG_TYPE_ARRAY, "all but ctime, blocks",
+	    store_strings, 1, 16, AT_FIM(attributes), NULL },
+	{ "fim.max_file_size", TYPE_SIZE, "\"100 MiB\"",
+	    store_size, 0, 0, AT_FIM(max_file_size), NULL },
+	{ "fim.scan_at_start", CONFIG_TYPE_BOOL, "true",
+	    store_bool, 0, 0, AT_FIM(scan_at_start), NULL },
+	{ "fim.scan_rate_per_sec", TYPE_SIZE, "\"50 MiB\"",
+	    store_rate, 0, 0, AT_FIM(scan_rate_per_sec), NULL },
+	{ "fim.state_path", CONFIG_TYPE_STRING, "path.data + \"/fim\"",
+	    store_path, 0, 0, AT_FIM(state_path), NULL },
+	{ "fim.initial_scan", CONFIG_TYPE_STRING, "\"state\"",
+	    store_choice, 0, 0, AT_FIM(initial_scan), fim_initial_scans },
+	{ "fim.quiet_period", TYPE_DURATION, "\"250ms\"",
+	    store_duration, 0, 60000, AT_FIM(quiet_period_ms), NULL },
+	{ "fim.backend", CONFIG_TYPE_STRING, "\"auto\"",
+	    store_choice, 0, 0, AT_FIM(backend), fim_backends },
 };
 
 static const struct key_spec *
@@ -326,6 +359,14 @@ es_output(struct config *cfg)
 	return cfg->elasticsearch = es;
 }
 
+static struct fim_config *
+fim_section(struct config *cfg)
+{
+	if (cfg->fim == NULL)
+		cfg->fim = fim_config_new();
+	return cfg->fim;
+}
+
 /* The struct a setting of spec is stored in; NULL when out of memory. */
 static char *
 target_struct(const struct key_spec *spec, struct config *cfg)
@@ -334,6 +375,7 @@ target_struct(const struct key_spec *spec, struct config *cfg)
 	case IN_FILE_OUTPUT:	return (char *)file_output(cfg);
 	case IN_LOGSTASH:	return (char *)logstash_output(cfg);
 	case IN_ES:		return (char *)es_output(cfg);
+	case IN_FIM:		return (char *)fim_section(cfg);
 	case IN_CONFIG:		break;
 	}
 	return (char *)cfg;
@@ -679,6 +721,39 @@ store_secret_file(const struct key_spec *spec, const config_setting_t *s,
 	return n ? -1 : 0;
 }
 
+/* A size per second; 0 or "unlimited" lifts the limit. */
+static int
+store_rate(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, char *err)
+{
+	static const char *const units[] = { "B", "KB", "MB", "GB", "KiB",
+	    "MiB", "GiB", "", NULL };
+	static const long long bytes[] = { 1, 1000, 1000000, 1000000000LL,
+	    1LL << 10, 1LL << 20, 1LL << 30, 1 };
+	const char *text;
+	long long v, *dst;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		v = config_setting_get_int64(s);
+	else if (strcmp((text = config_setting_get_string(s)),
+	    "unlimited") == 0)
+		v = 0;
+	else if (parse_with_unit(text, units, bytes, &v) == -1) {
+		snprintf(err, ERRLEN, "\"%s\" is not a rate such as \"50 MiB\" "
+		    "or \"unlimited\"", text);
+		return -1;
+	}
+	if (v < 0 || (v > 0 && v < 1 << 16)) {
+		snprintf(err, ERRLEN, "must be 0 (unlimited) or at least "
+		    "64KiB");
+		return -1;
+	}
+	if ((dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	*dst = v;
+	return 0;
+}
+
 static int
 type_matches(int want, int have)
 {
@@ -849,7 +924,8 @@ walk(const config_setting_t *group, const char *prefix, struct config *cfg,
 			    (strcmp(path, "output.logstash") == 0 &&
 			    logstash_output(cfg) == NULL) ||
 			    (strcmp(path, "output.elasticsearch") == 0 &&
-			    es_output(cfg) == NULL))
+			    es_output(cfg) == NULL) ||
+			    (strcmp(path, "fim") == 0 && fim_section(cfg) == NULL))
 				nerrors++;
 			nerrors += walk(s, path, cfg, file, errors);
 			continue;
@@ -1041,6 +1117,41 @@ count_outputs(const struct config *cfg)
 	    (cfg->elasticsearch != NULL);
 }
 
+struct fim_check {
+	config_t	*lc;
+	const char	*file;
+	FILE		*errors;
+};
+
+static int
+fim_key_given(void *arg, const char *key)
+{
+	struct fim_check *fc = arg;
+
+	return config_lookup(fc->lc, key) != NULL;
+}
+
+static void
+fim_report(void *arg, const char *key, const char *what)
+{
+	struct fim_check *fc = arg;
+	const config_setting_t *s = config_lookup(fc->lc, key);
+
+	if (s == NULL)
+		s = config_lookup(fc->lc, "fim");
+	report(fc->errors, fc->file, s, key, what);
+}
+
+/* The fim section as a whole (fim/fim_conf.c), once path.data is known. */
+static int
+check_fim(struct config *cfg, config_t *lc, const char *file, FILE *errors)
+{
+	struct fim_check fc = { lc, file, errors };
+
+	return fim_config_finish(cfg->fim, cfg->data_dir, fim_key_given,
+	    fim_report, &fc) > 0;
+}
+
 /* Checks that only make sense once the whole file is read. */
 static int
 check_complete(struct config *cfg, config_t *lc, const char *file,
@@ -1066,6 +1177,8 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 		return 1;
 	if (cfg->elasticsearch != NULL &&
 	    check_elasticsearch(cfg, lc, file, errors))
+		return 1;
+	if (cfg->fim != NULL && check_fim(cfg, lc, file, errors))
 		return 1;
 	if (cfg->spool_path == NULL) {
 		snprintf(path, sizeof(path), "%s/spool", cfg->data_dir);
@@ -1184,6 +1297,7 @@ config_free(struct config *cfg)
 	free(cfg->spool_path);
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);
+	fim_config_free(cfg->fim);
 	free(cfg->source);
 	free(cfg);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../fim/fim_conf.h"
 #include "../parsers/event_filter.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
@@ -117,6 +118,7 @@ struct config {
 	long	 args_max_bytes;	/* auditd.args_max_bytes, 0: no cap */
 	char	*data_dir;		/* path.data */
 	struct event_filter drop_event;	/* events not to write */
+	struct fim_config *fim;		/* file integrity; NULL: off */
 };
 
 /*

@@ -4,6 +4,7 @@
  * The command line picks a verb; each lives in its own file:
  *   audisp-ecs [-f] [-c FILE]              plugin mode (daemon.c)
  *   audisp-ecs replay [-c FILE] [LOG...]   files to documents (replay.c)
+ *   audisp-ecs fim-scan [-c FILE]          one file integrity scan (fim_scan.c)
  *   audisp-ecs test config [-c FILE]       validate the configuration
  *   audisp-ecs test output [-c FILE]       try the output (test_output.c)
  *   audisp-ecs setup [-c FILE] [--ilm]     Elasticsearch templates (setup.c)
@@ -25,6 +26,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: audisp-ecs [-f] [-c FILE]\n"
 	    "       audisp-ecs replay [-c FILE] [LOG...]\n"
+	    "       audisp-ecs fim-scan [-c FILE]\n"
 	    "       audisp-ecs test config [-c FILE]\n"
 	    "       audisp-ecs test output [-c FILE]\n"
 	    "       audisp-ecs setup [-c FILE] [--ilm]\n"
@@ -121,6 +123,14 @@ main(int argc, char *argv[])
 		first = parse_options(argc - 1, argv + 1, &config_path, NULL);
 		return replay_main(config_path, argv + 1 + first,
 		    argc - 1 - first);
+	}
+	if (argc > 1 && strcmp(argv[1], "fim-scan") == 0) {
+		first = parse_options(argc - 1, argv + 1, &config_path, NULL);
+		if (first != argc - 1) {
+			usage(stderr);
+			return 2;
+		}
+		return fim_scan_main(config_path);
 	}
 	if (argc > 2 && strcmp(argv[1], "test") == 0 &&
 	    (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "output") == 0)) {

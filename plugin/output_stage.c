@@ -40,13 +40,21 @@ struct output_stage {
 	long			 saved_at;
 };
 
+static void store_network_stats(struct output_stage *,
+    const struct network_stats *);
+
 static void
 close_outputs(struct output_stage *os, int drain)
 {
+	struct network_stats final;
+
 	if (os->direct != NULL)
 		output_close(os->direct);
-	if (os->network != NULL)
-		network_output_close(os->network, drain, &os->p->give_up);
+	if (os->network != NULL) {
+		network_output_close(os->network, drain, &os->p->give_up,
+		    &final);
+		store_network_stats(os, &final);
+	}
 	os->direct = NULL;
 	os->network = NULL;
 }
@@ -132,6 +140,17 @@ deliver(struct output_stage *os, const struct batch *b)
 	save_serial(os, 0);
 }
 
+/* The pipeline's counters from the network output's. */
+static void
+store_network_stats(struct output_stage *os, const struct network_stats *ns)
+{
+	atomic_store(&os->p->written, ns->pub.published);
+	atomic_store(&os->p->dropped, ns->spool.dropped +
+	    ns->pub.non_indexable_dropped);
+	atomic_store(&os->p->spooled, ns->spool.pending);
+	atomic_store(&os->p->retries, ns->pub.retries);
+}
+
 /* Counters of the network output, and drops for the parser to report. */
 static void
 publish_network_stats(struct output_stage *os)
@@ -142,11 +161,7 @@ publish_network_stats(struct output_stage *os)
 	if (os->network == NULL)
 		return;
 	network_output_stats(os->network, &ns);
-	atomic_store(&os->p->written, ns.pub.published);
-	atomic_store(&os->p->dropped, ns.spool.dropped +
-	    ns.pub.non_indexable_dropped);
-	atomic_store(&os->p->spooled, ns.spool.pending);
-	atomic_store(&os->p->retries, ns.pub.retries);
+	store_network_stats(os, &ns);
 	if ((drops = network_output_take_drops(os->network)) > 0)
 		atomic_fetch_add(&os->p->drops_to_report, drops);
 }

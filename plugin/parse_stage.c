@@ -152,6 +152,8 @@ apply_reload(struct parse_stage *ps, struct chunk *c)
 		config_free(c->cfg);
 		return;
 	}
+	/* FIM runs from its own copy of the settings. */
+	fim_stage_reload(ps->p, c->cfg);
 	item->cfg = c->cfg;
 	if (bq_push(ps->p->docs, item, 1) == -1)
 		doc_item_free(item);
@@ -235,6 +237,7 @@ parse_main(void *arg)
 	publish_stats(&ps);
 	reassembly_free(ps.r);
 	free(ps.line.buf);
+	fim_stage_finish(p);
 	bq_close(p->docs);
 	pipeline_stage_done(p);
 	return NULL;

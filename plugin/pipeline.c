@@ -62,8 +62,9 @@ pipeline_free(struct pipeline *p)
 	free(p);
 }
 
-struct pipeline *
-pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
+static struct pipeline *
+start(struct config *cfg, int live, char *const paths[], int npaths,
+    int fim_once)
 {
 	struct pipeline *p;
 	pthread_condattr_t attr;
@@ -76,6 +77,7 @@ pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
 	p->live = live;
 	p->paths = paths;
 	p->npaths = npaths;
+	p->fim_once = fim_once;
 	p->wake[0] = p->wake[1] = -1;
 	pthread_mutex_init(&p->done_lock, NULL);
 	pthread_condattr_init(&attr);
@@ -95,12 +97,28 @@ pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
 		pipeline_free(p);
 		return NULL;
 	}
+	/* Before the parser runs: it stops FIM before closing the queue. */
+	fim_stage_start(p, cfg);
 	atomic_store(&p->stages_running, 3);
 	if (pthread_create(&p->output_thread, NULL, output_main, p) != 0 ||
 	    pthread_create(&p->parser_thread, NULL, parse_main, p) != 0 ||
 	    pthread_create(&p->input_thread, NULL, input_main, p) != 0)
 		fatalx("cannot start the pipeline's threads");
 	return p;
+}
+
+struct pipeline *
+pipeline_start(struct config *cfg, int live, char *const paths[], int npaths)
+{
+	return start(cfg, live, paths, npaths, 0);
+}
+
+struct pipeline *
+pipeline_start_fim_scan(struct config *cfg)
+{
+	static char *const no_records[] = { "/dev/null" };
+
+	return start(cfg, 0, no_records, 1, 1);
 }
 
 void
@@ -158,6 +176,13 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->write_errors = atomic_load(&p->write_errors);
 	s->spooled = atomic_load(&p->spooled);
 	s->retries = atomic_load(&p->retries);
+	s->fim_scanned = atomic_load(&p->fim_counters.scanned);
+	s->fim_hashed = atomic_load(&p->fim_counters.hashed);
+	s->fim_bytes_hashed = atomic_load(&p->fim_counters.bytes_hashed);
+	s->fim_changes = atomic_load(&p->fim_counters.changes);
+	s->fim_overflows = atomic_load(&p->fim_counters.overflows);
+	s->fim_errors = atomic_load(&p->fim_counters.errors);
+	s->fim_failed = atomic_load(&p->fim_failed);
 }
 
 /* Wait for the stages until the deadline; 0 if they all finished. */

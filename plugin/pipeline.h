@@ -36,6 +36,10 @@ struct pipeline_stats {
 	unsigned long long	write_errors;
 	unsigned long long	spooled;	/* in the spool, unacknowledged */
 	unsigned long long	retries;	/* batches sent again */
+	/* File integrity monitoring. */
+	unsigned long long	fim_scanned, fim_hashed, fim_bytes_hashed;
+	unsigned long long	fim_changes, fim_overflows, fim_errors;
+	int			fim_failed;	/* a one-shot scan did not end */
 };
 
 /*
@@ -45,6 +49,11 @@ struct pipeline_stats {
  */
 struct pipeline	*pipeline_start(struct config *cfg, int live,
 		    char *const paths[], int npaths);
+/*
+ * The fim-scan verb: no audit input; the FIM scan runs once and its
+ * documents go to the configured output.  Takes ownership of cfg.
+ */
+struct pipeline	*pipeline_start_fim_scan(struct config *cfg);
 /* Stop reading input; what was read is still processed and written. */
 void		 pipeline_stop_input(struct pipeline *);
 /* Apply a new configuration in stream order; takes ownership of cfg. */

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "../fim/fim.h"
 #include "../parsers/reassembly.h"
 #include "bqueue.h"
 #include "pipeline.h"
@@ -58,6 +59,12 @@ struct pipeline {
 	atomic_ullong	 spooled, retries;
 	/* Dropped by the spool policy: the parser writes a document about it. */
 	atomic_ullong	 drops_to_report;
+
+	/* File integrity monitoring (fim_stage.c); the parser thread owns it. */
+	struct fim	*fim;
+	int		 fim_once;	/* the fim-scan verb */
+	atomic_int	 fim_failed;	/* the one-shot scan did not complete */
+	struct fim_counters fim_counters;
 };
 
 void	*input_main(void *);
@@ -67,5 +74,11 @@ void	*output_main(void *);
 void	 pipeline_stage_done(struct pipeline *);
 void	 doc_item_free(void *);
 void	 chunk_free(void *);
+/* fim_stage.c: FIM started with cfg (when it has a fim section), */
+void	 fim_stage_start(struct pipeline *, const struct config *cfg);
+/* restarted with a reloaded one, */
+void	 fim_stage_reload(struct pipeline *, const struct config *cfg);
+/* and stopped (or waited for, in a one-shot scan) before docs close. */
+void	 fim_stage_finish(struct pipeline *);
 
 #endif

@@ -26,5 +26,6 @@ apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libauparse-dev libaudit-dev libjson-c-dev libconfig-dev \
 	libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev \
+	liblmdb-dev libxxhash-dev attr acl xxhash aide \
 	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang time \
 	laurel

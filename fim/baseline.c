@@ -1,0 +1,375 @@
+/*
+ * The baseline in LMDB; see baseline.h.
+ *
+ * A record is a fixed header (the file_state without its hashes), the
+ * mask of the digests it holds and the digests packed one after another,
+ * so a record with one sha256 is about 130 bytes.  LMDB keys are limited
+ * (511 bytes): a longer path is stored under its first KEY_KEEP bytes and
+ * a hash of the whole, and its full text is kept in the record, so prefix
+ * ranges still hold every path below a directory.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include "../plugin/log.h"
+#include "baseline.h"
+
+#define MAP_SIZE	(16ULL << 30)	/* address space, not disk */
+#define KEY_MAX		480
+#define KEY_KEEP	440
+#define RECORD_VERSION	1
+
+struct record_header {
+	uint32_t	version;
+	uint32_t	flags;
+	uint32_t	mode, uid, gid;
+	uint32_t	hash_mask;
+	uint64_t	dev, ino, nlink;
+	int64_t		size, blocks, mtime_ns, ctime_ns;
+	unsigned char	acl_digest[ATTR_DIGEST_LEN];
+	unsigned char	xattr_digest[ATTR_DIGEST_LEN];
+	uint32_t	long_path_len;	/* path follows the digests */
+	uint32_t	pad;
+};
+
+struct baseline {
+	MDB_env		*env;
+	MDB_dbi		 dbi;
+	MDB_txn		*txn;
+	size_t		 pending;
+};
+
+static void
+lmdb_warn(const char *what, int rc)
+{
+	log_warnx("fim baseline: %s: %s", what, mdb_strerror(rc));
+}
+
+struct baseline *
+baseline_open(const char *dir)
+{
+	struct baseline *b;
+	MDB_txn *txn;
+	int rc;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_warn("fim baseline: cannot create %s", dir);
+		return NULL;
+	}
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	if ((rc = mdb_env_create(&b->env)) != 0 ||
+	    (rc = mdb_env_set_mapsize(b->env, MAP_SIZE)) != 0 ||
+	    (rc = mdb_env_open(b->env, dir, MDB_NOTLS, 0600)) != 0 ||
+	    (rc = mdb_txn_begin(b->env, NULL, 0, &txn)) != 0) {
+		lmdb_warn(dir, rc);
+		if (b->env != NULL)
+			mdb_env_close(b->env);
+		free(b);
+		return NULL;
+	}
+	if ((rc = mdb_dbi_open(txn, NULL, 0, &b->dbi)) != 0 ||
+	    (rc = mdb_txn_commit(txn)) != 0) {
+		lmdb_warn(dir, rc);
+		mdb_env_close(b->env);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void
+baseline_close(struct baseline *b)
+{
+	if (b == NULL)
+		return;
+	if (b->txn != NULL)
+		baseline_commit(b);
+	mdb_env_close(b->env);
+	free(b);
+}
+
+int
+baseline_begin(struct baseline *b)
+{
+	int rc;
+
+	if (b->txn != NULL)
+		return 0;
+	if ((rc = mdb_txn_begin(b->env, NULL, 0, &b->txn)) != 0) {
+		lmdb_warn("begin", rc);
+		b->txn = NULL;
+		return -1;
+	}
+	b->pending = 0;
+	return 0;
+}
+
+int
+baseline_commit(struct baseline *b)
+{
+	int rc;
+
+	if (b->txn == NULL)
+		return 0;
+	rc = mdb_txn_commit(b->txn);
+	b->txn = NULL;
+	b->pending = 0;
+	if (rc != 0) {
+		lmdb_warn("commit", rc);
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+baseline_pending(const struct baseline *b)
+{
+	return b->pending;
+}
+
+/* The key of path into buf (KEY_MAX + 1 bytes); its length. */
+static size_t
+make_key(const char *path, char *buf)
+{
+	size_t n = strlen(path);
+
+	if (n <= KEY_MAX) {
+		memcpy(buf, path, n);
+		return n;
+	}
+	memcpy(buf, path, KEY_KEEP);
+	return KEY_KEEP + (size_t)snprintf(buf + KEY_KEEP, KEY_MAX + 1 -
+	    KEY_KEEP, "\x01%016llx", (unsigned long long)XXH64(path, n, 0));
+}
+
+static void
+decode(const MDB_val *v, struct file_state *fs, const char **long_path,
+    size_t *long_len)
+{
+	struct record_header h;
+	const unsigned char *p = (const unsigned char *)v->mv_data + sizeof(h);
+	size_t i;
+
+	memcpy(&h, v->mv_data, sizeof(h));
+	memset(fs, 0, sizeof(*fs));
+	fs->flags = h.flags;
+	fs->mode = h.mode;
+	fs->uid = h.uid;
+	fs->gid = h.gid;
+	fs->dev = h.dev;
+	fs->ino = h.ino;
+	fs->nlink = h.nlink;
+	fs->size = h.size;
+	fs->blocks = h.blocks;
+	fs->mtime_ns = h.mtime_ns;
+	fs->ctime_ns = h.ctime_ns;
+	memcpy(fs->acl_digest, h.acl_digest, ATTR_DIGEST_LEN);
+	memcpy(fs->xattr_digest, h.xattr_digest, ATTR_DIGEST_LEN);
+	fs->hashes.mask = h.hash_mask;
+	for (i = 0; i < hash_algo_count; i++)
+		if (h.hash_mask & (1u << i)) {
+			memcpy(fs->hashes.d[i], p, hash_algos[i].digest_len);
+			p += hash_algos[i].digest_len;
+		}
+	if (long_path != NULL) {
+		*long_path = h.long_path_len ? (const char *)p : NULL;
+		*long_len = h.long_path_len;
+	}
+}
+
+/* Well-formed: as long as its header says (an old or torn record is not). */
+static int
+valid_record(const MDB_val *v)
+{
+	struct record_header h;
+	size_t need = sizeof(h), i;
+
+	if (v->mv_size < sizeof(h))
+		return 0;
+	memcpy(&h, v->mv_data, sizeof(h));
+	if (h.version != RECORD_VERSION)
+		return 0;
+	for (i = 0; i < hash_algo_count; i++)
+		if (h.hash_mask & (1u << i))
+			need += hash_algos[i].digest_len;
+	return v->mv_size == need + h.long_path_len;
+}
+
+int
+baseline_get(struct baseline *b, const char *path, struct file_state *fs)
+{
+	char key[KEY_MAX + 1];
+	MDB_val k, v;
+	int rc;
+
+	if (baseline_begin(b) == -1)
+		return -1;
+	k.mv_size = make_key(path, key);
+	k.mv_data = key;
+	if ((rc = mdb_get(b->txn, b->dbi, &k, &v)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		lmdb_warn("get", rc);
+		return -1;
+	}
+	if (!valid_record(&v))
+		return 0;
+	decode(&v, fs, NULL, NULL);
+	return 1;
+}
+
+int
+baseline_put(struct baseline *b, const char *path, const struct file_state *fs)
+{
+	unsigned char buf[sizeof(struct record_header) + HASH_ALGO_MAX *
+	    HASH_MAX_DIGEST + 4096 + 1];
+	struct record_header h;
+	char key[KEY_MAX + 1];
+	size_t i, n = sizeof(h), plen = strlen(path);
+	MDB_val k, v;
+	int rc;
+
+	if (baseline_begin(b) == -1)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	h.version = RECORD_VERSION;
+	h.flags = fs->flags;
+	h.mode = fs->mode;
+	h.uid = fs->uid;
+	h.gid = fs->gid;
+	h.hash_mask = fs->hashes.mask;
+	h.dev = fs->dev;
+	h.ino = fs->ino;
+	h.nlink = fs->nlink;
+	h.size = fs->size;
+	h.blocks = fs->blocks;
+	h.mtime_ns = fs->mtime_ns;
+	h.ctime_ns = fs->ctime_ns;
+	memcpy(h.acl_digest, fs->acl_digest, ATTR_DIGEST_LEN);
+	memcpy(h.xattr_digest, fs->xattr_digest, ATTR_DIGEST_LEN);
+	h.long_path_len = plen > KEY_MAX && plen <= 4096 ? (uint32_t)plen : 0;
+	memcpy(buf, &h, sizeof(h));
+	for (i = 0; i < hash_algo_count; i++)
+		if (fs->hashes.mask & (1u << i)) {
+			memcpy(buf + n, fs->hashes.d[i],
+			    hash_algos[i].digest_len);
+			n += hash_algos[i].digest_len;
+		}
+	memcpy(buf + n, path, h.long_path_len);
+	n += h.long_path_len;
+	k.mv_size = make_key(path, key);
+	k.mv_data = key;
+	v.mv_size = n;
+	v.mv_data = buf;
+	if ((rc = mdb_put(b->txn, b->dbi, &k, &v, 0)) != 0) {
+		lmdb_warn("put", rc);
+		return -1;
+	}
+	b->pending++;
+	return 0;
+}
+
+int
+baseline_del(struct baseline *b, const char *path)
+{
+	char key[KEY_MAX + 1];
+	MDB_val k;
+	int rc;
+
+	if (baseline_begin(b) == -1)
+		return -1;
+	k.mv_size = make_key(path, key);
+	k.mv_data = key;
+	rc = mdb_del(b->txn, b->dbi, &k, NULL);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		lmdb_warn("del", rc);
+		return -1;
+	}
+	b->pending++;
+	return 0;
+}
+
+/* Calls fn for each key starting with prefix (the key text is the path). */
+static int
+each_with_prefix(struct baseline *b, MDB_cursor *c, const char *prefix,
+    size_t plen, int exact,
+    void (*fn)(void *, const char *, const struct file_state *), void *ctx)
+{
+	char path[4097];
+	struct file_state fs;
+	const char *long_path;
+	size_t long_len, n;
+	MDB_val k, v;
+	int rc;
+
+	k.mv_size = plen;
+	k.mv_data = (void *)prefix;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		if (exact && k.mv_size != plen)
+			break;
+		if (!valid_record(&v))
+			continue;
+		decode(&v, &fs, &long_path, &long_len);
+		if (long_path != NULL) {
+			memcpy(path, long_path, long_len);
+			path[long_len] = '\0';
+		} else {
+			n = k.mv_size < sizeof(path) - 1 ? k.mv_size :
+			    sizeof(path) - 1;
+			memcpy(path, k.mv_data, n);
+			path[n] = '\0';
+		}
+		fn(ctx, path, &fs);
+	}
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : -1;
+}
+
+int
+baseline_under(struct baseline *b, const char *dir,
+    void (*fn)(void *, const char *, const struct file_state *), void *ctx)
+{
+	char prefix[KEY_MAX + 2];
+	MDB_cursor *c;
+	size_t n = strlen(dir);
+	int rc;
+
+	if (baseline_begin(b) == -1)
+		return -1;
+	if ((rc = mdb_cursor_open(b->txn, b->dbi, &c)) != 0) {
+		lmdb_warn("cursor", rc);
+		return -1;
+	}
+	/* dir itself, then "dir/..." ("dir.x" sorts between the two). */
+	if (n <= KEY_MAX)
+		rc = each_with_prefix(b, c, dir, n, 1, fn, ctx);
+	if (n > KEY_KEEP)
+		n = KEY_KEEP;
+	memcpy(prefix, dir, n);
+	if (!(n == 1 && dir[0] == '/'))
+		prefix[n++] = '/';
+	rc |= each_with_prefix(b, c, prefix, n, 0, fn, ctx);
+	mdb_cursor_close(c);
+	return rc;
+}
+
+size_t
+baseline_count(struct baseline *b)
+{
+	MDB_stat st;
+
+	if (baseline_begin(b) == -1 ||
+	    mdb_stat(b->txn, b->dbi, &st) != 0)
+		return 0;
+	return st.ms_entries;
+}

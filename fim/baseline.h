@@ -1,0 +1,43 @@
+/*
+ * The baseline: the last known state of every monitored file, in LMDB
+ * under fim.state_path, so that changes made while the plugin was not
+ * running are found by the next start's scan.
+ *
+ * Keys are paths, so a directory and everything below it are one range
+ * of keys (see baseline_under).  All access happens on the FIM worker
+ * thread inside one write transaction at a time: baseline_begin() opens
+ * it, baseline_commit() makes it durable (the worker commits every few
+ * thousand changes and at the end of every job).
+ */
+#ifndef AUDISP_ECS_BASELINE_H
+#define AUDISP_ECS_BASELINE_H
+
+#include <stddef.h>
+
+#include "file_state.h"
+
+struct baseline;
+
+/* Opens or creates the store in dir (made 0700); NULL after logging. */
+struct baseline	*baseline_open(const char *dir);
+void		 baseline_close(struct baseline *);
+int		 baseline_begin(struct baseline *);
+int		 baseline_commit(struct baseline *);
+/* Changes since baseline_begin(); the worker commits when many. */
+size_t		 baseline_pending(const struct baseline *);
+/* 1 and *fs filled when path is known, 0 when not, -1 on error. */
+int		 baseline_get(struct baseline *, const char *path,
+		    struct file_state *fs);
+int		 baseline_put(struct baseline *, const char *path,
+		    const struct file_state *fs);
+int		 baseline_del(struct baseline *, const char *path);
+/*
+ * Calls fn for dir itself and every path below dir ("dir/..."), in key
+ * order.  fn must not change the baseline; collect, then change.
+ */
+int		 baseline_under(struct baseline *, const char *dir,
+		    void (*fn)(void *, const char *path,
+		    const struct file_state *), void *ctx);
+size_t		 baseline_count(struct baseline *);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * The fim section of the configuration: what file integrity monitoring
+ * watches, hashes and compares.  Option names follow Auditbeat's
+ * file_integrity module where it has the concept.  plugin/conf.c stores
+ * the raw values through its schema table, then fim_config_finish()
+ * checks them as a whole and derives the compiled forms (algorithm and
+ * attribute masks, regular expressions).
+ */
+#ifndef AUDISP_ECS_FIM_CONF_H
+#define AUDISP_ECS_FIM_CONF_H
+
+#include <regex.h>
+
+#include "../parsers/event_filter.h"	/* struct string_list */
+
+/* What a change can be noticed in; fim.attributes names them. */
+enum fim_attr {
+	FIM_ATTR_INODE,
+	FIM_ATTR_MODE,		/* type and permissions */
+	FIM_ATTR_NLINK,
+	FIM_ATTR_UID,
+	FIM_ATTR_GID,
+	FIM_ATTR_SIZE,
+	FIM_ATTR_BLOCKS,
+	FIM_ATTR_MTIME,
+	FIM_ATTR_CTIME,
+	FIM_ATTR_ACL,		/* POSIX ACLs */
+	FIM_ATTR_XATTRS,	/* other extended attributes: SELinux, caps */
+	FIM_ATTR_HASH,		/* the configured digests */
+	FIM_ATTR_COUNT
+};
+
+enum fim_initial_scan { FIM_INITIAL_STATE, FIM_INITIAL_NONE };
+enum fim_backend { FIM_BACKEND_AUTO, FIM_BACKEND_INOTIFY };
+
+struct fim_config {
+	struct string_list paths;
+	int		 recursive;
+	struct string_list exclude_files;	/* POSIX extended regexes */
+	struct string_list include_files;
+	struct string_list hash_types;
+	struct string_list attributes;
+	long long	 max_file_size;
+	int		 scan_at_start;
+	long long	 scan_rate_per_sec;	/* bytes, 0: unlimited */
+	char		*state_path;
+	long		 initial_scan;		/* enum fim_initial_scan */
+	long		 quiet_period_ms;
+	long		 backend;		/* enum fim_backend */
+
+	/* Derived by fim_config_finish(). */
+	unsigned	 hash_mask;		/* bit i: hash_algos[i] */
+	unsigned	 attr_mask;		/* bit i: enum fim_attr i */
+	regex_t		*exclude, *include;
+	size_t		 nexclude, ninclude;
+};
+
+extern const char *const fim_attr_names[FIM_ATTR_COUNT];
+
+/* A fim_config with Auditbeat's defaults and no paths; NULL if no memory. */
+struct fim_config *fim_config_new(void);
+void		 fim_config_free(struct fim_config *);
+/*
+ * Check the settings as a whole and derive the compiled forms.  Each
+ * problem is passed to report with the key it is about ("fim.hash_types")
+ * and what is wrong.  given(key) tells whether the file set key (lists
+ * left unset get their defaults).  Returns the number of problems.
+ */
+int		 fim_config_finish(struct fim_config *, const char *data_dir,
+		    int (*given)(void *, const char *key),
+		    void (*report)(void *, const char *key, const char *what),
+		    void *ctx);
+/* Deep copy, for a thread that outlives the configuration; NULL if no memory. */
+struct fim_config *fim_config_dup(const struct fim_config *);
+/*
+ * 1 when path is to be monitored: not excluded, and for a file that is not
+ * a directory, included (when include_files is set).
+ */
+int		 fim_config_wants(const struct fim_config *, const char *path,
+		    int is_dir);
+
+#endif

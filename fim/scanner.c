@@ -1,0 +1,692 @@
+/*
+ * Walking, comparing and reconciling; see scanner.h.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "../plugin/log.h"
+#include "../plugin/timeutil.h"
+#include "baseline.h"
+#include "hasher.h"
+#include "scanner.h"
+
+#define COMMIT_EVERY	4096		/* baseline changes per transaction */
+#define EMIT_BYTES	(256 * 1024)	/* documents per batch */
+/*
+ * A directory's size, times and link count change with every entry made
+ * or removed in it, which is reported for the entry itself; what is the
+ * directory's own is who owns it and who may use it.
+ */
+#define DIR_OWN_ATTRS	((1u << FIM_ATTR_INODE) | (1u << FIM_ATTR_MODE) | \
+			 (1u << FIM_ATTR_UID) | (1u << FIM_ATTR_GID) | \
+			 (1u << FIM_ATTR_ACL) | (1u << FIM_ATTR_XATTRS))
+
+/* The paths a job saw, as 64-bit hashes (open addressing, 0 = empty). */
+struct seen_set {
+	uint64_t	*slots;
+	size_t		 cap, count;
+};
+
+/* A path first seen in this job: created, or the new name of a move. */
+struct new_entry {
+	uint64_t	 dev, ino;
+	int64_t		 mtime_ns;
+	char		*path;
+	int		 moved;
+	int		 initial;	/* under a root seen for the first time */
+};
+
+struct missing_entry {
+	uint64_t	 dev, ino;
+	int64_t		 mtime_ns;
+	char		*path;
+	long		 until_ms;	/* held for a new name until then */
+};
+
+struct scanner {
+	const struct fim_config	*cfg;
+	struct fim_hooks	 hooks;
+	struct fim_counters	*counters;
+	const atomic_int	*stop;
+	struct baseline		*base;
+	struct hasher		*hasher;
+	struct read_pacer	 pacer;
+	struct fim_doc_writer	 writer;
+	struct jw		 w;
+	size_t			 ndocs;
+	struct seen_set		 seen;
+	struct new_entry	*news;
+	size_t			 nnews, capnews;
+	struct missing_entry	*missing;
+	size_t			 nmissing, capmissing;
+	/* Missing after a live job: deleted, or one half of a move whose
+	 * other half comes in a later job. */
+	struct missing_entry	*held;
+	size_t			 nheld, capheld;
+	int			 initial;	/* walking an unseen root */
+	const char		*walk_root;	/* during baseline_under */
+	const char		*root;		/* configured root being walked */
+};
+
+static uint64_t
+path_key(const char *path)
+{
+	uint64_t h = XXH3_64bits(path, strlen(path));
+
+	return h != 0 ? h : 1;
+}
+
+static int
+seen_grow(struct seen_set *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 4096, i, j;
+	uint64_t *slots = calloc(cap, sizeof(*slots));
+
+	if (slots == NULL)
+		return -1;
+	for (i = 0; i < s->cap; i++) {
+		if (s->slots[i] == 0)
+			continue;
+		for (j = s->slots[i] & (cap - 1); slots[j] != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		slots[j] = s->slots[i];
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return 0;
+}
+
+static void
+seen_add(struct seen_set *s, const char *path)
+{
+	uint64_t k = path_key(path);
+	size_t j;
+
+	if ((s->count + 1) * 2 > s->cap && seen_grow(s) == -1)
+		return;
+	for (j = k & (s->cap - 1); s->slots[j] != 0; j = (j + 1) & (s->cap - 1))
+		if (s->slots[j] == k)
+			return;
+	s->slots[j] = k;
+	s->count++;
+}
+
+static int
+seen_has(const struct seen_set *s, const char *path)
+{
+	uint64_t k = path_key(path);
+	size_t j;
+
+	if (s->cap == 0)
+		return 0;
+	for (j = k & (s->cap - 1); s->slots[j] != 0; j = (j + 1) & (s->cap - 1))
+		if (s->slots[j] == k)
+			return 1;
+	return 0;
+}
+
+static void
+seen_clear(struct seen_set *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+struct scanner *
+scanner_new(const struct fim_config *cfg, const char *data_dir,
+    const struct fim_hooks *hooks, struct fim_counters *counters,
+    const atomic_int *stop)
+{
+	struct scanner *sc;
+
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return NULL;
+	sc->cfg = cfg;
+	sc->hooks = *hooks;
+	sc->counters = counters;
+	sc->stop = stop;
+	sc->pacer.rate = cfg->scan_rate_per_sec;
+	jw_init(&sc->w);
+	if (fim_doc_writer_init(&sc->writer, data_dir) == -1 ||
+	    (sc->base = baseline_open(cfg->state_path)) == NULL ||
+	    (sc->hasher = hasher_new(cfg->hash_mask)) == NULL) {
+		scanner_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+void
+scanner_free(struct scanner *sc)
+{
+	if (sc == NULL)
+		return;
+	baseline_close(sc->base);
+	hasher_free(sc->hasher);
+	fim_doc_writer_release(&sc->writer);
+	jw_release(&sc->w);
+	seen_clear(&sc->seen);
+	free(sc->news);
+	free(sc->missing);
+	while (sc->nheld > 0)
+		free(sc->held[--sc->nheld].path);
+	free(sc->held);
+	free(sc);
+}
+
+/* Hand the documents written so far to the sink. */
+static void
+emit_flush(struct scanner *sc)
+{
+	if (sc->ndocs == 0)
+		return;
+	sc->hooks.emit(sc->hooks.ctx, sc->w.buf, sc->w.len, sc->ndocs);
+	jw_init(&sc->w);
+	sc->ndocs = 0;
+}
+
+/* Documents first, then the baseline that no longer reports them. */
+static void
+commit(struct scanner *sc)
+{
+	emit_flush(sc);
+	baseline_commit(sc->base);
+}
+
+static void
+maybe_commit(struct scanner *sc)
+{
+	if (sc->w.len >= EMIT_BYTES)
+		emit_flush(sc);
+	if (baseline_pending(sc->base) >= COMMIT_EVERY)
+		commit(sc);
+}
+
+static void
+document(struct scanner *sc, const char *path, const struct file_state *fs,
+    unsigned actions, const struct fim_changes *changes)
+{
+	struct fim_who who;
+	const char *note = NULL;
+	char why[160];
+	int known = 0;
+
+	if (!(actions & FIM_ACT_INITIAL_SCAN) && sc->hooks.who != NULL)
+		known = sc->hooks.who(sc->hooks.ctx, path, fs, &who);
+	if (fs->flags & FS_TOO_LARGE)
+		note = "larger than fim.max_file_size: not hashed";
+	else if (fs->flags & FS_UNREADABLE) {
+		snprintf(why, sizeof(why), "cannot be read: %s",
+		    strerror(fs->read_errno ? fs->read_errno : EIO));
+		note = why;
+	}
+	if (fim_document_write(&sc->writer, &sc->w, path, fs, actions,
+	    changes, known ? &who : NULL, note) == -1) {
+		log_warnx("fim: out of memory writing the document of %s",
+		    path);
+		jw_release(&sc->w);
+		sc->ndocs = 0;
+		return;
+	}
+	sc->ndocs++;
+	if (!(actions & FIM_ACT_INITIAL_SCAN))
+		atomic_fetch_add(&sc->counters->changes, 1);
+}
+
+void
+scanner_notice(struct scanner *sc, const char *action, const char *path,
+    const char *message)
+{
+	if (fim_notice_write(&sc->writer, &sc->w, action, path, message) == 0)
+		sc->ndocs++;
+	emit_flush(sc);
+}
+
+/* The baseline's hashes still hold when nothing about the content moved. */
+static int
+hashes_reusable(const struct file_state *old, const struct file_state *now,
+    unsigned mask)
+{
+	return old->hashes.mask == mask && !(old->flags & FS_UNREADABLE) &&
+	    old->dev == now->dev && old->ino == now->ino &&
+	    old->size == now->size && old->mtime_ns == now->mtime_ns &&
+	    old->ctime_ns == now->ctime_ns;
+}
+
+static int
+open_for_hashing(const char *path)
+{
+	int fd, flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+	    O_CLOEXEC;
+
+	/* Reading must not change what we watch: no atime updates. */
+	fd = open(path, flags | O_NOATIME);
+	if (fd == -1 && errno == EPERM)
+		fd = open(path, flags);
+	return fd;
+}
+
+/*
+ * Hash a regular file into fs.  Returns -1 when the file is gone (or was
+ * replaced by something else) meanwhile; an unreadable file is flagged.
+ */
+static int
+hash_file(struct scanner *sc, const char *path, struct file_state *fs)
+{
+	struct stat st;
+	uint64_t bytes = 0;
+	int fd, rc;
+
+	if (fs->size > sc->cfg->max_file_size) {
+		fs->flags |= FS_TOO_LARGE;
+		return 0;
+	}
+	if ((fd = open_for_hashing(path)) == -1) {
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
+			return -1;
+		fs->flags |= FS_UNREADABLE;
+		fs->read_errno = errno;
+		atomic_fetch_add(&sc->counters->errors, 1);
+		return 0;
+	}
+	/* Opened something else than what lstat saw: it changed under us. */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_ino != fs->ino) {
+		close(fd);
+		return -1;
+	}
+	rc = hasher_fd(sc->hasher, fd, &sc->pacer, sc->stop, &fs->hashes,
+	    &bytes);
+	if (rc == -1 && errno != EINTR) {
+		fs->flags |= FS_UNREADABLE;
+		fs->read_errno = errno;
+		atomic_fetch_add(&sc->counters->errors, 1);
+	}
+	close(fd);
+	if (rc == -1)
+		memset(&fs->hashes, 0, sizeof(fs->hashes));
+	atomic_fetch_add(&sc->counters->hashed, 1);
+	atomic_fetch_add(&sc->counters->bytes_hashed, bytes);
+	return 0;
+}
+
+/* The state of path now into fs; -1 when it is gone. */
+static int
+read_state(struct scanner *sc, const char *path, const struct stat *st,
+    const struct file_state *old, struct file_state *fs)
+{
+	unsigned mask = sc->cfg->attr_mask;
+
+	file_state_from_stat(fs, st);
+	file_state_read_xattrs(fs, path, mask & (1u << FIM_ATTR_ACL),
+	    mask & (1u << FIM_ATTR_XATTRS));
+	if (!S_ISREG(st->st_mode) || sc->cfg->hash_mask == 0)
+		return 0;
+	if (old != NULL && hashes_reusable(old, fs, sc->cfg->hash_mask)) {
+		fs->hashes = old->hashes;
+		return 0;
+	}
+	return hash_file(sc, path, fs);
+}
+
+static int
+add_new(struct scanner *sc, const char *path, const struct file_state *fs)
+{
+	struct new_entry *e;
+
+	if (sc->nnews == sc->capnews) {
+		size_t cap = sc->capnews ? sc->capnews * 2 : 256;
+
+		if ((e = realloc(sc->news, cap * sizeof(*e))) == NULL)
+			return -1;
+		sc->news = e;
+		sc->capnews = cap;
+	}
+	e = &sc->news[sc->nnews];
+	if ((e->path = strdup(path)) == NULL)
+		return -1;
+	e->dev = fs->dev;
+	e->ino = fs->ino;
+	e->mtime_ns = fs->mtime_ns;
+	e->moved = 0;
+	e->initial = sc->initial;
+	sc->nnews++;
+	return 0;
+}
+
+/* One file (of any type) at path, as lstat saw it. */
+static void
+check_entry(struct scanner *sc, const char *path, const struct stat *st)
+{
+	struct file_state old, now;
+	struct fim_changes changes;
+	int known;
+
+	atomic_fetch_add(&sc->counters->scanned, 1);
+	if ((known = baseline_get(sc->base, path, &old)) == -1)
+		return;
+	if (read_state(sc, path, st, known ? &old : NULL, &now) == -1)
+		return;		/* gone meanwhile: not seen */
+	seen_add(&sc->seen, path);
+	if (!known) {
+		/* Initial state needs no pairing with moves: report now. */
+		if (sc->initial && sc->cfg->initial_scan == FIM_INITIAL_STATE)
+			document(sc, path, &now, FIM_ACT_INITIAL_SCAN, NULL);
+		else if (!sc->initial && add_new(sc, path, &now) == -1)
+			log_warnx("fim: out of memory: %s not reported", path);
+		baseline_put(sc->base, path, &now);
+	} else if (!file_state_same(&old, &now)) {
+		memset(&changes, 0, sizeof(changes));
+		if (fim_compare(&old, &now, S_ISDIR(st->st_mode) ?
+		    sc->cfg->attr_mask & DIR_OWN_ATTRS : sc->cfg->attr_mask,
+		    &changes) > 0)
+			document(sc, path, &now, changes.actions, &changes);
+		baseline_put(sc->base, path, &now);
+	}
+	maybe_commit(sc);
+}
+
+static int
+is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/' && path[1] != '\0';
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* The configured root that path belongs to, or NULL. */
+static const char *
+root_of(const struct fim_config *cfg, const char *path)
+{
+	const char *best = NULL;
+	size_t i;
+
+	for (i = 0; i < cfg->paths.count; i++) {
+		const char *r = cfg->paths.items[i];
+
+		if ((strcmp(path, r) == 0 || is_under(path, r)) &&
+		    (best == NULL || strlen(r) > strlen(best)))
+			best = r;
+	}
+	return best;
+}
+
+/* Within the depth fim.recursive allows below root. */
+static int
+in_scope(const struct fim_config *cfg, const char *root, const char *path)
+{
+	const char *slash;
+
+	if (cfg->recursive || strcmp(root, path) == 0)
+		return 1;
+	slash = strrchr(path, '/');
+	return slash != NULL && (size_t)(slash - path) ==
+	    (strcmp(root, "/") == 0 ? 0 : strlen(root));
+}
+
+static void walk(struct scanner *, char *path, size_t len, dev_t dev);
+
+/* path (len bytes in a PATH_MAX buffer) and, for a directory, below it. */
+static void
+visit(struct scanner *sc, char *path, size_t len, dev_t parent_dev)
+{
+	struct stat st;
+
+	if (atomic_load(sc->stop))
+		return;
+	if (lstat(path, &st) == -1)
+		return;
+	if (!fim_config_wants(sc->cfg, path, S_ISDIR(st.st_mode)) ||
+	    !in_scope(sc->cfg, sc->root, path))
+		return;
+	check_entry(sc, path, &st);
+	/* Stay on the file system: /proc below / is not a file to hash. */
+	if (S_ISDIR(st.st_mode) && st.st_dev == parent_dev &&
+	    (sc->cfg->recursive || strcmp(path, sc->root) == 0))
+		walk(sc, path, len, st.st_dev);
+}
+
+static void
+walk(struct scanner *sc, char *path, size_t len, dev_t dev)
+{
+	struct dirent *de;
+	DIR *d;
+	size_t n, base;
+
+	if ((d = opendir(path)) == NULL) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			log_warn("fim: cannot read directory %s", path);
+		return;
+	}
+	while ((de = readdir(d)) != NULL && !atomic_load(sc->stop)) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		n = strlen(de->d_name);
+		base = len == 1 ? 0 : len;	/* below "/": no second slash */
+		if (base + 1 + n >= PATH_MAX)
+			continue;
+		path[base] = '/';
+		memcpy(path + base + 1, de->d_name, n + 1);
+		visit(sc, path, base + 1 + n, dev);
+		path[len] = '\0';
+	}
+	closedir(d);
+}
+
+static void
+collect_missing(void *arg, const char *path, const struct file_state *fs)
+{
+	struct scanner *sc = arg;
+	struct missing_entry *e;
+
+	/* A long key's range may hold a neighbour with the same prefix. */
+	if (strcmp(path, sc->walk_root) != 0 && !is_under(path, sc->walk_root))
+		return;
+	if (seen_has(&sc->seen, path))
+		return;
+	if (sc->nmissing == sc->capmissing) {
+		size_t cap = sc->capmissing ? sc->capmissing * 2 : 64;
+
+		if ((e = realloc(sc->missing, cap * sizeof(*e))) == NULL)
+			return;
+		sc->missing = e;
+		sc->capmissing = cap;
+	}
+	e = &sc->missing[sc->nmissing];
+	if ((e->path = strdup(path)) == NULL)
+		return;
+	e->dev = fs->dev;
+	e->ino = fs->ino;
+	e->mtime_ns = fs->mtime_ns;
+	sc->nmissing++;
+}
+
+/*
+ * The new name of a missing file: the same inode, and the same mtime,
+ * which a rename keeps, because a deleted file's inode number is soon
+ * given to the next file created.
+ */
+static struct new_entry *
+find_new(struct scanner *sc, const struct missing_entry *m)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nnews; i++)
+		if (!sc->news[i].moved && sc->news[i].dev == m->dev &&
+		    sc->news[i].ino == m->ino &&
+		    sc->news[i].mtime_ns == m->mtime_ns)
+			return &sc->news[i];
+	return NULL;
+}
+
+static void
+report_moved(struct scanner *sc, const char *from, const struct file_state *old,
+    struct new_entry *to)
+{
+	struct fim_changes changes;
+	struct file_state now;
+
+	if (baseline_get(sc->base, to->path, &now) != 1)
+		return;
+	memset(&changes, 0, sizeof(changes));
+	fim_changes_add(&changes, "path", from, to->path);
+	(void)fim_compare(old, &now, sc->cfg->attr_mask, &changes);
+	changes.actions |= FIM_ACT_MOVED;
+	document(sc, to->path, &now, changes.actions, &changes);
+	to->moved = 1;
+}
+
+static void
+hold(struct scanner *sc, struct missing_entry *m, long until)
+{
+	struct missing_entry *e;
+	size_t i;
+
+	for (i = 0; i < sc->nheld; i++)
+		if (strcmp(sc->held[i].path, m->path) == 0) {
+			free(m->path);
+			return;
+		}
+	if (sc->nheld == sc->capheld) {
+		size_t cap = sc->capheld ? sc->capheld * 2 : 64;
+
+		if ((e = realloc(sc->held, cap * sizeof(*e))) == NULL) {
+			free(m->path);
+			return;
+		}
+		sc->held = e;
+		sc->capheld = cap;
+	}
+	m->until_ms = until;
+	sc->held[sc->nheld++] = *m;
+}
+
+/* A held entry is settled: moved, deleted, or back where it was. */
+static int
+settle(struct scanner *sc, struct missing_entry *m, long now)
+{
+	struct file_state old;
+	struct new_entry *to;
+	struct stat st;
+
+	if (seen_has(&sc->seen, m->path) ||
+	    baseline_get(sc->base, m->path, &old) != 1)
+		return 1;
+	if ((to = find_new(sc, m)) != NULL)
+		report_moved(sc, m->path, &old, to);
+	else if (m->until_ms > now)
+		return 0;
+	else if (lstat(m->path, &st) == 0)
+		return 1;	/* back again: the next event checks it */
+	else
+		document(sc, m->path, &old, FIM_ACT_DELETED, NULL);
+	baseline_del(sc->base, m->path);
+	return 1;
+}
+
+/*
+ * Missing entries are moves or deletions; news left over are creations.
+ * hold_ms > 0 keeps a missing entry that long for its new name to show
+ * up (a directory checked while a file in it is being renamed).
+ */
+static void
+reconcile(struct scanner *sc, long hold_ms)
+{
+	struct file_state now_state;
+	long now = monotonic_ms();
+	size_t i, kept = 0;
+
+	for (i = 0; i < sc->nmissing; i++)
+		hold(sc, &sc->missing[i], now + hold_ms);
+	sc->nmissing = 0;
+	for (i = 0; i < sc->nheld; i++) {
+		if (settle(sc, &sc->held[i], now))
+			free(sc->held[i].path);
+		else
+			sc->held[kept++] = sc->held[i];
+		maybe_commit(sc);
+	}
+	sc->nheld = kept;
+	for (i = 0; i < sc->nnews; i++) {
+		struct new_entry *e = &sc->news[i];
+
+		if (!e->moved && baseline_get(sc->base, e->path, &now_state) == 1)
+			document(sc, e->path, &now_state, FIM_ACT_CREATED, NULL);
+		free(e->path);
+		maybe_commit(sc);
+	}
+	sc->nnews = 0;
+}
+
+long
+scanner_hold_wait_ms(const struct scanner *sc)
+{
+	long next = -1, now = monotonic_ms();
+	size_t i;
+
+	for (i = 0; i < sc->nheld; i++)
+		if (next == -1 || sc->held[i].until_ms < next)
+			next = sc->held[i].until_ms;
+	if (next == -1)
+		return -1;
+	return next > now ? next - now : 0;
+}
+
+/* One path of a job: walk it, then note what under it is gone. */
+static void
+run_path(struct scanner *sc, const char *job_path, int start)
+{
+	char path[PATH_MAX];
+	struct file_state root_state;
+	struct stat st;
+	size_t len = strlen(job_path);
+	dev_t dev;
+
+	if (len >= sizeof(path) || (sc->root = root_of(sc->cfg,
+	    job_path)) == NULL || !in_scope(sc->cfg, sc->root, job_path))
+		return;
+	memcpy(path, job_path, len + 1);
+	sc->initial = start && strcmp(job_path, sc->root) == 0 &&
+	    baseline_get(sc->base, sc->root, &root_state) == 0;
+	/* Its own device, so visit() walks into path. */
+	dev = lstat(path, &st) == 0 ? st.st_dev : 0;
+	visit(sc, path, len, dev);
+	sc->initial = 0;
+	sc->walk_root = job_path;
+	if (!atomic_load(sc->stop))
+		baseline_under(sc->base, job_path, collect_missing, sc);
+}
+
+int
+scanner_run(struct scanner *sc, char *const paths[], size_t n, int start,
+    long hold_ms)
+{
+	size_t i;
+
+	for (i = 0; i < n && !atomic_load(sc->stop); i++)
+		run_path(sc, paths[i], start);
+	if (atomic_load(sc->stop)) {
+		/* What was seen is consistent; what was not stays known. */
+		for (i = 0; i < sc->nmissing; i++)
+			free(sc->missing[i].path);
+		sc->nmissing = 0;
+	}
+	reconcile(sc, hold_ms);
+	commit(sc);
+	seen_clear(&sc->seen);
+	return atomic_load(sc->stop) ? -1 : 0;
+}

@@ -1,0 +1,46 @@
+/* Choosing a watcher backend and dispatching to it; see watcher.h. */
+#include "config.h"
+
+#include "../plugin/log.h"
+#include "watcher.h"
+
+struct watcher {
+	const struct watcher_ops *ops;
+};
+
+struct watcher *
+watcher_new(const struct fim_config *cfg)
+{
+	struct watcher *w;
+
+	w = watcher_inotify_new(cfg);
+	if (w != NULL)
+		log_info("fim: watching with %s", w->ops->name);
+	return w;
+}
+
+void
+watcher_free(struct watcher *w)
+{
+	if (w != NULL)
+		w->ops->free(w);
+}
+
+int
+watcher_fd(const struct watcher *w)
+{
+	return w->ops->fd(w);
+}
+
+const char *
+watcher_backend(const struct watcher *w)
+{
+	return w->ops->name;
+}
+
+void
+watcher_read(struct watcher *w, struct coalescer *c, long now_ms,
+    struct watch_result *r)
+{
+	w->ops->read(w, c, now_ms, r);
+}
