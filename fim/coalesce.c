@@ -1,8 +1,9 @@
 /*
  * The waiting paths; see coalesce.h.  A plain array: it holds the paths
  * touched within the last quiet period, a few hundred even under a busy
- * package upgrade, and is bounded (searching it stays cheap) (beyond MAX_PENDING the watcher gets
- * -1 and rescans the tree instead, as after a queue overflow).
+ * package upgrade, and is bounded so that searching it stays cheap:
+ * beyond MAX_PENDING the watcher gets -1 and rescans the trees instead,
+ * as after a queue overflow.
  */
 #include "config.h"
 
@@ -16,7 +17,7 @@
 #define MAX_PENDING	4096
 
 struct pending {
-	char	*path;
+	struct fim_target target;
 	long	 first_ms;	/* first event of this burst */
 	long	 due_ms;
 };
@@ -42,8 +43,10 @@ coalesce_clear(struct coalescer *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->count; i++)
-		free(c->items[i].path);
+	for (i = 0; i < c->count; i++) {
+		free(c->items[i].target.path);
+		free(c->items[i].target.who);
+	}
 	c->count = 0;
 }
 
@@ -75,16 +78,30 @@ due_for(const struct coalescer *c, const struct pending *p, int closed,
 	return due < latest ? due : latest;
 }
 
+/* The latest author wins: the check reports the file as it is now. */
+static void
+set_who(struct pending *p, const struct fim_who *who)
+{
+	if (who == NULL || who->pid == 0)
+		return;
+	if (p->target.who == NULL &&
+	    (p->target.who = malloc(sizeof(*who))) == NULL)
+		return;
+	*p->target.who = *who;
+}
+
 int
-coalesce_add(struct coalescer *c, const char *path, int closed, long now)
+coalesce_add(struct coalescer *c, const char *path, int closed, long now,
+    const struct fim_who *who)
 {
 	struct pending *p;
 	size_t i;
 
 	for (i = 0; i < c->count; i++)
-		if (strcmp(c->items[i].path, path) == 0) {
+		if (strcmp(c->items[i].target.path, path) == 0) {
 			p = &c->items[i];
 			p->due_ms = due_for(c, p, closed, now);
+			set_who(p, who);
 			return 0;
 		}
 	if (c->count >= MAX_PENDING)
@@ -98,10 +115,12 @@ coalesce_add(struct coalescer *c, const char *path, int closed, long now)
 		c->cap = cap;
 	}
 	p = &c->items[c->count];
-	if ((p->path = strdup(path)) == NULL)
+	if ((p->target.path = strdup(path)) == NULL)
 		return -1;
+	p->target.who = NULL;
 	p->first_ms = now;
 	p->due_ms = due_for(c, p, closed, now);
+	set_who(p, who);
 	c->count++;
 	return 0;
 }
@@ -120,10 +139,10 @@ coalesce_wait_ms(const struct coalescer *c, long now)
 	return next > now ? next - now : 0;
 }
 
-char **
+struct fim_target *
 coalesce_take_due(struct coalescer *c, long now, size_t *n)
 {
-	char **paths;
+	struct fim_target *paths;
 	size_t i, kept = 0, taken = 0;
 
 	*n = 0;
@@ -134,10 +153,24 @@ coalesce_take_due(struct coalescer *c, long now, size_t *n)
 		return NULL;
 	for (i = 0; i < c->count; i++) {
 		if (c->items[i].due_ms <= now)
-			paths[(*n)++] = c->items[i].path;
+			paths[(*n)++] = c->items[i].target;
 		else
 			c->items[kept++] = c->items[i];
 	}
 	c->count = kept;
 	return paths;
+}
+
+void
+fim_targets_free(struct fim_target *targets, size_t n)
+{
+	size_t i;
+
+	if (targets == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(targets[i].path);
+		free(targets[i].who);
+	}
+	free(targets);
 }

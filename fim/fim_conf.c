@@ -344,3 +344,50 @@ fim_config_wants(const struct fim_config *fc, const char *path, int is_dir)
 	return is_dir || fc->ninclude == 0 ||
 	    matches_any(fc->include, fc->ninclude, path);
 }
+
+int
+fim_path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/' && path[1] != '\0';
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+const char *
+fim_config_root_of(const struct fim_config *fc, const char *path)
+{
+	const char *best = NULL;
+	size_t i;
+
+	for (i = 0; i < fc->paths.count; i++) {
+		const char *r = fc->paths.items[i];
+
+		if ((strcmp(path, r) == 0 || fim_path_under(path, r)) &&
+		    (best == NULL || strlen(r) > strlen(best)))
+			best = r;
+	}
+	return best;
+}
+
+int
+fim_config_in_scope(const struct fim_config *fc, const char *root,
+    const char *path)
+{
+	const char *slash;
+
+	if (fc->recursive || strcmp(root, path) == 0)
+		return 1;
+	slash = strrchr(path, '/');
+	return slash != NULL && (size_t)(slash - path) ==
+	    (strcmp(root, "/") == 0 ? 0 : strlen(root));
+}
+
+int
+fim_config_covers(const struct fim_config *fc, const char *path)
+{
+	const char *root = fim_config_root_of(fc, path);
+
+	return root != NULL && fim_config_in_scope(fc, root, path);
+}

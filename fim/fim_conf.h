@@ -31,7 +31,8 @@ enum fim_attr {
 };
 
 enum fim_initial_scan { FIM_INITIAL_STATE, FIM_INITIAL_NONE };
-enum fim_backend { FIM_BACKEND_AUTO, FIM_BACKEND_INOTIFY };
+enum fim_backend { FIM_BACKEND_AUTO, FIM_BACKEND_INOTIFY,
+    FIM_BACKEND_FANOTIFY };
 
 struct fim_config {
 	struct string_list paths;
@@ -78,5 +79,14 @@ struct fim_config *fim_config_dup(const struct fim_config *);
  */
 int		 fim_config_wants(const struct fim_config *, const char *path,
 		    int is_dir);
+/* 1 when path is strictly below dir ("/" included). */
+int		 fim_path_under(const char *path, const char *dir);
+/* The longest configured root that is path or holds it; NULL if none. */
+const char	*fim_config_root_of(const struct fim_config *, const char *path);
+/* Within the depth fim.recursive allows below root. */
+int		 fim_config_in_scope(const struct fim_config *, const char *root,
+		    const char *path);
+/* Both: path is a root, or below one within fim.recursive. */
+int		 fim_config_covers(const struct fim_config *, const char *path);
 
 #endif

@@ -13,6 +13,9 @@
 #include "fim_document.h"
 #include "fim_conf.h"
 
+/* The kernel's (u32)-1: no login uid, no session. */
+#define AUDIT_UNSET	4294967295L
+
 static const struct {
 	unsigned	 bit;
 	const char	*action;
@@ -208,7 +211,10 @@ write_integrity(struct jw *w, const struct file_state *fs,
 	if (fs->flags & FS_UNREADABLE)
 		jw_bool(w, "unreadable", 1);
 	if (who != NULL && who->pid > 0 && who->source != NULL)
-		jw_cstring(w, "actor_source", who->source);
+		jw_cstring(w, "who_source", who->source);
+	if (who != NULL && who->pid > 0 && who->session >= 0 &&
+	    who->session != AUDIT_UNSET)
+		jw_int(w, "session", who->session);
 	if (changes != NULL && changes->count > 0) {
 		jw_array_open(w, "changes");
 		for (i = 0; i < changes->count; i++) {
@@ -223,11 +229,27 @@ write_integrity(struct jw *w, const struct file_state *fs,
 	jw_object_close(w);
 }
 
+/* A name the record carried, or the one this host gives the id. */
+static const char *
+user_name(struct fim_doc_writer *dw, const char *given, long id)
+{
+	return given[0] != '\0' ? given : idcache_user(&dw->ids,
+	    (unsigned long)id);
+}
+
+static void
+write_id(struct jw *w, long id)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%ld", id);
+	jw_cstring(w, "id", num);
+}
+
 static void
 write_who(struct fim_doc_writer *dw, struct jw *w, const struct fim_who *who)
 {
 	const char *name;
-	char num[24];
 
 	if (who == NULL || who->pid <= 0)
 		return;
@@ -242,17 +264,22 @@ write_who(struct fim_doc_writer *dw, struct jw *w, const struct fim_who *who)
 		return;
 	jw_object_open(w, "user");
 	if (who->uid >= 0) {
-		snprintf(num, sizeof(num), "%ld", who->uid);
-		jw_cstring(w, "id", num);
-		if ((name = idcache_user(&dw->ids, (unsigned long)who->uid)))
+		write_id(w, who->uid);
+		if ((name = user_name(dw, who->user_name, who->uid)) != NULL)
 			jw_cstring(w, "name", name);
 	}
-	/* 4294967295 is "unset": a daemon never logged in. */
-	if (who->auid >= 0 && who->auid != 4294967295L) {
+	if (who->gid >= 0) {
+		jw_object_open(w, "group");
+		write_id(w, who->gid);
+		if ((name = idcache_group(&dw->ids, (unsigned long)who->gid)))
+			jw_cstring(w, "name", name);
+		jw_object_close(w);
+	}
+	/* "unset": a daemon that never logged in. */
+	if (who->auid >= 0 && who->auid != AUDIT_UNSET) {
 		jw_object_open(w, "audit");
-		snprintf(num, sizeof(num), "%ld", who->auid);
-		jw_cstring(w, "id", num);
-		if ((name = idcache_user(&dw->ids, (unsigned long)who->auid)))
+		write_id(w, who->auid);
+		if ((name = user_name(dw, who->audit_name, who->auid)) != NULL)
 			jw_cstring(w, "name", name);
 		jw_object_close(w);
 	}

@@ -16,15 +16,7 @@
 #include "../parsers/json_writer.h"
 #include "compare.h"
 #include "file_state.h"
-
-/* Who made a change, as far as fanotify or the audit stream tell. */
-struct fim_who {
-	long		 pid;		/* 0: unknown */
-	char		 executable[256];
-	char		 name[64];	/* comm */
-	long		 uid, auid;	/* -1: unknown */
-	const char	*source;	/* "fanotify", "auditd" */
-};
+#include "fim_who.h"
 
 struct fim_doc_writer {
 	struct host_info host;

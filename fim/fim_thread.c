@@ -22,10 +22,10 @@
 #define JOB_QUEUE_JOBS	64
 
 struct fim_job {
-	int	 start;		/* the scan at start */
-	int	 overflow;	/* a rescan after lost events */
-	size_t	 n;
-	char	**paths;
+	int			 start;		/* the scan at start */
+	int			 overflow;	/* a rescan after lost events */
+	size_t			 n;
+	struct fim_target	*targets;
 };
 
 struct fim {
@@ -47,13 +47,10 @@ static void
 job_free(void *arg)
 {
 	struct fim_job *job = arg;
-	size_t i;
 
 	if (job == NULL)
 		return;
-	for (i = 0; i < job->n; i++)
-		free(job->paths[i]);
-	free(job->paths);
+	fim_targets_free(job->targets, job->n);
 	free(job);
 }
 
@@ -65,14 +62,16 @@ roots_job(const struct fim_config *cfg, int start, int overflow)
 	size_t i;
 
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
-	    (job->paths = calloc(cfg->paths.count, sizeof(char *))) == NULL) {
+	    (job->targets = calloc(cfg->paths.count,
+	    sizeof(*job->targets))) == NULL) {
 		free(job);
 		return NULL;
 	}
 	job->start = start;
 	job->overflow = overflow;
 	for (i = 0; i < cfg->paths.count; i++)
-		if ((job->paths[job->n] = strdup(cfg->paths.items[i])) != NULL)
+		if ((job->targets[job->n].path =
+		    strdup(cfg->paths.items[i])) != NULL)
 			job->n++;
 	return job;
 }
@@ -101,11 +100,12 @@ run_job(struct fim *f, struct scanner *sc, struct fim_job *job)
 		for (i = 0; i < job->n; i++) {
 			snprintf(message, sizeof(message), "file change "
 			    "events were lost (queue overflow): rescanning "
-			    "%s", job->paths[i]);
-			scanner_notice(sc, "rescan", job->paths[i], message);
+			    "%s", job->targets[i].path);
+			scanner_notice(sc, "rescan", job->targets[i].path,
+			    message);
 		}
 	/* Scans of whole roots see both names of a move at once. */
-	if (scanner_run(sc, job->paths, job->n, job->start, job->start ||
+	if (scanner_run(sc, job->targets, job->n, job->start, job->start ||
 	    job->overflow ? 0 : hold_ms(f)) == 0 && f->once)
 		atomic_store(&f->completed, 1);
 }
@@ -148,17 +148,15 @@ push_due(struct fim *f, struct coalescer *c)
 {
 	struct fim_job *job;
 	size_t n;
-	char **paths = coalesce_take_due(c, monotonic_ms(), &n);
+	struct fim_target *targets = coalesce_take_due(c, monotonic_ms(), &n);
 
-	if (paths == NULL)
+	if (targets == NULL)
 		return;
 	if ((job = calloc(1, sizeof(*job))) == NULL) {
-		while (n > 0)
-			free(paths[--n]);
-		free(paths);
+		fim_targets_free(targets, n);
 		return;
 	}
-	job->paths = paths;
+	job->targets = targets;
 	job->n = n;
 	push_job(f, job);
 }

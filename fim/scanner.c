@@ -18,9 +18,12 @@
 #include "baseline.h"
 #include "hasher.h"
 #include "scanner.h"
+#include "who_recent.h"
 
 #define COMMIT_EVERY	4096		/* baseline changes per transaction */
 #define EMIT_BYTES	(256 * 1024)	/* documents per batch */
+/* How long fanotify's author of a path outlives the hold of its job. */
+#define WHO_GRACE_MS	2000
 /*
  * A directory's size, times and link count change with every entry made
  * or removed in it, which is reported for the entry itself; what is the
@@ -64,6 +67,7 @@ struct scanner {
 	struct jw		 w;
 	size_t			 ndocs;
 	struct seen_set		 seen;
+	struct who_recent	*recent;	/* fanotify's authors */
 	struct new_entry	*news;
 	size_t			 nnews, capnews;
 	struct missing_entry	*missing;
@@ -159,6 +163,7 @@ scanner_new(const struct fim_config *cfg, const char *data_dir,
 	sc->pacer.rate = cfg->scan_rate_per_sec;
 	jw_init(&sc->w);
 	if (fim_doc_writer_init(&sc->writer, data_dir) == -1 ||
+	    (sc->recent = who_recent_new()) == NULL ||
 	    (sc->base = baseline_open(cfg->state_path)) == NULL ||
 	    (sc->hasher = hasher_new(cfg->hash_mask)) == NULL) {
 		scanner_free(sc);
@@ -174,6 +179,7 @@ scanner_free(struct scanner *sc)
 		return;
 	baseline_close(sc->base);
 	hasher_free(sc->hasher);
+	who_recent_free(sc->recent);
 	fim_doc_writer_release(&sc->writer);
 	jw_release(&sc->w);
 	seen_clear(&sc->seen);
@@ -213,17 +219,39 @@ maybe_commit(struct scanner *sc)
 		commit(sc);
 }
 
+/*
+ * The author of a change: the audit record of the same inode when it is
+ * about the process fanotify saw (or fanotify saw none), as it carries
+ * the kernel's own ids and names; otherwise the latest of the two.
+ */
+static const struct fim_who *
+author(struct scanner *sc, const char *path, const struct file_state *fs,
+    struct fim_who *audit)
+{
+	const struct fim_who *seen = who_recent_get(sc->recent, path,
+	    monotonic_ms());
+	int audited = sc->hooks.who != NULL &&
+	    sc->hooks.who(sc->hooks.ctx, path, fs, audit);
+
+	if (!audited)
+		return seen;
+	if (seen == NULL || seen->pid == audit->pid ||
+	    audit->at_ms >= seen->at_ms)
+		return audit;
+	return seen;
+}
+
 static void
 document(struct scanner *sc, const char *path, const struct file_state *fs,
     unsigned actions, const struct fim_changes *changes)
 {
-	struct fim_who who;
+	struct fim_who audit;
+	const struct fim_who *who = NULL;
 	const char *note = NULL;
 	char why[160];
-	int known = 0;
 
-	if (!(actions & FIM_ACT_INITIAL_SCAN) && sc->hooks.who != NULL)
-		known = sc->hooks.who(sc->hooks.ctx, path, fs, &who);
+	if (!(actions & FIM_ACT_INITIAL_SCAN))
+		who = author(sc, path, fs, &audit);
 	if (fs->flags & FS_TOO_LARGE)
 		note = "larger than fim.max_file_size: not hashed";
 	else if (fs->flags & FS_UNREADABLE) {
@@ -232,7 +260,7 @@ document(struct scanner *sc, const char *path, const struct file_state *fs,
 		note = why;
 	}
 	if (fim_document_write(&sc->writer, &sc->w, path, fs, actions,
-	    changes, known ? &who : NULL, note) == -1) {
+	    changes, who, note) == -1) {
 		log_warnx("fim: out of memory writing the document of %s",
 		    path);
 		jw_release(&sc->w);
@@ -397,46 +425,6 @@ check_entry(struct scanner *sc, const char *path, const struct stat *st)
 	maybe_commit(sc);
 }
 
-static int
-is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/' && path[1] != '\0';
-	return strncmp(path, dir, n) == 0 && path[n] == '/';
-}
-
-/* The configured root that path belongs to, or NULL. */
-static const char *
-root_of(const struct fim_config *cfg, const char *path)
-{
-	const char *best = NULL;
-	size_t i;
-
-	for (i = 0; i < cfg->paths.count; i++) {
-		const char *r = cfg->paths.items[i];
-
-		if ((strcmp(path, r) == 0 || is_under(path, r)) &&
-		    (best == NULL || strlen(r) > strlen(best)))
-			best = r;
-	}
-	return best;
-}
-
-/* Within the depth fim.recursive allows below root. */
-static int
-in_scope(const struct fim_config *cfg, const char *root, const char *path)
-{
-	const char *slash;
-
-	if (cfg->recursive || strcmp(root, path) == 0)
-		return 1;
-	slash = strrchr(path, '/');
-	return slash != NULL && (size_t)(slash - path) ==
-	    (strcmp(root, "/") == 0 ? 0 : strlen(root));
-}
-
 static void walk(struct scanner *, char *path, size_t len, dev_t dev);
 
 /* path (len bytes in a PATH_MAX buffer) and, for a directory, below it. */
@@ -450,7 +438,7 @@ visit(struct scanner *sc, char *path, size_t len, dev_t parent_dev)
 	if (lstat(path, &st) == -1)
 		return;
 	if (!fim_config_wants(sc->cfg, path, S_ISDIR(st.st_mode)) ||
-	    !in_scope(sc->cfg, sc->root, path))
+	    !fim_config_in_scope(sc->cfg, sc->root, path))
 		return;
 	check_entry(sc, path, &st);
 	/* Stay on the file system: /proc below / is not a file to hash. */
@@ -494,7 +482,8 @@ collect_missing(void *arg, const char *path, const struct file_state *fs)
 	struct missing_entry *e;
 
 	/* A long key's range may hold a neighbour with the same prefix. */
-	if (strcmp(path, sc->walk_root) != 0 && !is_under(path, sc->walk_root))
+	if (strcmp(path, sc->walk_root) != 0 &&
+	    !fim_path_under(path, sc->walk_root))
 		return;
 	if (seen_has(&sc->seen, path))
 		return;
@@ -656,8 +645,9 @@ run_path(struct scanner *sc, const char *job_path, int start)
 	size_t len = strlen(job_path);
 	dev_t dev;
 
-	if (len >= sizeof(path) || (sc->root = root_of(sc->cfg,
-	    job_path)) == NULL || !in_scope(sc->cfg, sc->root, job_path))
+	if (len >= sizeof(path) || (sc->root = fim_config_root_of(sc->cfg,
+	    job_path)) == NULL ||
+	    !fim_config_in_scope(sc->cfg, sc->root, job_path))
 		return;
 	memcpy(path, job_path, len + 1);
 	sc->initial = start && strcmp(job_path, sc->root) == 0 &&
@@ -671,14 +661,29 @@ run_path(struct scanner *sc, const char *job_path, int start)
 		baseline_under(sc->base, job_path, collect_missing, sc);
 }
 
+/* fanotify's authors of this job's paths, for as long as they may count. */
+static void
+remember_authors(struct scanner *sc, const struct fim_target *targets,
+    size_t n, long hold_ms)
+{
+	long now = monotonic_ms();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (targets[i].who != NULL)
+			who_recent_put(sc->recent, targets[i].path,
+			    targets[i].who, now, now + hold_ms + WHO_GRACE_MS);
+}
+
 int
-scanner_run(struct scanner *sc, char *const paths[], size_t n, int start,
-    long hold_ms)
+scanner_run(struct scanner *sc, const struct fim_target *targets, size_t n,
+    int start, long hold_ms)
 {
 	size_t i;
 
+	remember_authors(sc, targets, n, hold_ms);
 	for (i = 0; i < n && !atomic_load(sc->stop); i++)
-		run_path(sc, paths[i], start);
+		run_path(sc, targets[i].path, start);
 	if (atomic_load(sc->stop)) {
 		/* What was seen is consistent; what was not stays known. */
 		for (i = 0; i < sc->nmissing; i++)

@@ -25,6 +25,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "coalesce.h"
 #include "fim_conf.h"
 #include "fim_document.h"
 
@@ -40,7 +41,10 @@ struct fim_counters {
 struct fim_hooks {
 	/* Takes the buffer of ndocs documents (malloc'd); must free it. */
 	void	(*emit)(void *ctx, char *buf, size_t len, size_t ndocs);
-	/* Who changed the file, if anyone knows; 0 when unknown. */
+	/*
+	 * Who changed the file (the audit stream's view), if anyone knows;
+	 * 0 when unknown.  May be NULL.
+	 */
 	int	(*who)(void *ctx, const char *path, const struct file_state *,
 		    struct fim_who *out);
 	void	*ctx;
@@ -53,14 +57,15 @@ struct scanner	*scanner_new(const struct fim_config *, const char *data_dir,
 		    const atomic_int *stop);
 void		 scanner_free(struct scanner *);
 /*
- * One job (see DESIGN).  start: the scan at start, where unseen roots
+ * One job (see DESIGN): n paths, each with the process that changed it
+ * when the watcher knows.  start: the scan at start, where unseen roots
  * get initial_scan documents.  hold_ms: how long a path missing after
  * this job may wait for its new name (a rename seen in a later job)
  * before it is reported deleted; n == 0 just settles what waited long
  * enough.  Returns 0, or -1 when stopped.
  */
-int		 scanner_run(struct scanner *, char *const paths[], size_t n,
-		    int start, long hold_ms);
+int		 scanner_run(struct scanner *, const struct fim_target *,
+		    size_t n, int start, long hold_ms);
 /* Milliseconds until a held path is due, -1 when none is held. */
 long		 scanner_hold_wait_ms(const struct scanner *);
 /* A document about the monitoring itself, e.g. a rescan's reason. */

@@ -11,9 +11,22 @@ struct watcher {
 struct watcher *
 watcher_new(const struct fim_config *cfg)
 {
-	struct watcher *w;
+	struct watcher *w = NULL;
+	char why[512];
 
-	w = watcher_inotify_new(cfg);
+	if (cfg->backend != FIM_BACKEND_INOTIFY) {
+		w = watcher_fanotify_new(cfg, why, sizeof(why));
+		if (w == NULL && cfg->backend == FIM_BACKEND_FANOTIFY) {
+			log_warnx("fim: fim.backend is \"fanotify\", which "
+			    "cannot watch here: %s", why);
+			return NULL;
+		}
+		if (w == NULL)
+			log_info("fim: fanotify cannot watch (%s); falling "
+			    "back to inotify", why);
+	}
+	if (w == NULL)
+		w = watcher_inotify_new(cfg);
 	if (w != NULL)
 		log_info("fim: watching with %s", w->ops->name);
 	return w;

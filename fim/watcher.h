@@ -2,9 +2,12 @@
  * The watchers: the kernel's notifications about the monitored trees,
  * turned into paths for the coalescer.
  *
- * Backends sit behind one interface (struct watcher_ops); today there is
- * inotify (watcher_inotify.c), which needs a watch per directory and
- * follows new directories as they appear.  It runs on the watcher thread;
+ * Backends sit behind one interface (struct watcher_ops): fanotify
+ * (watcher_fanotify.c), one mark per file system, which also tells who
+ * made each change, and inotify (watcher_inotify.c), a watch per
+ * directory, following new directories as they appear, which any user
+ * may use.  fim.backend "auto" tries fanotify first and falls back to
+ * inotify, logging why.  A watcher runs on the watcher thread;
  * watcher_fd() is polled and watcher_read() drains it.
  */
 #ifndef AUDISP_ECS_WATCHER_H
@@ -29,8 +32,10 @@ const char	*watcher_backend(const struct watcher *);
 void		 watcher_read(struct watcher *, struct coalescer *,
 		    long now_ms, struct watch_result *);
 
-/* Backends. */
+/* Backends.  fanotify fills why when it cannot watch. */
 struct watcher	*watcher_inotify_new(const struct fim_config *);
+struct watcher	*watcher_fanotify_new(const struct fim_config *, char *why,
+		    size_t why_size);
 
 /* Each backend starts with this, so watcher.c can dispatch. */
 struct watcher_ops {

@@ -210,7 +210,8 @@ handle(struct inotify_watcher *iw, const struct inotify_event *ev,
 	if (is_dir && (ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
 	    iw->cfg->recursive)
 		watch_tree(iw, path, 1);
-	if (coalesce_add(c, path, (ev->mask & IN_CLOSE_WRITE) != 0, now) == -1)
+	if (coalesce_add(c, path, (ev->mask & IN_CLOSE_WRITE) != 0, now,
+	    NULL) == -1)
 		r->too_many = 1;
 }
 

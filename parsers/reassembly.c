@@ -170,6 +170,8 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 		r->ev.type_name = NULL;		/* the LOGIN is the head */
 		rc = audit_collect_records(aux, &r->ev, &r->arena);
 	}
+	if (rc == 0 && r->opts.observe != NULL)
+		r->opts.observe(r->opts.observe_ctx, &r->ev);
 	if (rc == 0 && event_filter_match(&r->drop, &r->ev)) {
 		r->stats.filtered++;
 		ecs_remember_exec(&r->ctx, &r->ev);

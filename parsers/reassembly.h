@@ -30,6 +30,13 @@ struct reassembly_options {
 	size_t	 max_record_size;	/* longer lines are rejected */
 	struct ecs_options ecs;		/* what the documents hold */
 	const struct event_filter *drop;	/* copied; may be NULL */
+	/*
+	 * Shown every collected event, written or filtered out (the FIM's
+	 * audit correlation); may be NULL.  Runs on the parser thread, so
+	 * it must be quick.
+	 */
+	void	(*observe)(void *ctx, const struct audit_event *);
+	void	*observe_ctx;
 };
 
 struct reassembly_stats {

@@ -109,7 +109,8 @@ static const char *const protocols[] = { "http", "https", NULL };
 static const char *const non_indexable_policies[] = { "drop",
     "dead_letter_index", "dead_letter_file", NULL };
 static const char *const fim_initial_scans[] = { "state", "none", NULL };
-static const char *const fim_backends[] = { "auto", "inotify", NULL };
+static const char *const fim_backends[] = { "auto", "inotify",
+    "fanotify", NULL };
 
 static const struct key_spec schema[] = {
 	GROUP("output"),

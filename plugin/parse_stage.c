@@ -214,6 +214,8 @@ parse_main(void *arg)
 	ro.ecs.data_dir = p->cfg->data_dir;
 	ro.ecs.live = p->live;
 	ro.drop = &p->cfg->drop_event;
+	ro.observe = p->live ? fim_stage_observe : NULL;
+	ro.observe_ctx = p;
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
 	if (p->live && (settled = state_load_serial(p->cfg->data_dir)) > 0)

@@ -59,6 +59,7 @@ pipeline_free(struct pipeline *p)
 	pthread_mutex_destroy(&p->done_lock);
 	pthread_cond_destroy(&p->done_cond);
 	config_free(p->cfg);
+	who_table_free(p->who);
 	free(p);
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../fim/fim.h"
+#include "../fim/who_table.h"
 #include "../parsers/reassembly.h"
 #include "bqueue.h"
 #include "pipeline.h"
@@ -62,6 +63,8 @@ struct pipeline {
 
 	/* File integrity monitoring (fim_stage.c); the parser thread owns it. */
 	struct fim	*fim;
+	/* Audit PATH records for FIM documents; the pipeline frees it. */
+	struct who_table *who;
 	int		 fim_once;	/* the fim-scan verb */
 	atomic_int	 fim_failed;	/* the one-shot scan did not complete */
 	struct fim_counters fim_counters;
@@ -80,5 +83,7 @@ void	 fim_stage_start(struct pipeline *, const struct config *cfg);
 void	 fim_stage_reload(struct pipeline *, const struct config *cfg);
 /* and stopped (or waited for, in a one-shot scan) before docs close. */
 void	 fim_stage_finish(struct pipeline *);
+/* The parser's hook: a live audit event, for the correlation table. */
+void	 fim_stage_observe(void *pipeline, const struct audit_event *);
 
 #endif

@@ -35,6 +35,7 @@ fim_init() {
 }
 
 # fim_config EXTRA_FIM_SETTINGS: output to $T/out.json, paths default tree.
+# FIM_BACKEND, when set, is fim.backend.
 fim_config() {
 	cat > "$T/conf" <<EOC
 output: { file: { path = "$T/out.json"; rotate_every_kb = 4194304; }; };
@@ -43,6 +44,7 @@ logging: { level = "debug"; metrics: { period = 0; }; };
 fim: {
   scan_rate_per_sec = "unlimited";
   quiet_period = "100ms";
+  ${FIM_BACKEND:+backend = \"$FIM_BACKEND\";}
   $1
 };
 EOC

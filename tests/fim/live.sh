@@ -1,12 +1,14 @@
 #!/bin/sh
-# The plugin watching two trees with inotify: each change made while it
-# runs becomes its document, within a second of the close() for content.
+# The plugin watching two trees (with inotify, or FIM_BACKEND): each
+# change made while it runs becomes its document, within a second of the
+# close() for content.
 # Create, write, truncate, chmod, chown, setfattr, setfacl, rename within
 # and across the trees, hard link, symlink, unlink, a directory made after
 # start (and a file in it), an editor's save (write a temporary, rename it
 # over), a FIFO (must not hang), a file deleted while being hashed.
 . "$(dirname "$0")/lib.sh"
 fim_init
+: "${FIM_BACKEND:=inotify}"
 for t in setfattr setfacl; do
 	command -v $t >/dev/null || fim_skip "$t not found (apt-get install attr acl)"
 done

@@ -4,6 +4,7 @@
 # still reports every file created meanwhile.
 . "$(dirname "$0")/lib.sh"
 fim_init
+: "${FIM_BACKEND:=inotify}"
 q=/proc/sys/fs/inotify/max_queued_events
 [ -w $q ] || fim_skip "$q is not writable"
 old=$(cat $q)

@@ -1,0 +1,372 @@
+/*
+ * The fanotify backend; see watcher.h.
+ *
+ * One filesystem mark (FAN_MARK_FILESYSTEM) per file system holding a
+ * configured root reports every change on it, however deep, and new
+ * directories need no watch of their own.  Events come with the file
+ * handle of the directory and the entry's name (FAN_REPORT_DFID_NAME):
+ * the directory is opened by handle (open_by_handle_at, on a descriptor
+ * of the same mount) and its path read back from /proc/self/fd, then the
+ * path is filtered to the configured trees like the scanner does.  A mount
+ * mark would be narrower, but the kernel refuses directory entry events
+ * (create, delete, rename) on mount marks (EINVAL), so it is no substitute.
+ *
+ * Unlike inotify, fanotify tells which process caused each event: its
+ * pid goes with the path to the coalescer, together with what /proc says
+ * about that process at once (proc_who.c); a few recent pids are cached,
+ * as one process usually makes a burst of events.
+ *
+ * Needs CAP_SYS_ADMIN (fanotify_init) and CAP_DAC_READ_SEARCH
+ * (open_by_handle_at); watcher.c falls back to inotify when it is refused.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "../plugin/log.h"
+#include "watcher.h"
+
+#define EVENTS	(FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | FAN_MOVED_TO | \
+		 FAN_ATTRIB | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_ONDIR)
+#define WHO_CACHE	8
+#define WHO_CACHE_MS	1000	/* a pid's /proc answer is reused this long */
+
+/* A mount to open handles on, one per distinct (file system, mount). */
+struct fan_mount {
+	fsid_t		 fsid;
+	uint64_t	 mnt_id;
+	int		 fd;
+};
+
+struct fanotify_watcher {
+	const struct watcher_ops *ops;
+	const struct fim_config	*cfg;
+	int			 fd;
+	pid_t			 self;
+	struct fan_mount	*mounts;
+	size_t			 nmounts;
+	struct fim_who		 who_cache[WHO_CACHE];
+	size_t			 who_next;
+	int			 warned_version;
+};
+
+static void
+fanotify_free(struct watcher *base)
+{
+	struct fanotify_watcher *fw = (struct fanotify_watcher *)base;
+	size_t i;
+
+	for (i = 0; i < fw->nmounts; i++)
+		close(fw->mounts[i].fd);
+	free(fw->mounts);
+	if (fw->fd != -1)
+		close(fw->fd);
+	free(fw);
+}
+
+static int
+fanotify_fd(const struct watcher *base)
+{
+	return ((const struct fanotify_watcher *)base)->fd;
+}
+
+/*
+ * The directory to mark for root: the root if it is one, else the
+ * closest existing directory above it (a file root, or a root that does
+ * not exist yet: the file system mark reports its creation).
+ */
+static int
+open_anchor(const char *root, char *dir, size_t size)
+{
+	struct stat st;
+	char *slash;
+	int fd;
+
+	snprintf(dir, size, "%s", root);
+	for (;;) {
+		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
+			return fd;
+		if ((slash = strrchr(dir, '/')) == NULL)
+			return -1;
+		if (slash == dir) {
+			if (dir[1] == '\0')
+				return -1;
+			dir[1] = '\0';
+		} else
+			*slash = '\0';
+	}
+}
+
+static uint64_t
+mount_id(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == -1 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+static int
+add_mount(struct fanotify_watcher *fw, int fd, const fsid_t *fsid)
+{
+	struct fan_mount *m;
+	uint64_t id = mount_id(fd);
+	size_t i;
+
+	for (i = 0; i < fw->nmounts; i++)
+		if (memcmp(&fw->mounts[i].fsid, fsid, sizeof(*fsid)) == 0 &&
+		    fw->mounts[i].mnt_id == id) {
+			close(fd);
+			return 0;
+		}
+	if ((m = realloc(fw->mounts, (fw->nmounts + 1) * sizeof(*m))) == NULL)
+		return -1;
+	fw->mounts = m;
+	m = &fw->mounts[fw->nmounts++];
+	m->fsid = *fsid;
+	m->mnt_id = id;
+	m->fd = fd;
+	return 0;
+}
+
+/* Mark the file system of root; -1 with why filled when it cannot be. */
+static int
+mark_root(struct fanotify_watcher *fw, const char *root, char *why,
+    size_t why_size)
+{
+	char dir[PATH_MAX];
+	struct statfs sfs;
+	int fd;
+
+	if ((fd = open_anchor(root, dir, sizeof(dir))) == -1) {
+		snprintf(why, why_size, "no directory to mark for %s", root);
+		return -1;
+	}
+	if (fanotify_mark(fw->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, EVENTS,
+	    fd, NULL) == -1) {
+		snprintf(why, why_size, "cannot mark the file system of %s: "
+		    "%s%s", dir, strerror(errno), errno == EXDEV ?
+		    " (a subvolume with its own fsid)" : errno == ENODEV ||
+		    errno == EOPNOTSUPP ? " (no file handles on this file "
+		    "system)" : "");
+		close(fd);
+		return -1;
+	}
+	if (fstatfs(fd, &sfs) == -1 || add_mount(fw, fd, &sfs.f_fsid) == -1) {
+		snprintf(why, why_size, "%s: %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The path of the directory behind handle; -1 when gone or unreachable. */
+static int
+resolve(const struct fan_mount *m, struct file_handle *handle, char *path,
+    size_t size)
+{
+	char link[64];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open_by_handle_at(m->fd, handle, O_PATH | O_CLOEXEC)) == -1)
+		return -1;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, size - 1);
+	close(fd);
+	if (n <= 0 || (size_t)n >= size - 1 || path[0] != '/')
+		return -1;
+	path[n] = '\0';
+	/* Removed while the event waited: its entries went with it. */
+	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The monitored path an event is about, into path; -1 when it is outside
+ * the configured trees or cannot be told.
+ */
+static int
+event_path(struct fanotify_watcher *fw,
+    const struct fanotify_event_info_fid *fid, const char *name, char *path,
+    size_t size)
+{
+	struct file_handle *handle = (struct file_handle *)fid->handle;
+	char dir[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < fw->nmounts; i++) {
+		if (memcmp(&fw->mounts[i].fsid, &fid->fsid,
+		    sizeof(fid->fsid)) != 0 ||
+		    resolve(&fw->mounts[i], handle, dir, sizeof(dir)) == -1)
+			continue;
+		if (name == NULL || strcmp(name, ".") == 0)
+			snprintf(path, size, "%s", dir);
+		else if (snprintf(path, size, "%s/%s", strcmp(dir, "/") ?
+		    dir : "", name) >= (int)size)
+			continue;
+		if (fim_config_covers(fw->cfg, path))
+			return 0;
+	}
+	return -1;
+}
+
+/* What /proc says about pid, from the cache when just read. */
+static const struct fim_who *
+who_of(struct fanotify_watcher *fw, long pid, long now)
+{
+	struct fim_who *who;
+	size_t i;
+
+	for (i = 0; i < WHO_CACHE; i++) {
+		who = &fw->who_cache[i];
+		if (who->pid == pid && now - who->at_ms <= WHO_CACHE_MS)
+			return who;
+	}
+	who = &fw->who_cache[fw->who_next];
+	fw->who_next = (fw->who_next + 1) % WHO_CACHE;
+	proc_who_read(pid, now, who);
+	return who;
+}
+
+/* The first record naming a directory, and the entry's name in it. */
+static const struct fanotify_event_info_fid *
+find_dir_info(const struct fanotify_event_metadata *meta, const char **name)
+{
+	const char *p = (const char *)meta + meta->metadata_len;
+	const char *end = (const char *)meta + meta->event_len;
+	const struct fanotify_event_info_header *hdr;
+	const struct fanotify_event_info_fid *fid;
+	const struct file_handle *handle;
+
+	for (; p + sizeof(*hdr) <= end; p += hdr->len) {
+		hdr = (const struct fanotify_event_info_header *)p;
+		if (hdr->len < sizeof(*hdr) || p + hdr->len > end)
+			return NULL;
+		if (hdr->info_type != FAN_EVENT_INFO_TYPE_DFID_NAME &&
+		    hdr->info_type != FAN_EVENT_INFO_TYPE_DFID)
+			continue;
+		fid = (const struct fanotify_event_info_fid *)p;
+		handle = (const struct file_handle *)fid->handle;
+		*name = NULL;
+		if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
+			*name = (const char *)handle->f_handle +
+			    handle->handle_bytes;
+		if (*name != NULL && (*name >= p + hdr->len ||
+		    memchr(*name, '\0', (size_t)(p + hdr->len - *name)) == NULL))
+			return NULL;
+		return fid;
+	}
+	return NULL;
+}
+
+static void
+handle(struct fanotify_watcher *fw, const struct fanotify_event_metadata *meta,
+    struct coalescer *c, long now, struct watch_result *r)
+{
+	const struct fanotify_event_info_fid *fid;
+	const char *name;
+	char path[PATH_MAX];
+
+	if (meta->fd >= 0)
+		close(meta->fd);
+	if (meta->vers != FANOTIFY_METADATA_VERSION) {
+		if (!fw->warned_version++)
+			log_warnx("fim: fanotify metadata version %u, expected "
+			    "%u: events ignored", meta->vers,
+			    FANOTIFY_METADATA_VERSION);
+		return;
+	}
+	if (meta->mask & FAN_Q_OVERFLOW) {
+		r->overflow = 1;
+		return;
+	}
+	/* Our own writes (the baseline, an output file) are not changes. */
+	if (meta->pid == fw->self)
+		return;
+	if ((fid = find_dir_info(meta, &name)) == NULL ||
+	    event_path(fw, fid, name, path, sizeof(path)) == -1 ||
+	    !fim_config_wants(fw->cfg, path, (meta->mask & FAN_ONDIR) != 0))
+		return;
+	if (coalesce_add(c, path, (meta->mask & FAN_CLOSE_WRITE) != 0, now,
+	    meta->pid > 0 ? who_of(fw, meta->pid, now) : NULL) == -1)
+		r->too_many = 1;
+}
+
+static void
+fanotify_read(struct watcher *base, struct coalescer *c, long now,
+    struct watch_result *r)
+{
+	struct fanotify_watcher *fw = (struct fanotify_watcher *)base;
+	char buf[64 * 1024]
+	    __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
+	const struct fanotify_event_metadata *meta;
+	ssize_t n;
+
+	while ((n = read(fw->fd, buf, sizeof(buf))) > 0)
+		for (meta = (const struct fanotify_event_metadata *)buf;
+		    FAN_EVENT_OK(meta, n); meta = FAN_EVENT_NEXT(meta, n))
+			handle(fw, meta, c, now, r);
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		log_warn("fim: fanotify read");
+}
+
+static const struct watcher_ops fanotify_ops = {
+	"fanotify", fanotify_fd, fanotify_read, fanotify_free,
+};
+
+static const char *
+init_failure(int err)
+{
+	switch (err) {
+	case EPERM:
+		return "not permitted: fanotify needs CAP_SYS_ADMIN";
+	case EINVAL:
+		return "the kernel has no FAN_REPORT_DFID_NAME (Linux 5.9)";
+	case ENOSYS:
+		return "the kernel has no fanotify";
+	}
+	return strerror(err);
+}
+
+struct watcher *
+watcher_fanotify_new(const struct fim_config *cfg, char *why,
+    size_t why_size)
+{
+	struct fanotify_watcher *fw;
+	size_t i;
+
+	if ((fw = calloc(1, sizeof(*fw))) == NULL) {
+		snprintf(why, why_size, "out of memory");
+		return NULL;
+	}
+	fw->ops = &fanotify_ops;
+	fw->cfg = cfg;
+	fw->self = getpid();
+	fw->fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
+	    FAN_REPORT_DFID_NAME, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	if (fw->fd == -1) {
+		snprintf(why, why_size, "%s", init_failure(errno));
+		fanotify_free((struct watcher *)fw);
+		return NULL;
+	}
+	for (i = 0; i < cfg->paths.count; i++)
+		if (mark_root(fw, cfg->paths.items[i], why, why_size) == -1) {
+			fanotify_free((struct watcher *)fw);
+			return NULL;
+		}
+	return (struct watcher *)fw;
+}
