@@ -35,6 +35,12 @@ log_stats(const char *when, const struct pipeline_stats *s)
 	    "%llu dropped, %llu retries, %llu write errors", when, s->bytes_in,
 	    s->records, s->rejected, s->events, s->filtered, s->lost,
 	    s->written, s->spooled, s->dropped, s->retries, s->write_errors);
+	if (s->fim_scanned == 0 && s->fim_overflows == 0)
+		return;		/* no file integrity monitoring */
+	log_info("%s: fim: %llu files scanned, %llu hashed (%llu bytes), "
+	    "%llu changes, %llu overflows (rescans), %llu unreadable", when,
+	    s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed, s->fim_changes,
+	    s->fim_overflows, s->fim_errors);
 }
 
 /*
@@ -59,10 +65,14 @@ write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 	    "\"records\":%llu,\"rejected\":%llu,\"events\":%llu,"
 	    "\"filtered\":%llu,\"lost_upstream\":%llu,\"written\":%llu,"
 	    "\"spooled\":%llu,\"dropped\":%llu,\"retries\":%llu,"
-	    "\"write_errors\":%llu}\n", (long long)time(NULL),
-	    (long)getpid(), s->bytes_in, s->records, s->rejected, s->events,
-	    s->filtered, s->lost, s->written, s->spooled, s->dropped,
-	    s->retries, s->write_errors);
+	    "\"write_errors\":%llu,\"fim\":{\"scanned\":%llu,"
+	    "\"hashed\":%llu,\"bytes_hashed\":%llu,\"changes\":%llu,"
+	    "\"overflows\":%llu,\"unreadable\":%llu}}\n",
+	    (long long)time(NULL), (long)getpid(), s->bytes_in, s->records,
+	    s->rejected, s->events, s->filtered, s->lost, s->written,
+	    s->spooled, s->dropped, s->retries, s->write_errors,
+	    s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed, s->fim_changes,
+	    s->fim_overflows, s->fim_errors);
 	if (fclose(f) != 0 || rename(tmp, path) == -1)
 		log_warn("cannot write %s", path);
 }
