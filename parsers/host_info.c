@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,28 @@ load_agent_id(struct host_info *h, const char *data_dir)
 	close(fd);
 }
 
+/*
+ * The audit documents and the FIM documents of one run carry the same
+ * agent: the ephemeral id is made once per process, and the agent-id file
+ * is read (or created) by one thread at a time, so two threads starting
+ * together cannot each create a different one.
+ */
+static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
+static char process_ephemeral_id[40];
+
+static void
+load_agent(struct host_info *h, const char *data_dir)
+{
+	pthread_mutex_lock(&agent_lock);
+	load_agent_id(h, data_dir);
+	if (process_ephemeral_id[0] == '\0' &&
+	    uuid_random(process_ephemeral_id) == -1)
+		process_ephemeral_id[0] = '\0';
+	memcpy(h->agent_ephemeral_id, process_ephemeral_id,
+	    sizeof(h->agent_ephemeral_id));
+	pthread_mutex_unlock(&agent_lock);
+}
+
 void
 host_info_load(struct host_info *h, const char *data_dir)
 {
@@ -140,9 +163,7 @@ host_info_load(struct host_info *h, const char *data_dir)
 		snprintf(h->architecture, sizeof(h->architecture), "%s",
 		    u.machine);
 	}
-	load_agent_id(h, data_dir);
-	if (uuid_random(h->agent_ephemeral_id) == -1)
-		h->agent_ephemeral_id[0] = '\0';
+	load_agent(h, data_dir);
 }
 
 static void

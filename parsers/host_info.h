@@ -4,7 +4,8 @@
  * written into each document as one pre-rendered piece of JSON.
  *
  * agent.id survives restarts: it is kept in DATA_DIR/agent-id, created on
- * first use.  agent.ephemeral_id is new for every start.
+ * first use.  agent.ephemeral_id is new for every start, and the same for
+ * every host_info loaded by one process (audit and FIM documents alike).
  */
 #ifndef AUDISP_ECS_HOST_INFO_H
 #define AUDISP_ECS_HOST_INFO_H
