@@ -36,7 +36,9 @@ struct record_header {
 	unsigned char	acl_digest[ATTR_DIGEST_LEN];
 	unsigned char	xattr_digest[ATTR_DIGEST_LEN];
 	uint32_t	long_path_len;	/* path follows the digests */
-	uint32_t	pad;
+	/* Why FS_UNREADABLE, for a document written from the record (a
+	 * creation is reported after the job's walk); 0 in older records. */
+	uint32_t	read_errno;
 };
 
 struct baseline {
@@ -171,6 +173,7 @@ decode(const MDB_val *v, struct file_state *fs, const char **long_path,
 	fs->blocks = h.blocks;
 	fs->mtime_ns = h.mtime_ns;
 	fs->ctime_ns = h.ctime_ns;
+	fs->read_errno = (int)h.read_errno;
 	memcpy(fs->acl_digest, h.acl_digest, ATTR_DIGEST_LEN);
 	memcpy(fs->xattr_digest, h.xattr_digest, ATTR_DIGEST_LEN);
 	fs->hashes.mask = h.hash_mask;
@@ -253,6 +256,7 @@ baseline_put(struct baseline *b, const char *path, const struct file_state *fs)
 	h.blocks = fs->blocks;
 	h.mtime_ns = fs->mtime_ns;
 	h.ctime_ns = fs->ctime_ns;
+	h.read_errno = fs->read_errno > 0 ? (uint32_t)fs->read_errno : 0;
 	memcpy(h.acl_digest, fs->acl_digest, ATTR_DIGEST_LEN);
 	memcpy(h.xattr_digest, fs->xattr_digest, ATTR_DIGEST_LEN);
 	h.long_path_len = plen > KEY_MAX && plen <= 4096 ? (uint32_t)plen : 0;

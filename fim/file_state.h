@@ -30,7 +30,7 @@ struct file_state {
 	int64_t		 mtime_ns, ctime_ns;
 	unsigned char	 acl_digest[ATTR_DIGEST_LEN];
 	unsigned char	 xattr_digest[ATTR_DIGEST_LEN];
-	int		 read_errno;	/* why FS_UNREADABLE (not stored) */
+	int		 read_errno;	/* why FS_UNREADABLE */
 	struct digests	 hashes;	/* hashes.mask == 0: none */
 };
 
