@@ -141,6 +141,21 @@ add_mount(struct fanotify_watcher *fw, int fd, const fsid_t *fsid)
 	return 0;
 }
 
+static const char *
+mark_failure(int err)
+{
+	switch (err) {
+	case EPERM:
+		return "not permitted: a file system mark needs CAP_SYS_ADMIN";
+	case EXDEV:
+		return "a subvolume with a file system id of its own";
+	case ENODEV:
+	case EOPNOTSUPP:
+		return "this file system has no file handles";
+	}
+	return strerror(err);
+}
+
 /* Mark the file system of root; -1 with why filled when it cannot be. */
 static int
 mark_root(struct fanotify_watcher *fw, const char *root, char *why,
@@ -157,10 +172,7 @@ mark_root(struct fanotify_watcher *fw, const char *root, char *why,
 	if (fanotify_mark(fw->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, EVENTS,
 	    fd, NULL) == -1) {
 		snprintf(why, why_size, "cannot mark the file system of %s: "
-		    "%s%s", dir, strerror(errno), errno == EXDEV ?
-		    " (a subvolume with its own fsid)" : errno == ENODEV ||
-		    errno == EOPNOTSUPP ? " (no file handles on this file "
-		    "system)" : "");
+		    "%s", dir, mark_failure(errno));
 		close(fd);
 		return -1;
 	}
@@ -333,7 +345,7 @@ init_failure(int err)
 {
 	switch (err) {
 	case EPERM:
-		return "not permitted: fanotify needs CAP_SYS_ADMIN";
+		return "not permitted: fanotify_init needs CAP_SYS_ADMIN";
 	case EINVAL:
 		return "the kernel has no FAN_REPORT_DFID_NAME (Linux 5.9)";
 	case ENOSYS:
