@@ -254,40 +254,46 @@ who_of(struct fanotify_watcher *fw, long pid, long now)
 	return who;
 }
 
-/* The first record naming a directory, and the entry's name in it. */
+/*
+ * The first record naming a directory, and the entry's name in it.
+ * Records are only 4-byte aligned (names are padded to 4), so nothing
+ * with 8-byte members is read in place.
+ */
 static const struct fanotify_event_info_fid *
-find_dir_info(const struct fanotify_event_metadata *meta, const char **name)
+find_dir_info(const char *p, const char *end, const char **name)
 {
-	const char *p = (const char *)meta + meta->metadata_len;
-	const char *end = (const char *)meta + meta->event_len;
-	const struct fanotify_event_info_header *hdr;
+	struct fanotify_event_info_header hdr;
 	const struct fanotify_event_info_fid *fid;
 	const struct file_handle *handle;
 
-	for (; p + sizeof(*hdr) <= end; p += hdr->len) {
-		hdr = (const struct fanotify_event_info_header *)p;
-		if (hdr->len < sizeof(*hdr) || p + hdr->len > end)
+	for (; p + sizeof(hdr) <= end; p += hdr.len) {
+		memcpy(&hdr, p, sizeof(hdr));
+		if (hdr.len < sizeof(hdr) || hdr.len > end - p)
 			return NULL;
-		if (hdr->info_type != FAN_EVENT_INFO_TYPE_DFID_NAME &&
-		    hdr->info_type != FAN_EVENT_INFO_TYPE_DFID)
+		if (hdr.info_type != FAN_EVENT_INFO_TYPE_DFID_NAME &&
+		    hdr.info_type != FAN_EVENT_INFO_TYPE_DFID)
 			continue;
+		if (hdr.len < sizeof(*fid) + sizeof(*handle))
+			return NULL;
 		fid = (const struct fanotify_event_info_fid *)p;
 		handle = (const struct file_handle *)fid->handle;
 		*name = NULL;
-		if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
+		if (hdr.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
 			*name = (const char *)handle->f_handle +
 			    handle->handle_bytes;
-		if (*name != NULL && (*name >= p + hdr->len ||
-		    memchr(*name, '\0', (size_t)(p + hdr->len - *name)) == NULL))
+		if (*name != NULL && (*name >= p + hdr.len ||
+		    memchr(*name, '\0', (size_t)(p + hdr.len - *name)) == NULL))
 			return NULL;
 		return fid;
 	}
 	return NULL;
 }
 
+/* One event: meta, then its info records up to end. */
 static void
 handle(struct fanotify_watcher *fw, const struct fanotify_event_metadata *meta,
-    struct coalescer *c, long now, struct watch_result *r)
+    const char *info, const char *end, struct coalescer *c, long now,
+    struct watch_result *r)
 {
 	const struct fanotify_event_info_fid *fid;
 	const char *name;
@@ -295,13 +301,6 @@ handle(struct fanotify_watcher *fw, const struct fanotify_event_metadata *meta,
 
 	if (meta->fd >= 0)
 		close(meta->fd);
-	if (meta->vers != FANOTIFY_METADATA_VERSION) {
-		if (!fw->warned_version++)
-			log_warnx("fim: fanotify metadata version %u, expected "
-			    "%u: events ignored", meta->vers,
-			    FANOTIFY_METADATA_VERSION);
-		return;
-	}
 	if (meta->mask & FAN_Q_OVERFLOW) {
 		r->overflow = 1;
 		return;
@@ -309,13 +308,41 @@ handle(struct fanotify_watcher *fw, const struct fanotify_event_metadata *meta,
 	/* Our own writes (the baseline, an output file) are not changes. */
 	if (meta->pid == fw->self)
 		return;
-	if ((fid = find_dir_info(meta, &name)) == NULL ||
+	if ((fid = find_dir_info(info, end, &name)) == NULL ||
 	    event_path(fw, fid, name, path, sizeof(path)) == -1 ||
 	    !fim_config_wants(fw->cfg, path, (meta->mask & FAN_ONDIR) != 0))
 		return;
 	if (coalesce_add(c, path, (meta->mask & FAN_CLOSE_WRITE) != 0, now,
 	    meta->pid > 0 ? who_of(fw, meta->pid, now) : NULL) == -1)
 		r->too_many = 1;
+}
+
+/* The events in buf; each is copied out, as it may be misaligned. */
+static void
+handle_all(struct fanotify_watcher *fw, const char *buf, size_t len,
+    struct coalescer *c, long now, struct watch_result *r)
+{
+	struct fanotify_event_metadata meta;
+	size_t off = 0;
+
+	while (len - off >= sizeof(meta)) {
+		memcpy(&meta, buf + off, sizeof(meta));
+		if (meta.event_len < sizeof(meta) ||
+		    meta.event_len > len - off ||
+		    meta.metadata_len < sizeof(meta) ||
+		    meta.metadata_len > meta.event_len)
+			return;
+		if (meta.vers != FANOTIFY_METADATA_VERSION) {
+			if (!fw->warned_version++)
+				log_warnx("fim: fanotify metadata version %u, "
+				    "expected %u: events ignored", meta.vers,
+				    FANOTIFY_METADATA_VERSION);
+			return;
+		}
+		handle(fw, &meta, buf + off + meta.metadata_len,
+		    buf + off + meta.event_len, c, now, r);
+		off += meta.event_len;
+	}
 }
 
 static void
@@ -325,13 +352,10 @@ fanotify_read(struct watcher *base, struct coalescer *c, long now,
 	struct fanotify_watcher *fw = (struct fanotify_watcher *)base;
 	char buf[64 * 1024]
 	    __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
-	const struct fanotify_event_metadata *meta;
 	ssize_t n;
 
 	while ((n = read(fw->fd, buf, sizeof(buf))) > 0)
-		for (meta = (const struct fanotify_event_metadata *)buf;
-		    FAN_EVENT_OK(meta, n); meta = FAN_EVENT_NEXT(meta, n))
-			handle(fw, meta, c, now, r);
+		handle_all(fw, buf, (size_t)n, c, now, r);
 	if (n == -1 && errno != EAGAIN && errno != EINTR)
 		log_warn("fim: fanotify read");
 }

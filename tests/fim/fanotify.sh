@@ -18,12 +18,14 @@ expect() {
 }
 PY=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
 
-# A known process writes a file: its pid and executable are in the document.
+# A known process writes a file: its pid and executable are in the
+# document.  It lives on a moment, as /proc is read when the event is.
 pid=$(python3 -c '
-import os, sys
+import os, sys, time
 with open(sys.argv[1], "w") as f:
     f.write("by python\n")
-print(os.getpid())' "$A/by-python")
+print(os.getpid(), flush=True)
+time.sleep(1)' "$A/by-python")
 expect "path(d).endswith('/by-python') and act(d) == ['created'] and d.get('process', {}).get('pid') == $pid and d['process'].get('executable') == '$PY' and d['file_integrity'].get('who_source') == 'fanotify' and d['user']['id'] == '0' and d['user'].get('name') == 'root'" "the writer (pid $pid, $PY) not named"
 
 # A shell's own write (a builtin, no child): its pid.
@@ -32,14 +34,17 @@ spid=$!
 wait $spid
 expect "path(d).endswith('/by-shell') and d.get('process', {}).get('pid') == $spid" "the shell (pid $spid) not named"
 
+# Short-lived commands: by the time /proc is read they may be gone, and
+# their pid is all there is to say.
+bypid() { "$@" & BYPID=$!; wait $BYPID; }
 printf 'more\n' >> $A/edited
-expect "path(d).endswith('/edited') and 'updated' in act(d) and d.get('process', {}).get('pid')" "append"
-chmod 600 $A/edited
-expect "path(d).endswith('/edited') and change(d, 'mode') and d['process']['name'] == 'chmod'" "chmod, by chmod"
-mv $A/edited $A/sub/moved
-expect "path(d).endswith('/sub/moved') and 'moved' in act(d) and d['process']['name'] == 'mv'" "rename, by mv"
-rm $A/sub/moved
-expect "path(d).endswith('/sub/moved') and act(d) == ['deleted'] and d['process']['name'] == 'rm'" "unlink, by rm"
+expect "path(d).endswith('/edited') and 'updated' in act(d) and d.get('process', {}).get('pid') == $$" "append, by this shell"
+bypid chmod 600 $A/edited
+expect "path(d).endswith('/edited') and change(d, 'mode') and d['process']['pid'] == $BYPID" "chmod, by chmod"
+bypid mv $A/edited $A/sub/moved
+expect "path(d).endswith('/sub/moved') and 'moved' in act(d) and d['process']['pid'] == $BYPID" "rename, by mv"
+bypid rm $A/sub/moved
+expect "path(d).endswith('/sub/moved') and act(d) == ['deleted'] and d['process']['pid'] == $BYPID" "unlink, by rm"
 mkdir -p $A/late/deeper
 echo deep > $A/late/deeper/file
 expect "path(d).endswith('/late/deeper/file') and act(d) == ['created']" "directory made after start"
