@@ -6,7 +6,8 @@
  * DESIGN
  *   watcher thread  owns the kernel notifications (watcher.h) and the
  *                   coalescer; when paths are due it pushes a job (a set
- *                   of paths) onto the job queue.  A queue overflow, or
+ *                   of paths, each with the process fanotify saw change
+ *                   it, if any) onto the job queue.  A queue overflow, or
  *                   more waiting paths than the coalescer holds, becomes
  *                   a job rescanning every root, and is counted and
  *                   reported in a document.
@@ -14,7 +15,9 @@
  *                   runs the jobs in order, the scan at start first.  It
  *                   hands documents to the emit hook, which must accept
  *                   them (the pipeline's queue blocks when full: the
- *                   worker waits, the audit path does not).
+ *                   worker waits, the audit path does not), and asks the
+ *                   who hook (the audit correlation table, who_table.h)
+ *                   who touched the file; fim_who.h says which wins.
  * Watches are set before the scan at start is queued, so a change made
  * during the scan is checked again afterwards.  fim_stop() sets a flag the
  * worker checks between files and within reads, closes the job queue,
