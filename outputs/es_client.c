@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "../plugin/conf.h"
+#include "../plugin/log.h"
 #include "errbuf.h"
 #include "es_client.h"
 #include "tls.h"
@@ -281,6 +282,10 @@ es_client_settings_new(const struct es_output_config *cfg, char *err,
 	    -1 || load_ca_bundle(s, &cfg->ssl, err, errlen) == -1 ||
 	    set_ssl_version(s, &cfg->ssl, err, errlen) == -1))
 		goto fail;
+	if (cfg->ssl.enabled &&
+	    (enum tls_verify)cfg->ssl.verification_mode == TLS_VERIFY_NONE)
+		log_warnx("elasticsearch: ssl.verification_mode is none: the "
+		    "server's certificate is not checked");
 	return s;
 fail:
 	es_client_settings_free(s);
@@ -531,6 +536,26 @@ es_client_interrupt(struct es_client *c)
 	atomic_store(&c->interrupted, 1);
 }
 
+/*
+ * Under TLS 1.3 a server that wants a client certificate says so after
+ * the handshake, and the client may only see the connection drop: name
+ * the likely cause when no certificate is configured.
+ */
+static const char *
+tls_hint(const struct es_client *c, CURLcode rc)
+{
+	const struct ssl_settings *ssl = &c->settings->cfg->ssl;
+
+	if (!ssl->enabled || ssl->certificate != NULL ||
+	    strncmp(c->url, "https:", 6) != 0)
+		return "";
+	if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR ||
+	    rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING)
+		return " (if the server requires a client certificate: "
+		    "ssl.certificate and ssl.key)";
+	return "";
+}
+
 /* The headers of one request: the shared ones plus its content headers. */
 static struct curl_slist *
 request_headers(const struct es_client *c, const char *content_type,
@@ -598,9 +623,9 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(headers);
 	if (rc != CURLE_OK) {
-		seterr(err, errlen, "%s", rc == CURLE_ABORTED_BY_CALLBACK ?
+		seterr(err, errlen, "%s%s", rc == CURLE_ABORTED_BY_CALLBACK ?
 		    "interrupted" : c->curl_err[0] != '\0' ? c->curl_err :
-		    curl_easy_strerror(rc));
+		    curl_easy_strerror(rc), tls_hint(c, rc));
 		return -1;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->resp.status);
