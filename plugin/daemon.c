@@ -35,6 +35,12 @@ log_stats(const char *when, const struct pipeline_stats *s)
 	    "%llu dropped, %llu retries, %llu write errors", when, s->bytes_in,
 	    s->records, s->rejected, s->events, s->filtered, s->lost,
 	    s->written, s->spooled, s->dropped, s->retries, s->write_errors);
+	if (s->es_conflicts > 0 || s->es_item_retries > 0 ||
+	    s->dead_lettered > 0)
+		log_info("%s: elasticsearch: %llu already indexed (409), %llu "
+		    "documents sent again after 429/5xx, %llu dead-lettered",
+		    when, s->es_conflicts, s->es_item_retries,
+		    s->dead_lettered);
 	if (s->fim_scanned == 0 && s->fim_overflows == 0)
 		return;		/* no file integrity monitoring */
 	log_info("%s: fim: %llu files scanned, %llu hashed (%llu bytes), "
@@ -65,12 +71,15 @@ write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 	    "\"records\":%llu,\"rejected\":%llu,\"events\":%llu,"
 	    "\"filtered\":%llu,\"lost_upstream\":%llu,\"written\":%llu,"
 	    "\"spooled\":%llu,\"dropped\":%llu,\"retries\":%llu,"
-	    "\"write_errors\":%llu,\"fim\":{\"scanned\":%llu,"
+	    "\"write_errors\":%llu,\"elasticsearch\":{\"conflicts\":%llu,"
+	    "\"item_retries\":%llu,\"dead_lettered\":%llu},"
+	    "\"fim\":{\"scanned\":%llu,"
 	    "\"hashed\":%llu,\"bytes_hashed\":%llu,\"changes\":%llu,"
 	    "\"overflows\":%llu,\"unreadable\":%llu}}\n",
 	    (long long)time(NULL), (long)getpid(), s->bytes_in, s->records,
 	    s->rejected, s->events, s->filtered, s->lost, s->written,
 	    s->spooled, s->dropped, s->retries, s->write_errors,
+	    s->es_conflicts, s->es_item_retries, s->dead_lettered,
 	    s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed, s->fim_changes,
 	    s->fim_overflows, s->fim_errors);
 	if (fclose(f) != 0 || rename(tmp, path) == -1)

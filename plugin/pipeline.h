@@ -36,6 +36,10 @@ struct pipeline_stats {
 	unsigned long long	write_errors;
 	unsigned long long	spooled;	/* in the spool, unacknowledged */
 	unsigned long long	retries;	/* batches sent again */
+	/* Elasticsearch output. */
+	unsigned long long	es_conflicts;	/* 409: indexed by an earlier try */
+	unsigned long long	es_item_retries;	/* after item 429/5xx */
+	unsigned long long	dead_lettered;	/* non-indexable, kept aside */
 	/* File integrity monitoring. */
 	unsigned long long	fim_scanned, fim_hashed, fim_bytes_hashed;
 	unsigned long long	fim_changes, fim_overflows, fim_errors;

@@ -58,6 +58,7 @@ struct pipeline {
 	atomic_ullong	 records, rejected, events, lost, filtered;
 	atomic_ullong	 written, dropped, write_errors;
 	atomic_ullong	 spooled, retries;
+	atomic_ullong	 es_conflicts, es_item_retries, dead_lettered;
 	/* Dropped by the spool policy: the parser writes a document about it. */
 	atomic_ullong	 drops_to_report;
 

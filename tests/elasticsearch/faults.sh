@@ -59,6 +59,34 @@ exact items
 grep -q "sending only those again" "$T/replay.log" || fail "items: retries not logged"
 note "items: $(fired items item_429) x 429 and $(fired items item_500) x 500, $(stat_of items retried_items) items sent again, no 409"
 
+# The same in plugin mode: the counters say what happened (SIGUSR1 ->
+# stats.json, and the status line in the log).
+start_server counted --data-stream-prefix logs- --item-429-every 7 --reject-field process.title
+rm -rf "$T/data"
+write_es_conf "$T/counted.conf" "hosts = [\"127.0.0.1:$(port_of counted)\"];"
+: >"$T/plugin.log"
+plugin_start "$T/counted.conf"
+plugin_feed "$CORPUS"
+stored_all() { [ "$(es_control counted stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["created"])')" -ge 29 ]; }
+wait_until 20 stored_all || { show_log "$T/plugin.log"; fail "counted: not delivered"; }
+# The counters are refreshed about once a second.
+counted() {
+	plugin_stats
+	python3 - "$T/data/stats.json" "$ndocs" <<'PY'
+import json, sys
+s, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+es = s["elasticsearch"]
+sys.exit(0 if s["written"] == n and es["item_retries"] > 0 and es["dead_lettered"] == 640 else 1)
+PY
+}
+wait_until 10 counted || { cat "$T/data/stats.json"; fail "counted: wrong counters"; }
+grep -q "elasticsearch: 0 already indexed (409), [0-9]* documents sent again after 429/5xx, 640 dead-lettered" "$T/plugin.log" ||
+	{ show_log "$T/plugin.log"; fail "counted: no elasticsearch status line"; }
+plugin_eof
+plugin_wait 15 || fail "counted: the plugin did not exit at EOF"
+stop_server counted
+note "counted: $(grep -o 'elasticsearch: 0 already.*' "$T/plugin.log" | tail -1)"
+
 # 2. Whole requests refused (429, 503) or cut (reset): the batch is sent
 # again and nothing was applied, so again no 409.
 run_case requests "bulk_max_size = 100;" --request-429 2 --request-503 2 --reset 2
