@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fim_conf.h"
 #include "hash_algo.h"
@@ -289,6 +290,18 @@ copy_list(struct string_list *dst, const struct string_list *src)
 		if (string_list_add(dst, src->items[i]) == -1)
 			return -1;
 	return 0;
+}
+
+unsigned
+fim_hash_threads(const struct fim_config *fc, int once)
+{
+	long n = fc->hash_workers;
+
+	if (n <= 0)
+		n = once ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	if (n < 1)
+		n = 1;
+	return n > FIM_HASH_WORKERS_MAX ? FIM_HASH_WORKERS_MAX : (unsigned)n;
 }
 
 struct fim_config *

@@ -30,6 +30,9 @@ enum fim_attr {
 	FIM_ATTR_COUNT
 };
 
+/* fim.hash_workers at most. */
+#define FIM_HASH_WORKERS_MAX	64
+
 enum fim_initial_scan { FIM_INITIAL_STATE, FIM_INITIAL_NONE };
 enum fim_backend { FIM_BACKEND_AUTO, FIM_BACKEND_INOTIFY,
     FIM_BACKEND_FANOTIFY };
@@ -48,6 +51,7 @@ struct fim_config {
 	long		 initial_scan;		/* enum fim_initial_scan */
 	long		 quiet_period_ms;
 	long		 backend;		/* enum fim_backend */
+	long		 hash_workers;		/* 0: fim_hash_threads() */
 
 	/* Derived by fim_config_finish(). */
 	unsigned	 hash_mask;		/* bit i: hash_algos[i] */
@@ -86,6 +90,12 @@ const char	*fim_config_root_of(const struct fim_config *, const char *path);
 /* Within the depth fim.recursive allows below root. */
 int		 fim_config_in_scope(const struct fim_config *, const char *root,
 		    const char *path);
+/*
+ * How many threads read and hash files: fim.hash_workers, or when it is 0
+ * ("auto"), the number of online CPUs for a one-shot scan (fim-scan) and
+ * 1 in plugin mode, where the audit path must keep a CPU.
+ */
+unsigned	 fim_hash_threads(const struct fim_config *, int once);
 /* Both: path is a root, or below one within fim.recursive. */
 int		 fim_config_covers(const struct fim_config *, const char *path);
 

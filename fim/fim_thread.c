@@ -120,7 +120,7 @@ worker_main(void *arg)
 	long wait;
 
 	sc = scanner_new(f->cfg, f->data_dir, &f->hooks, f->counters,
-	    &f->stop);
+	    &f->stop, fim_hash_threads(f->cfg, f->once));
 	if (sc == NULL)
 		log_warnx("fim: cannot start (see above); no file integrity "
 		    "monitoring");

@@ -143,33 +143,56 @@ finish(struct hasher *h, struct digests *out)
 	}
 }
 
-/* Sleep until the window has room for n more bytes. */
+void
+read_pacer_init(struct read_pacer *p, long long rate)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	p->rate = rate;
+	p->window_start_ms = monotonic_ms();
+}
+
+void
+read_pacer_destroy(struct read_pacer *p)
+{
+	pthread_mutex_destroy(&p->lock);
+}
+
+/*
+ * Count n bytes; over budget, sleep for the time the excess takes.  The
+ * window is moved past that time before the lock is let go, so a thread
+ * reading meanwhile counts against the next window and sleeps longer:
+ * the rate holds for all readers together.
+ */
 static void
 pace(struct read_pacer *p, size_t n)
 {
-	long now, wait_ms;
+	long now, wait_ms = 0;
 	struct timespec ts;
 
-	if (p == NULL || p->rate <= 0)
+	if (p == NULL || p->rate <= 0)	/* rate is set before any reader */
 		return;
+	pthread_mutex_lock(&p->lock);
 	now = monotonic_ms();
 	if (now - p->window_start_ms >= 1000) {
 		p->window_start_ms = now;
 		p->used = 0;
 	}
 	p->used += (long long)n;
-	if (p->used < p->rate)
-		return;
-	/* Over budget: wait out the time the excess would take. */
-	wait_ms = (long)((p->used * 1000) / p->rate) - (now -
-	    p->window_start_ms);
+	if (p->used >= p->rate) {
+		wait_ms = (long)((p->used * 1000) / p->rate) - (now -
+		    p->window_start_ms);
+		if (wait_ms < 0)
+			wait_ms = 0;
+		p->window_start_ms = now + wait_ms;
+		p->used = 0;
+	}
+	pthread_mutex_unlock(&p->lock);
 	if (wait_ms > 0) {
 		ts.tv_sec = wait_ms / 1000;
 		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
 	}
-	p->window_start_ms = monotonic_ms();
-	p->used = 0;
 }
 
 int

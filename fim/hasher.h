@@ -10,6 +10,7 @@
 #ifndef AUDISP_ECS_HASHER_H
 #define AUDISP_ECS_HASHER_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -22,12 +23,19 @@ struct digests {
 	unsigned char	 d[HASH_ALGO_MAX][HASH_MAX_DIGEST];
 };
 
-/* At most rate bytes a second (0: unlimited), averaged over a second. */
+/*
+ * At most rate bytes a second (0: unlimited), averaged over a second,
+ * over every thread reading through it.
+ */
 struct read_pacer {
+	pthread_mutex_t	 lock;
 	long long	 rate;
-	long		 window_start_ms;
+	long		 window_start_ms;	/* may lie ahead: time owed */
 	long long	 used;
 };
+
+void		 read_pacer_init(struct read_pacer *, long long rate);
+void		 read_pacer_destroy(struct read_pacer *);
 
 struct hasher;
 

@@ -16,6 +16,7 @@
 #include "../plugin/log.h"
 #include "../plugin/timeutil.h"
 #include "baseline.h"
+#include "hash_pool.h"
 #include "hasher.h"
 #include "scanner.h"
 #include "who_recent.h"
@@ -61,8 +62,7 @@ struct scanner {
 	struct fim_counters	*counters;
 	const atomic_int	*stop;
 	struct baseline		*base;
-	struct hasher		*hasher;
-	struct read_pacer	 pacer;
+	struct hash_pool	*pool;		/* NULL when nothing is hashed */
 	struct fim_doc_writer	 writer;
 	struct jw		 w;
 	size_t			 ndocs;
@@ -150,7 +150,7 @@ seen_clear(struct seen_set *s)
 struct scanner *
 scanner_new(const struct fim_config *cfg, const char *data_dir,
     const struct fim_hooks *hooks, struct fim_counters *counters,
-    const atomic_int *stop)
+    const atomic_int *stop, unsigned hash_threads)
 {
 	struct scanner *sc;
 
@@ -160,12 +160,12 @@ scanner_new(const struct fim_config *cfg, const char *data_dir,
 	sc->hooks = *hooks;
 	sc->counters = counters;
 	sc->stop = stop;
-	sc->pacer.rate = cfg->scan_rate_per_sec;
 	jw_init(&sc->w);
 	if (fim_doc_writer_init(&sc->writer, data_dir) == -1 ||
 	    (sc->recent = who_recent_new()) == NULL ||
 	    (sc->base = baseline_open(cfg->state_path)) == NULL ||
-	    (sc->hasher = hasher_new(cfg->hash_mask)) == NULL) {
+	    (cfg->hash_mask != 0 && (sc->pool = hash_pool_new(hash_threads,
+	    cfg, counters, stop)) == NULL)) {
 		scanner_free(sc);
 		return NULL;
 	}
@@ -177,8 +177,9 @@ scanner_free(struct scanner *sc)
 {
 	if (sc == NULL)
 		return;
+	/* Before the baseline: a job still out is dropped unrecorded. */
+	hash_pool_free(sc->pool);
 	baseline_close(sc->base);
-	hasher_free(sc->hasher);
 	who_recent_free(sc->recent);
 	fim_doc_writer_release(&sc->writer);
 	jw_release(&sc->w);
@@ -281,95 +282,9 @@ scanner_notice(struct scanner *sc, const char *action, const char *path,
 	emit_flush(sc);
 }
 
-/* The baseline's hashes still hold when nothing about the content moved. */
 static int
-hashes_reusable(const struct file_state *old, const struct file_state *now,
-    unsigned mask)
-{
-	return old->hashes.mask == mask && !(old->flags & FS_UNREADABLE) &&
-	    old->dev == now->dev && old->ino == now->ino &&
-	    old->size == now->size && old->mtime_ns == now->mtime_ns &&
-	    old->ctime_ns == now->ctime_ns;
-}
-
-static int
-open_for_hashing(const char *path)
-{
-	int fd, flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
-	    O_CLOEXEC;
-
-	/* Reading must not change what we watch: no atime updates. */
-	fd = open(path, flags | O_NOATIME);
-	if (fd == -1 && errno == EPERM)
-		fd = open(path, flags);
-	return fd;
-}
-
-/*
- * Hash a regular file into fs.  Returns -1 when the file is gone (or was
- * replaced by something else) meanwhile; an unreadable file is flagged.
- */
-static int
-hash_file(struct scanner *sc, const char *path, struct file_state *fs)
-{
-	struct stat st;
-	uint64_t bytes = 0;
-	int fd, rc;
-
-	if (fs->size > sc->cfg->max_file_size) {
-		fs->flags |= FS_TOO_LARGE;
-		return 0;
-	}
-	if ((fd = open_for_hashing(path)) == -1) {
-		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
-			return -1;
-		fs->flags |= FS_UNREADABLE;
-		fs->read_errno = errno;
-		atomic_fetch_add(&sc->counters->errors, 1);
-		return 0;
-	}
-	/* Opened something else than what lstat saw: it changed under us. */
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_ino != fs->ino) {
-		close(fd);
-		return -1;
-	}
-	rc = hasher_fd(sc->hasher, fd, &sc->pacer, sc->stop, &fs->hashes,
-	    &bytes);
-	if (rc == -1 && errno != EINTR) {
-		fs->flags |= FS_UNREADABLE;
-		fs->read_errno = errno;
-		atomic_fetch_add(&sc->counters->errors, 1);
-	}
-	close(fd);
-	if (rc == -1)
-		memset(&fs->hashes, 0, sizeof(fs->hashes));
-	atomic_fetch_add(&sc->counters->hashed, 1);
-	atomic_fetch_add(&sc->counters->bytes_hashed, bytes);
-	return 0;
-}
-
-/* The state of path now into fs; -1 when it is gone. */
-static int
-read_state(struct scanner *sc, const char *path, const struct stat *st,
-    const struct file_state *old, struct file_state *fs)
-{
-	unsigned mask = sc->cfg->attr_mask;
-
-	file_state_from_stat(fs, st);
-	file_state_read_xattrs(fs, path, mask & (1u << FIM_ATTR_ACL),
-	    mask & (1u << FIM_ATTR_XATTRS));
-	if (!S_ISREG(st->st_mode) || sc->cfg->hash_mask == 0)
-		return 0;
-	if (old != NULL && hashes_reusable(old, fs, sc->cfg->hash_mask)) {
-		fs->hashes = old->hashes;
-		return 0;
-	}
-	return hash_file(sc, path, fs);
-}
-
-static int
-add_new(struct scanner *sc, const char *path, const struct file_state *fs)
+add_new(struct scanner *sc, const char *path, const struct file_state *fs,
+    int initial)
 {
 	struct new_entry *e;
 
@@ -388,41 +303,123 @@ add_new(struct scanner *sc, const char *path, const struct file_state *fs)
 	e->ino = fs->ino;
 	e->mtime_ns = fs->mtime_ns;
 	e->moved = 0;
-	e->initial = sc->initial;
+	e->initial = initial;
 	sc->nnews++;
 	return 0;
 }
 
-/* One file (of any type) at path, as lstat saw it. */
+/*
+ * The rest of a file's check, once its state is complete: what it is
+ * now against what the baseline knew (old, when known).  initial: under
+ * a root seen for the first time.
+ */
+static void
+conclude(struct scanner *sc, const char *path, const struct file_state *old,
+    int known, int initial, const struct file_state *now)
+{
+	struct fim_changes changes;
+
+	seen_add(&sc->seen, path);
+	if (!known) {
+		/* Initial state needs no pairing with moves: report now. */
+		if (initial && sc->cfg->initial_scan == FIM_INITIAL_STATE)
+			document(sc, path, now, FIM_ACT_INITIAL_SCAN, NULL);
+		else if (!initial && add_new(sc, path, now, initial) == -1)
+			log_warnx("fim: out of memory: %s not reported", path);
+		baseline_put(sc->base, path, now);
+	} else if (!file_state_same(old, now)) {
+		memset(&changes, 0, sizeof(changes));
+		if (fim_compare(old, now, S_ISDIR(now->mode) ?
+		    sc->cfg->attr_mask & DIR_OWN_ATTRS : sc->cfg->attr_mask,
+		    &changes) > 0)
+			document(sc, path, now, changes.actions, &changes);
+		baseline_put(sc->base, path, now);
+	}
+	maybe_commit(sc);
+}
+
+/* A job back from the hashing threads. */
+static void
+conclude_job(struct scanner *sc, struct hash_job *job)
+{
+	if (!job->gone)		/* gone meanwhile: not seen */
+		conclude(sc, job->path, &job->old, job->known, job->initial,
+		    &job->now);
+	free(job);
+}
+
+/* Conclude what the hashing threads have finished; with wait, all of it. */
+static void
+collect(struct scanner *sc, int wait)
+{
+	struct hash_job *job;
+
+	if (sc->pool == NULL)
+		return;
+	while ((job = hash_pool_take(sc->pool, wait)) != NULL)
+		conclude_job(sc, job);
+}
+
+/* Hand a regular file to the hashing threads; wait for room if needed. */
+static void
+hash_later(struct scanner *sc, const char *path, const struct file_state *old,
+    int known, const struct file_state *now)
+{
+	struct hash_job *job;
+
+	if ((job = hash_job_new(path)) == NULL) {
+		log_warnx("fim: out of memory: %s not checked", path);
+		return;
+	}
+	job->now = *now;
+	if (known)
+		job->old = *old;
+	job->known = known;
+	job->initial = sc->initial;
+	collect(sc, 0);
+	while (hash_pool_inflight(sc->pool) >= hash_pool_depth(sc->pool))
+		conclude_job(sc, hash_pool_take(sc->pool, 1));
+	hash_pool_put(sc->pool, job);
+}
+
+/* The baseline's hashes still hold when nothing about the content moved. */
+static int
+hashes_reusable(const struct file_state *old, const struct file_state *now,
+    unsigned mask)
+{
+	return old->hashes.mask == mask && !(old->flags & FS_UNREADABLE) &&
+	    old->dev == now->dev && old->ino == now->ino &&
+	    old->size == now->size && old->mtime_ns == now->mtime_ns &&
+	    old->ctime_ns == now->ctime_ns;
+}
+
+/*
+ * One file (of any type) at path, as lstat saw it.  A regular file whose
+ * contents must be read goes to the hashing threads and is concluded when
+ * it comes back; anything else is concluded at once.
+ */
 static void
 check_entry(struct scanner *sc, const char *path, const struct stat *st)
 {
 	struct file_state old, now;
-	struct fim_changes changes;
+	unsigned mask = sc->cfg->attr_mask;
 	int known;
 
 	atomic_fetch_add(&sc->counters->scanned, 1);
 	if ((known = baseline_get(sc->base, path, &old)) == -1)
 		return;
-	if (read_state(sc, path, st, known ? &old : NULL, &now) == -1)
-		return;		/* gone meanwhile: not seen */
-	seen_add(&sc->seen, path);
-	if (!known) {
-		/* Initial state needs no pairing with moves: report now. */
-		if (sc->initial && sc->cfg->initial_scan == FIM_INITIAL_STATE)
-			document(sc, path, &now, FIM_ACT_INITIAL_SCAN, NULL);
-		else if (!sc->initial && add_new(sc, path, &now) == -1)
-			log_warnx("fim: out of memory: %s not reported", path);
-		baseline_put(sc->base, path, &now);
-	} else if (!file_state_same(&old, &now)) {
-		memset(&changes, 0, sizeof(changes));
-		if (fim_compare(&old, &now, S_ISDIR(st->st_mode) ?
-		    sc->cfg->attr_mask & DIR_OWN_ATTRS : sc->cfg->attr_mask,
-		    &changes) > 0)
-			document(sc, path, &now, changes.actions, &changes);
-		baseline_put(sc->base, path, &now);
+	file_state_from_stat(&now, st);
+	if (S_ISREG(st->st_mode) && sc->pool != NULL) {
+		if (!known || !hashes_reusable(&old, &now,
+		    sc->cfg->hash_mask)) {
+			hash_later(sc, path, &old, known, &now);
+			return;
+		}
+		now.hashes = old.hashes;
 	}
-	maybe_commit(sc);
+	file_state_read_xattrs(&now, path, mask & (1u << FIM_ATTR_ACL),
+	    mask & (1u << FIM_ATTR_XATTRS));
+	conclude(sc, path, &old, known, sc->initial, &now);
 }
 
 static void walk(struct scanner *, char *path, size_t len, dev_t dev);
@@ -655,6 +652,8 @@ run_path(struct scanner *sc, const char *job_path, int start)
 	/* Its own device, so visit() walks into path. */
 	dev = lstat(path, &st) == 0 ? st.st_dev : 0;
 	visit(sc, path, len, dev);
+	/* Every file of the walk concluded before what is missing. */
+	collect(sc, 1);
 	sc->initial = 0;
 	sc->walk_root = job_path;
 	if (!atomic_load(sc->stop))

@@ -15,6 +15,13 @@
  * seen gives "initial_scan" state documents (or none, by fim.initial_scan)
  * instead of a flood of "created".
  *
+ * Regular files whose contents must be read go to the hashing threads
+ * (hash_pool.h) while the walk goes on; each is concluded (compared,
+ * reported, put in the baseline) on the worker thread when it comes back,
+ * so documents come in the order hashing finishes, not the walk's.
+ * Every file of a path's walk is concluded before that path's missing
+ * entries are looked for, so moves and deletions see the whole walk.
+ *
  * Documents leave through the sink before the baseline transaction that
  * records them is committed: a crash in between reports a change twice,
  * never not at all.
@@ -52,9 +59,10 @@ struct fim_hooks {
 
 struct scanner;
 
+/* hash_threads: how many threads read and hash files (>= 1). */
 struct scanner	*scanner_new(const struct fim_config *, const char *data_dir,
 		    const struct fim_hooks *, struct fim_counters *,
-		    const atomic_int *stop);
+		    const atomic_int *stop, unsigned hash_threads);
 void		 scanner_free(struct scanner *);
 /*
  * One job (see DESIGN): n paths, each with the process that changed it

@@ -273,6 +273,8 @@ static const struct key_spec schema[] = {
 	    store_duration, 0, 60000, AT_FIM(quiet_period_ms), NULL },
 	{ "fim.backend", CONFIG_TYPE_STRING, "\"auto\"",
 	    store_choice, 0, 0, AT_FIM(backend), fim_backends },
+	{ "fim.hash_workers", CONFIG_TYPE_INT, "0",
+	    store_int, 0, FIM_HASH_WORKERS_MAX, AT_FIM(hash_workers), NULL },
 };
 
 static const struct key_spec *
