@@ -7,6 +7,15 @@
  * (511 bytes): a longer path is stored under its first KEY_KEEP bytes and
  * a hash of the whole, and its full text is kept in the record, so prefix
  * ranges still hold every path below a directory.
+ *
+ * Durability: the environment is opened with MDB_NOMETASYNC, so a commit
+ * flushes the data pages but not the meta page that points at them, and
+ * baseline_sync() flushes that at the end of every job.  A system crash
+ * can undo the transactions committed since the last sync (the data
+ * stays consistent, LMDB's meta pages alternate), which only makes the
+ * next scan report their changes again; MDB_NOSYNC would save the data
+ * flush too but could leave a torn database after a crash, so it is not
+ * used.
  */
 #include "config.h"
 
@@ -46,6 +55,7 @@ struct baseline {
 	MDB_dbi		 dbi;
 	MDB_txn		*txn;
 	size_t		 pending;
+	int		 unsynced;	/* commits since the last sync */
 };
 
 static void
@@ -69,7 +79,8 @@ baseline_open(const char *dir)
 		return NULL;
 	if ((rc = mdb_env_create(&b->env)) != 0 ||
 	    (rc = mdb_env_set_mapsize(b->env, MAP_SIZE)) != 0 ||
-	    (rc = mdb_env_open(b->env, dir, MDB_NOTLS, 0600)) != 0 ||
+	    (rc = mdb_env_open(b->env, dir, MDB_NOTLS |
+	    MDB_NOMETASYNC, 0600)) != 0 ||
 	    (rc = mdb_txn_begin(b->env, NULL, 0, &txn)) != 0) {
 		lmdb_warn(dir, rc);
 		if (b->env != NULL)
@@ -94,6 +105,7 @@ baseline_close(struct baseline *b)
 		return;
 	if (b->txn != NULL)
 		baseline_commit(b);
+	baseline_sync(b);
 	mdb_env_close(b->env);
 	free(b);
 }
@@ -123,9 +135,26 @@ baseline_commit(struct baseline *b)
 		return 0;
 	rc = mdb_txn_commit(b->txn);
 	b->txn = NULL;
+	if (b->pending > 0)
+		b->unsynced = 1;
 	b->pending = 0;
 	if (rc != 0) {
 		lmdb_warn("commit", rc);
+		return -1;
+	}
+	return 0;
+}
+
+int
+baseline_sync(struct baseline *b)
+{
+	int rc;
+
+	if (!b->unsynced)
+		return 0;
+	b->unsynced = 0;
+	if ((rc = mdb_env_sync(b->env, 1)) != 0) {
+		lmdb_warn("sync", rc);
 		return -1;
 	}
 	return 0;

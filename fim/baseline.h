@@ -6,8 +6,9 @@
  * Keys are paths, so a directory and everything below it are one range
  * of keys (see baseline_under).  All access happens on the FIM worker
  * thread inside one write transaction at a time: baseline_begin() opens
- * it, baseline_commit() makes it durable (the worker commits every few
- * thousand changes and at the end of every job).
+ * it, baseline_commit() ends it (the worker commits every few thousand
+ * changes and at the end of every job) and baseline_sync() makes what
+ * was committed durable (at the end of every job; see baseline.c).
  */
 #ifndef AUDISP_ECS_BASELINE_H
 #define AUDISP_ECS_BASELINE_H
@@ -23,6 +24,8 @@ struct baseline	*baseline_open(const char *dir);
 void		 baseline_close(struct baseline *);
 int		 baseline_begin(struct baseline *);
 int		 baseline_commit(struct baseline *);
+/* Flush the commits since the last sync to disk (a no-op when none). */
+int		 baseline_sync(struct baseline *);
 /* Changes since baseline_begin(); the worker commits when many. */
 size_t		 baseline_pending(const struct baseline *);
 /* 1 and *fs filled when path is known, 0 when not, -1 on error. */

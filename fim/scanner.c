@@ -691,6 +691,7 @@ scanner_run(struct scanner *sc, const struct fim_target *targets, size_t n,
 	}
 	reconcile(sc, hold_ms);
 	commit(sc);
+	baseline_sync(sc->base);
 	seen_clear(&sc->seen);
 	return atomic_load(sc->stop) ? -1 : 0;
 }
