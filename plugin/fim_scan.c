@@ -9,16 +9,74 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
 #include "pipeline.h"
+#include "pipeline_internal.h"
 #include "signals.h"
 
 #define STOP_TIMEOUT_MS	4500
+
+/*
+ * The handled signals are taken by a thread of their own, so the main
+ * thread can sleep until the pipeline's last stage is done (no polling:
+ * a scan of a few files ends as soon as its documents are written).
+ */
+struct sig_waiter {
+	struct pipeline	*p;
+	sigset_t	 set;
+	atomic_int	 done;		/* the main thread no longer waits */
+	atomic_int	 interrupted;
+};
+
+static void *
+sig_main(void *arg)
+{
+	struct sig_waiter *w = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(&w->set, &sig) != 0 || atomic_load(&w->done))
+			return NULL;
+		if (sig != SIGTERM && sig != SIGINT)
+			continue;
+		pipeline_stop_input(w->p);
+		pthread_mutex_lock(&w->p->done_lock);
+		atomic_store(&w->interrupted, 1);
+		pthread_cond_broadcast(&w->p->done_cond);
+		pthread_mutex_unlock(&w->p->done_lock);
+		return NULL;
+	}
+}
+
+/* Until every stage is done or a signal asks to stop. */
+static void
+wait_finished_or_signal(struct pipeline *p, const sigset_t *handled)
+{
+	struct sig_waiter w;
+	pthread_t thread;
+
+	w.p = p;
+	w.set = *handled;
+	atomic_init(&w.done, 0);
+	atomic_init(&w.interrupted, 0);
+	if (pthread_create(&thread, NULL, sig_main, &w) != 0)
+		fatalx("fim-scan: cannot start the signal thread");
+	pthread_mutex_lock(&p->done_lock);
+	while (atomic_load(&p->stages_running) > 0 &&
+	    !atomic_load(&w.interrupted))
+		pthread_cond_wait(&p->done_cond, &p->done_lock);
+	pthread_mutex_unlock(&p->done_lock);
+	atomic_store(&w.done, 1);
+	/* Blocked everywhere: only the signal thread's sigwait() takes it. */
+	pthread_kill(thread, SIGUSR1);
+	pthread_join(thread, NULL);
+}
 
 int
 fim_scan_main(const char *config_path)
@@ -27,7 +85,7 @@ fim_scan_main(const char *config_path)
 	struct pipeline *p;
 	struct pipeline_stats s;
 	sigset_t handled;
-	int rc, sig;
+	int rc;
 
 	signals_reset_inherited();
 	log_init("audisp-ecs", 1);
@@ -43,15 +101,7 @@ fim_scan_main(const char *config_path)
 	signals_block_handled(&handled);
 	if ((p = pipeline_start_fim_scan(cfg)) == NULL)
 		return 1;
-	while (!pipeline_finished(p)) {
-		struct timespec t = { 0, 100 * 1000000L };
-
-		sig = sigtimedwait(&handled, NULL, &t);
-		if (sig == SIGTERM || sig == SIGINT) {
-			pipeline_stop_input(p);
-			break;
-		}
-	}
+	wait_finished_or_signal(p, &handled);
 	rc = pipeline_finish(p, STOP_TIMEOUT_MS, &s);
 	fprintf(stderr, "audisp-ecs: fim-scan: %llu files, %llu hashed "
 	    "(%llu bytes), %llu changes, %llu unreadable\n", s.fim_scanned,
