@@ -39,6 +39,31 @@ es_buf_append(struct es_buf *b, const char *data, size_t len)
 	return 0;
 }
 
+/* Percent-encoding of a URL path segment or query value. */
+int
+es_buf_append_escaped(struct es_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char enc[3];
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL) {
+			if (es_buf_append(b, (const char *)&c, 1) == -1)
+				return -1;
+			continue;
+		}
+		enc[0] = '%';
+		enc[1] = hex[c >> 4];
+		enc[2] = hex[c & 15];
+		if (es_buf_append(b, enc, 3) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 void
 es_buf_free(struct es_buf *b)
 {
@@ -168,7 +193,9 @@ es_document_id(const char *doc, size_t len, char id[ES_ID_MAX])
 		id[vend - v - 2] = '\0';
 		return;
 	}
-	EVP_Digest(doc, len, md, &mdlen, EVP_sha256(), NULL);
+	id[0] = '\0';
+	if (EVP_Digest(doc, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return;
 	for (i = 0; i < mdlen && i * 2 + 2 < ES_ID_MAX; i++)
 		snprintf(id + i * 2, 3, "%02x", md[i]);
 }
@@ -180,8 +207,9 @@ es_bulk_add(struct es_buf *body, struct sv doc)
 	int n;
 
 	es_document_id(doc.p, doc.n, id);
-	n = snprintf(action, sizeof(action), "{\"create\":{\"_id\":\"%s\"}}\n",
-	    id);
+	n = id[0] != '\0' ? snprintf(action, sizeof(action),
+	    "{\"create\":{\"_id\":\"%s\"}}\n", id) :
+	    snprintf(action, sizeof(action), "{\"create\":{}}\n");
 	if (es_buf_append(body, action, (size_t)n) == -1 ||
 	    es_buf_append(body, doc.p, doc.n) == -1 ||
 	    es_buf_append(body, "\n", 1) == -1)

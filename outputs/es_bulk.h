@@ -7,7 +7,9 @@
  * (deterministic: the same audit event always has the same id).  When a
  * batch is sent again after a failure, the documents Elasticsearch already
  * took answer 409 (version conflict), which counts as delivered: exactly
- * once into the index.  A document without an event.id gets the SHA-256 of
+ * once into the index.  (An _id is unique within one index: if a data
+ * stream rolls over between two attempts, the second lands in the new
+ * backing index.)  A document without an event.id gets the SHA-256 of
  * its own bytes as _id, deterministic in the same way.
  *
  * The response is requested with filter_path=errors,items.*.error,
@@ -44,7 +46,10 @@ struct es_buf {
 	size_t	 cap;
 };
 
-/* The _id of a document: its event.id, or the SHA-256 of its bytes. */
+/*
+ * The _id of a document: its event.id, or the SHA-256 of its bytes ("" if
+ * even that fails: Elasticsearch then makes one up).
+ */
 void	es_document_id(const char *doc, size_t len, char id[ES_ID_MAX]);
 /*
  * Appends to body one create action (with the document's _id; the index
@@ -63,6 +68,8 @@ int	es_bulk_parse(const char *response, size_t len, size_t n,
 enum es_item_outcome es_item_outcome_of(int status);
 
 int	es_buf_append(struct es_buf *, const char *data, size_t len);
+/* s percent-encoded, for a URL path segment or query value. */
+int	es_buf_append_escaped(struct es_buf *, const char *s);
 /* Room for at least room more bytes (and a NUL); -1 when out of memory. */
 int	es_buf_reserve(struct es_buf *, size_t room);
 void	es_buf_free(struct es_buf *);

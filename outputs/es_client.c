@@ -322,8 +322,10 @@ es_client_auth_name(const struct es_client_settings *s)
 static char *
 base_url(const struct es_output_config *cfg, const char *host)
 {
-	const char *scheme = cfg->protocol == 1 ? "https" : "http";
+	const char *scheme = cfg->protocol == ES_PROTOCOL_HTTPS ? "https" :
+	    "http";
 	const char *rest = host, *slash, *colon, *path = cfg->path;
+	size_t hostlen;
 	char *url;
 	int has_port;
 
@@ -335,13 +337,16 @@ base_url(const struct es_output_config *cfg, const char *host)
 		rest = host + 8;
 	}
 	slash = strchr(rest, '/');
+	hostlen = slash != NULL ? (size_t)(slash - rest) : strlen(rest);
 	colon = rest[0] == '[' ? strstr(rest, "]:") : strrchr(rest, ':');
 	has_port = colon != NULL && (slash == NULL || colon < slash);
-	if (path == NULL || (slash != NULL && slash[1] != '\0'))
+	/* A path in the host wins over output.elasticsearch.path. */
+	if (slash != NULL && slash[1] != '\0')
+		path = slash;
+	if (path == NULL)
 		path = "";
-	if (asprintf(&url, "%s://%.*s%s%s%s%s", scheme,
-	    (int)(slash != NULL ? (size_t)(slash - rest) : strlen(rest)), rest,
-	    has_port ? "" : ":9200", slash != NULL ? slash : "",
+	if (asprintf(&url, "%s://%.*s%s%s%s", scheme, (int)hostlen, rest,
+	    has_port ? "" : ":9200",
 	    path[0] != '\0' && path[0] != '/' ? "/" : "", path) == -1)
 		return NULL;
 	/* No trailing slash: request paths start with one. */
@@ -593,9 +598,13 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 		seterr(err, errlen, "interrupted");
 		return -1;
 	}
-	if (asprintf(&url, "%s%s", c->base, path) == -1 ||
-	    (headers = request_headers(c, body != NULL ? content_type : NULL,
+	if (asprintf(&url, "%s%s", c->base, path) == -1) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((headers = request_headers(c, body != NULL ? content_type : NULL,
 	    gzipped)) == NULL) {
+		free(url);
 		seterr(err, errlen, "out of memory");
 		return -1;
 	}

@@ -32,9 +32,21 @@ enum send_result {
 
 /* A non-indexable document, until the ticket's policy step. */
 struct rejected {
-	size_t	 doc;		/* index into the ticket's documents */
+	size_t	 doc;		/* index into the round's documents */
 	int	 status;
 	char	 error[256];
+};
+
+/*
+ * One set of documents sent until each is settled: the ticket's, or the
+ * dead letters made of its rejected ones.
+ */
+struct round {
+	const char	*path;		/* the bulk URL path */
+	const struct sv	*docs;
+	int		*attempts;	/* 5xx failures per document */
+	struct rejected	*rejected;
+	size_t		 nrejected, rejected_cap;
 };
 
 struct es_publisher;
@@ -52,9 +64,6 @@ struct es_worker {
 	struct libdeflate_compressor *zc;
 	struct es_item_result *results;
 	size_t		 results_cap;
-	int		*attempts;	/* 5xx failures per document */
-	struct rejected	*rejected;
-	size_t		 nrejected, rejected_cap;
 	size_t		 ticket_drops;	/* dropped by the policy */
 	struct ratelimit errors;
 	struct ratelimit item_errors;
@@ -74,31 +83,6 @@ struct es_publisher {
 	atomic_ullong	 conflicts, item_retries, dead_lettered, dropped;
 };
 
-/* Percent-encoding of a URL path segment or query value. */
-static int
-append_escaped(struct es_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char enc[3];
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL) {
-			if (es_buf_append(b, (const char *)&c, 1) == -1)
-				return -1;
-			continue;
-		}
-		enc[0] = '%';
-		enc[1] = hex[c >> 4];
-		enc[2] = hex[c & 15];
-		if (es_buf_append(b, enc, 3) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* One "&name=value" of output.elasticsearch.parameters. */
 static int
 append_parameter(struct es_buf *b, const char *item)
@@ -107,23 +91,24 @@ append_parameter(struct es_buf *b, const char *item)
 
 	return es_buf_append(b, "&", 1) == -1 ||
 	    es_buf_append(b, item, (size_t)(eq - item + 1)) == -1 ||
-	    append_escaped(b, eq + 1) == -1 ? -1 : 0;
+	    es_buf_append_escaped(b, eq + 1) == -1 ? -1 : 0;
 }
 
 char *
-es_bulk_path(const struct es_output_config *cfg, const char *index)
+es_bulk_path(const struct es_output_config *cfg, const char *index,
+    int with_pipeline)
 {
 	struct es_buf b = { NULL, 0, 0 };
 	size_t i;
 	int failed;
 
 	failed = es_buf_append(&b, "/", 1) == -1 ||
-	    append_escaped(&b, index) == -1 ||
+	    es_buf_append_escaped(&b, index) == -1 ||
 	    es_buf_append(&b, "/_bulk?" ES_BULK_FILTER,
 	    strlen("/_bulk?" ES_BULK_FILTER)) == -1;
-	if (!failed && cfg->pipeline != NULL)
+	if (!failed && with_pipeline && cfg->pipeline != NULL)
 		failed = es_buf_append(&b, "&pipeline=", 10) == -1 ||
-		    append_escaped(&b, cfg->pipeline) == -1;
+		    es_buf_append_escaped(&b, cfg->pipeline) == -1;
 	for (i = 0; !failed && i < cfg->parameters.count; i++)
 		failed = append_parameter(&b, cfg->parameters.items[i]);
 	if (failed) {
@@ -242,16 +227,23 @@ connect_host(struct es_worker *w)
 	struct es_client *c;
 
 	if ((c = es_client_new(pub->settings, host_name(w), err,
-	    sizeof(err))) == NULL ||
-	    es_check_cluster(c, es_client_auth_name(pub->settings), found,
-	    sizeof(found), err, sizeof(err)) == -1) {
+	    sizeof(err))) == NULL) {
 		log_ratelimited(&w->errors, "elasticsearch %s: %s",
 		    host_name(w), err);
-		es_client_free(c);
 		atomic_fetch_add(&pub->failures, 1);
 		return -1;
 	}
+	/* Published first, so that an abort can interrupt the check too. */
 	set_client(w, c);
+	if (es_check_cluster(c, es_client_auth_name(pub->settings), found,
+	    sizeof(found), err, sizeof(err)) == -1) {
+		if (!aborted(w))
+			log_ratelimited(&w->errors, "elasticsearch %s: %s",
+			    host_name(w), err);
+		set_client(w, NULL);
+		atomic_fetch_add(&pub->failures, 1);
+		return -1;
+	}
 	atomic_fetch_add(&pub->connects, 1);
 	log_info("elasticsearch: %s is %s", es_client_url(c), found);
 	return 0;
@@ -298,19 +290,19 @@ build_body(struct es_worker *w, const struct sv *docs, const size_t *idx,
 }
 
 static int
-reject(struct es_worker *w, size_t doc, int status, const char *error)
+reject(struct round *rd, size_t doc, int status, const char *error)
 {
 	struct rejected *r;
 
-	if (w->nrejected == w->rejected_cap) {
-		size_t cap = w->rejected_cap ? w->rejected_cap * 2 : 16;
+	if (rd->nrejected == rd->rejected_cap) {
+		size_t cap = rd->rejected_cap ? rd->rejected_cap * 2 : 16;
 
-		if ((r = realloc(w->rejected, cap * sizeof(*r))) == NULL)
+		if ((r = realloc(rd->rejected, cap * sizeof(*r))) == NULL)
 			return -1;
-		w->rejected = r;
-		w->rejected_cap = cap;
+		rd->rejected = r;
+		rd->rejected_cap = cap;
 	}
-	r = &w->rejected[w->nrejected++];
+	r = &rd->rejected[rd->nrejected++];
 	r->doc = doc;
 	r->status = status;
 	snprintf(r->error, sizeof(r->error), "%s", error);
@@ -331,24 +323,24 @@ ensure_results(struct es_worker *w, size_t n)
 	return 0;
 }
 
-static enum send_result send_set(struct es_worker *, const char *path,
-    const struct sv *, size_t *idx, size_t n);
+static enum send_result send_set(struct es_worker *, struct round *,
+    size_t *idx, size_t n);
 
 /* 413 or 400: the halves on their own, to find what does not fit. */
 static enum send_result
-split_set(struct es_worker *w, const char *path, const struct sv *docs,
-    size_t *idx, size_t n, int status, const char *why)
+split_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n,
+    int status, const char *why)
 {
 	enum send_result r;
 
 	if (n == 1)
-		return reject(w, idx[0], status, why) == -1 ? SEND_FAILED :
+		return reject(rd, idx[0], status, why) == -1 ? SEND_FAILED :
 		    SEND_SETTLED;
 	log_debug("elasticsearch %s: HTTP %d for %zu documents; sending them "
 	    "in halves", host_name(w), status, n);
-	if ((r = send_set(w, path, docs, idx, n / 2)) != SEND_SETTLED)
+	if ((r = send_set(w, rd, idx, n / 2)) != SEND_SETTLED)
 		return r;
-	return send_set(w, path, docs, idx + n / 2, n - n / 2);
+	return send_set(w, rd, idx + n / 2, n - n / 2);
 }
 
 /*
@@ -356,7 +348,7 @@ split_set(struct es_worker *w, const char *path, const struct sv *docs,
  * another round (the count returned).
  */
 static size_t
-settle_items(struct es_worker *w, size_t *idx, size_t n)
+settle_items(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 {
 	struct es_publisher *pub = w->pub;
 	const struct es_item_result *r;
@@ -372,14 +364,14 @@ settle_items(struct es_worker *w, size_t *idx, size_t n)
 		}
 		if (r->outcome == ES_ITEM_RETRY && (r->status == 429 ||
 		    pub->cfg->max_retries < 0 ||
-		    ++w->attempts[idx[i]] <= pub->cfg->max_retries)) {
+		    ++rd->attempts[idx[i]] <= pub->cfg->max_retries)) {
 			idx[keep++] = idx[i];
 			continue;
 		}
 		snprintf(why, sizeof(why), "%s%s", r->outcome == ES_ITEM_RETRY ?
 		    "failed on every retry: " : "", r->error[0] ? r->error :
 		    "no reason given");
-		if (reject(w, idx[i], r->status, why) == -1)
+		if (reject(rd, idx[i], r->status, why) == -1)
 			idx[keep++] = idx[i];	/* out of memory: try again */
 	}
 	return keep;
@@ -404,8 +396,7 @@ request_failed(struct es_worker *w, const struct es_response *r)
 
 /* Sends docs[idx[0..n)] until each is settled; idx is reordered. */
 static enum send_result
-send_set(struct es_worker *w, const char *path, const struct sv *docs,
-    size_t *idx, size_t n)
+send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 {
 	struct es_publisher *pub = w->pub;
 	long backoff = pub->cfg->backoff_init_ms;
@@ -417,7 +408,7 @@ send_set(struct es_worker *w, const char *path, const struct sv *docs,
 	while (n > 0) {
 		if (aborted(w))
 			return SEND_ABORTED;
-		if (build_body(w, docs, idx, n, &body, &len) == -1 ||
+		if (build_body(w, rd->docs, idx, n, &body, &len) == -1 ||
 		    ensure_results(w, n) == -1) {
 			log_ratelimited(&w->errors, "elasticsearch: out of "
 			    "memory");
@@ -425,7 +416,7 @@ send_set(struct es_worker *w, const char *path, const struct sv *docs,
 		}
 		atomic_fetch_add(&pub->requests, 1);
 		w->last_send = monotonic_ms();
-		if (es_client_request(w->client, "POST", path, body, len,
+		if (es_client_request(w->client, "POST", rd->path, body, len,
 		    "application/x-ndjson", pub->cfg->compression_level > 0,
 		    &r, err, sizeof(err)) == -1) {
 			if (!aborted(w))
@@ -435,12 +426,12 @@ send_set(struct es_worker *w, const char *path, const struct sv *docs,
 			return aborted(w) ? SEND_ABORTED : SEND_FAILED;
 		}
 		if (r.status == 413)
-			return split_set(w, path, docs, idx, n, 413,
+			return split_set(w, rd, idx, n, 413,
 			    "larger than the cluster takes in one request "
 			    "(http.max_content_length)");
 		if (r.status == 400) {
 			error_of(&r, reason, sizeof(reason));
-			return split_set(w, path, docs, idx, n, 400, reason);
+			return split_set(w, rd, idx, n, 400, reason);
 		}
 		if (r.status != 200)
 			return request_failed(w, &r);
@@ -450,7 +441,7 @@ send_set(struct es_worker *w, const char *path, const struct sv *docs,
 			    host_name(w), err);
 			return SEND_FAILED;
 		}
-		if ((n = settle_items(w, idx, n)) == 0)
+		if ((n = settle_items(w, rd, idx, n)) == 0)
 			break;
 		atomic_fetch_add(&pub->item_retries, n);
 		log_ratelimited(&w->item_errors, "elasticsearch %s: %zu "
@@ -493,45 +484,70 @@ to_dead_letter_file(struct es_worker *w, const struct sv *doc,
  * The dead-letter documents of the rejected ones into dead_letter_index;
  * those it refuses in turn go to the dead-letter file.
  */
+/* A round over docs[0..n): all of them, each with no failure yet. */
+static size_t *
+round_init(struct round *rd, const char *path, const struct sv *docs,
+    size_t n)
+{
+	size_t *idx, i;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->path = path;
+	rd->docs = docs;
+	if ((idx = calloc(n + 1, sizeof(*idx))) == NULL ||
+	    (rd->attempts = calloc(n + 1, sizeof(*rd->attempts))) == NULL) {
+		free(idx);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	return idx;
+}
+
+static void
+round_free(struct round *rd)
+{
+	free(rd->attempts);
+	free(rd->rejected);
+}
+
+/*
+ * The dead-letter documents of the rejected ones into dead_letter_index;
+ * those it refuses in turn go to the dead-letter file.
+ */
 static enum send_result
-to_dead_letter_index(struct es_worker *w, const struct sv *docs)
+to_dead_letter_index(struct es_worker *w, const struct round *orig)
 {
 	struct es_publisher *pub = w->pub;
 	struct es_buf letters = { NULL, 0, 0 };
-	struct rejected *own = w->rejected, *again;
-	size_t i, nown = w->nrejected, own_cap = w->rejected_cap;
-	size_t nletters = 0, *idx = NULL;
+	const struct rejected *own = orig->rejected, *again;
+	size_t i, nletters = 0, *idx = NULL;
 	struct sv *letter_docs = NULL;
 	enum send_result r = SEND_FAILED;
 	struct spool_ticket t = { 0 };
+	struct round rd = { 0 };
 
-	for (i = 0; i < nown; i++)
-		if (dead_letter_document(&letters, docs[own[i].doc],
+	for (i = 0; i < orig->nrejected; i++)
+		if (dead_letter_document(&letters, orig->docs[own[i].doc],
 		    own[i].status, own[i].error, pub->cfg->index) == -1)
 			goto out;
 	t.buf = letters.data;
 	t.len = letters.len;
-	t.ndocs = nown;
+	t.ndocs = orig->nrejected;
 	if ((letter_docs = spool_ticket_docs(&t, &nletters)) == NULL ||
-	    (idx = calloc(nletters, sizeof(*idx))) == NULL)
+	    (idx = round_init(&rd, pub->dead_letter_path, letter_docs,
+	    nletters)) == NULL)
 		goto out;
-	for (i = 0; i < nletters; i++)
-		idx[i] = i;
-	/* Rejections of the letters themselves are collected afresh. */
-	w->rejected = NULL;
-	w->nrejected = w->rejected_cap = 0;
-	r = send_set(w, pub->dead_letter_path, letter_docs, idx, nletters);
-	again = w->rejected;
-	for (i = 0; r == SEND_SETTLED && i < w->nrejected; i++)
-		to_dead_letter_file(w, &docs[own[again[i].doc].doc],
+	r = send_set(w, &rd, idx, nletters);
+	again = rd.rejected;
+	for (i = 0; r == SEND_SETTLED && i < rd.nrejected; i++)
+		to_dead_letter_file(w, &orig->docs[own[again[i].doc].doc],
 		    &again[i]);
 	if (r == SEND_SETTLED)
-		atomic_fetch_add(&pub->dead_lettered, nown - w->nrejected);
-	free(again);
-	w->rejected = own;
-	w->nrejected = nown;
-	w->rejected_cap = own_cap;
+		atomic_fetch_add(&pub->dead_lettered,
+		    orig->nrejected - rd.nrejected);
 out:
+	round_free(&rd);
 	free(idx);
 	free(letter_docs);
 	es_buf_free(&letters);
@@ -540,23 +556,23 @@ out:
 
 /* non_indexable_policy for the documents rejected while sending a ticket. */
 static enum send_result
-apply_policy(struct es_worker *w, const struct sv *docs)
+apply_policy(struct es_worker *w, const struct round *rd)
 {
 	size_t i;
 
-	if (w->nrejected == 0)
+	if (rd->nrejected == 0)
 		return SEND_SETTLED;
 	switch (w->pub->cfg->non_indexable_policy) {
 	case NON_INDEXABLE_DEAD_LETTER_INDEX:
-		return to_dead_letter_index(w, docs);
+		return to_dead_letter_index(w, rd);
 	case NON_INDEXABLE_DEAD_LETTER_FILE:
-		for (i = 0; i < w->nrejected; i++)
-			to_dead_letter_file(w, &docs[w->rejected[i].doc],
-			    &w->rejected[i]);
+		for (i = 0; i < rd->nrejected; i++)
+			to_dead_letter_file(w, &rd->docs[rd->rejected[i].doc],
+			    &rd->rejected[i]);
 		return SEND_SETTLED;
 	default:
-		for (i = 0; i < w->nrejected; i++)
-			count_drop(w, &w->rejected[i]);
+		for (i = 0; i < rd->nrejected; i++)
+			count_drop(w, &rd->rejected[i]);
 		return SEND_SETTLED;
 	}
 }
@@ -564,30 +580,27 @@ apply_policy(struct es_worker *w, const struct sv *docs)
 static enum send_result
 send_ticket(struct es_worker *w, struct spool_ticket *t)
 {
-	size_t bulk = (size_t)w->pub->cfg->bulk_max_size, n, i, step, *idx;
+	size_t bulk = (size_t)w->pub->cfg->bulk_max_size, n = 0, i, step;
+	size_t *idx = NULL;
 	enum send_result r = SEND_FAILED;
+	struct round rd = { 0 };
 	struct sv *docs;
 
 	if ((docs = spool_ticket_docs(t, &n)) == NULL ||
-	    (idx = calloc(n + 1, sizeof(*idx))) == NULL ||
-	    (w->attempts = calloc(n + 1, sizeof(*w->attempts))) == NULL) {
-		free(docs);
+	    (idx = round_init(&rd, w->pub->bulk_path, docs, n)) == NULL) {
 		log_ratelimited(&w->errors, "elasticsearch: out of memory");
-		return SEND_FAILED;
+		goto out;
 	}
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	w->nrejected = 0;
 	w->ticket_drops = 0;
 	/* A ticket holds whole spool records: it may exceed bulk_max_size. */
 	for (i = 0, r = SEND_SETTLED; r == SEND_SETTLED && i < n; i += step) {
 		step = n - i < bulk ? n - i : bulk;
-		r = send_set(w, w->pub->bulk_path, docs, idx + i, step);
+		r = send_set(w, &rd, idx + i, step);
 	}
 	if (r == SEND_SETTLED)
-		r = apply_policy(w, docs);
-	free(w->attempts);
-	w->attempts = NULL;
+		r = apply_policy(w, &rd);
+out:
+	round_free(&rd);
 	free(idx);
 	free(docs);
 	return r;
@@ -655,7 +668,6 @@ worker_free(struct es_worker *w)
 	if (w->zc != NULL)
 		libdeflate_free_compressor(w->zc);
 	free(w->results);
-	free(w->rejected);
 	pthread_mutex_destroy(&w->client_lock);
 }
 
@@ -691,9 +703,10 @@ es_publisher_start(struct spool *sp, const struct es_output_config *cfg,
 	pub->nworkers = cfg->loadbalance ? per_host * nhosts : per_host;
 	if ((pub->dead_letter_file = dead_letter_file_new(
 	    cfg->dead_letter_file)) == NULL ||
-	    (pub->bulk_path = es_bulk_path(cfg, cfg->index)) == NULL ||
+	    (pub->bulk_path = es_bulk_path(cfg, cfg->index, 1)) == NULL ||
+	    /* Not through the pipeline: it may be why they were refused. */
 	    (pub->dead_letter_path = es_bulk_path(cfg,
-	    cfg->dead_letter_index)) == NULL ||
+	    cfg->dead_letter_index, 0)) == NULL ||
 	    (pub->workers = calloc(pub->nworkers, sizeof(*pub->workers))) ==
 	    NULL)
 		goto oom;

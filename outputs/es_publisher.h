@@ -21,7 +21,9 @@
  *     SIGHUP'd), anything else: the whole ticket goes back to the spool for
  *     any worker, and this one waits (exponential backoff with jitter) and,
  *     without loadbalance, moves on to the next host.  Documents of the
- *     ticket that were indexed meanwhile answer 409 next time.
+ *     ticket that were indexed meanwhile answer 409 next time (within
+ *     one backing index: a data stream that rolled over in between
+ *     takes them again).
  * Before its first request to a host, a worker checks with GET / that the
  * host is Elasticsearch (X-Elastic-Product) 7.x, 8.x or 9.x.
  * With loadbalance every host gets `worker` workers of its own; without,
@@ -54,8 +56,11 @@ void		 es_publisher_get_stats(struct es_publisher *,
  */
 int		 es_check_cluster(struct es_client *c, const char *auth_name,
 		    char *found, size_t foundlen, char *err, size_t errlen);
-/* "/INDEX/_bulk?filter_path=...&pipeline=...&parameters"; NULL on OOM. */
+/*
+ * "/INDEX/_bulk?filter_path=...[&pipeline=...]&parameters", the index
+ * escaped; NULL when out of memory.
+ */
 char		*es_bulk_path(const struct es_output_config *,
-		    const char *index);
+		    const char *index, int with_pipeline);
 
 #endif

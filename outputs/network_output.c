@@ -65,8 +65,8 @@ network_output_close(struct network_output *no, int drain,
 	 */
 	if (final != NULL)
 		network_output_stats(no, final);
-	if (!spool_finished(no->spool))
-		no->sender->abort(no->workers);
+	/* Drained or not: a worker may be stuck connecting to a dead host. */
+	no->sender->abort(no->workers);
 	no->sender->join(no->workers);
 	spool_free(no->spool);
 	free(no);

@@ -555,6 +555,7 @@ spool_retry(struct spool *sp, struct spool_ticket *t)
 
 		if ((retry = realloc(sp->retry, cap * sizeof(*retry))) == NULL) {
 			/* Cannot queue it: it is sent again at the next start. */
+			sp->in_flight -= t->ndocs;
 			pthread_mutex_unlock(&sp->lock);
 			return;
 		}

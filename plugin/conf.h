@@ -59,6 +59,11 @@ struct logstash_output_config {
 	struct ssl_settings ssl;
 };
 
+enum es_protocol {
+	ES_PROTOCOL_HTTP,
+	ES_PROTOCOL_HTTPS,
+};
+
 enum non_indexable_policy {
 	NON_INDEXABLE_DROP,
 	NON_INDEXABLE_DEAD_LETTER_INDEX,
@@ -68,7 +73,7 @@ enum non_indexable_policy {
 /* output.elasticsearch; option names and defaults as libbeat's. */
 struct es_output_config {
 	struct string_list hosts;	/* "https://host:9200", "host", ... */
-	long	 protocol;		/* 0 http, 1 https: for bare hosts */
+	long	 protocol;		/* enum es_protocol: for bare hosts */
 	char	*path;			/* URL path prefix, e.g. behind a proxy */
 	struct string_list headers;	/* "Name: value" */
 	struct string_list parameters;	/* "name=value", URL-encoded */

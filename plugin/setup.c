@@ -133,19 +133,36 @@ ilm_policy(void)
 	return json_tokener_parse(policy);
 }
 
-/* The digest in the resource the cluster has, or "" when none. */
+/*
+ * The digest in _meta of the resource the cluster has, or "" when none:
+ * GET _index_template/NAME gives index_templates[0].index_template._meta,
+ * GET _ilm/policy/NAME gives NAME.policy._meta.
+ */
 static void
 installed_digest(const struct es_response *r, char out[65])
 {
-	const char *p = strstr(r->body, "\"digest\"");
+	json_object *root, *o, *meta, *digest;
 
 	out[0] = '\0';
-	if (r->status != 200 || p == NULL)
+	if (r->status != 200 || (root = json_tokener_parse(r->body)) == NULL)
 		return;
-	for (p += 8; *p == ' ' || *p == ':'; p++)
-		;
-	if (*p == '"')
-		snprintf(out, 65, "%.64s", p + 1);
+	o = NULL;
+	if (json_object_object_get_ex(root, "index_templates", &o)) {
+		o = json_object_array_get_idx(o, 0);
+		if (!json_object_object_get_ex(o, "index_template", &o))
+			o = NULL;
+	} else {
+		json_object_object_foreach(root, name, policy) {
+			(void)name;
+			if (!json_object_object_get_ex(policy, "policy", &o))
+				o = NULL;
+			break;
+		}
+	}
+	if (o != NULL && json_object_object_get_ex(o, "_meta", &meta) &&
+	    json_object_object_get_ex(meta, "digest", &digest))
+		snprintf(out, 65, "%s", json_object_get_string(digest));
+	json_object_put(root);
 }
 
 /*

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -131,55 +132,74 @@ test_logstash(const struct config *cfg)
 	return bad == 0 ? 0 : 1;
 }
 
-/* The backing index and _id of the created document, from its response. */
+/* The index the created document went to (a data stream's backing one). */
 static int
 created_at(const struct es_response *r, char *index, size_t size)
 {
-	const char *p = strstr(r->body, "\"_index\"");
-	size_t n;
+	json_object *root, *o;
+	int rc = -1;
 
-	if (p == NULL)
+	if ((root = json_tokener_parse(r->body)) == NULL)
 		return -1;
-	for (p += 8; *p == ' ' || *p == ':'; p++)
-		;
-	if (*p++ != '"' || (n = strcspn(p, "\"")) >= size)
-		return -1;
-	memcpy(index, p, n);
-	index[n] = '\0';
-	return 0;
+	if (json_object_object_get_ex(root, "_index", &o) &&
+	    (size_t)snprintf(index, size, "%s", json_object_get_string(o)) <
+	    size)
+		rc = 0;
+	json_object_put(root);
+	return rc;
 }
 
 static int
 es_index_test_document(struct es_client *c, const char *host,
     const char *index)
 {
-	char doc[1024], id[ES_ID_MAX], path[600], backing[256], err[512];
+	char doc[1024], id[ES_ID_MAX], backing[256], err[512];
+	struct es_buf path = { NULL, 0, 0 };
 	struct es_response r;
+	int rc = 1;
 
 	test_document(doc, sizeof(doc));
 	es_document_id(doc, strlen(doc), id);
-	snprintf(path, sizeof(path), "/%s/_create/%s", index, id);
 	printf("%s: indexing one test document into %s... ", host, index);
 	fflush(stdout);
-	if (es_client_request(c, "PUT", path, doc, strlen(doc),
+	if (es_buf_append(&path, "/", 1) == -1 ||
+	    es_buf_append_escaped(&path, index) == -1 ||
+	    es_buf_append(&path, "/_create/", 9) == -1 ||
+	    es_buf_append(&path, id, strlen(id)) == -1) {
+		printf("failed\n  out of memory\n");
+		goto out;
+	}
+	if (es_client_request(c, "PUT", path.data, doc, strlen(doc),
 	    "application/json", 0, &r, err, sizeof(err)) == -1) {
 		printf("failed\n  %s\n", err);
-		return 1;
+		goto out;
 	}
 	if (r.status != 201 || created_at(&r, backing, sizeof(backing)) == -1) {
 		printf("failed\n  HTTP %ld: %.400s\n", r.status, r.body);
-		return 1;
+		goto out;
 	}
 	printf("indexed\n%s: deleting it again... ", host);
-	snprintf(path, sizeof(path), "/%s/_doc/%s", backing, id);
-	if (es_client_request(c, "DELETE", path, NULL, 0, NULL, 0, &r, err,
-	    sizeof(err)) == -1 || r.status != 200) {
-		printf("not deleted (%s); it is tagged \"%s test output\"\n",
-		    r.status ? "no permission?" : err, PACKAGE_NAME);
-		return 0;
+	rc = 0;
+	path.len = 0;
+	if (es_buf_append(&path, "/", 1) == -1 ||
+	    es_buf_append_escaped(&path, backing) == -1 ||
+	    es_buf_append(&path, "/_doc/", 6) == -1 ||
+	    es_buf_append(&path, id, strlen(id)) == -1)
+		snprintf(err, sizeof(err), "out of memory");
+	else if (es_client_request(c, "DELETE", path.data, NULL, 0, NULL, 0,
+	    &r, err, sizeof(err)) == 0) {
+		if (r.status == 200) {
+			printf("deleted\n");
+			goto out;
+		}
+		snprintf(err, sizeof(err), "HTTP %ld: %.200s", r.status,
+		    r.body);
 	}
-	printf("deleted\n");
-	return 0;
+	printf("not deleted (%s); it is tagged \"%s test output\"\n", err,
+	    PACKAGE_NAME);
+out:
+	es_buf_free(&path);
+	return rc;
 }
 
 static int
