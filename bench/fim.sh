@@ -7,7 +7,8 @@
 #    /usr/lib), one tree at a time:
 #      audisp-ecs fim-scan   fresh state_path every run, initial_scan =
 #                            "state" (one document per path) into a file
-#                            output, scan_rate_per_sec = "unlimited",
+#                            output, hash_workers = "auto" (one hashing
+#                            thread per CPU), scan_rate_per_sec = "unlimited",
 #                            max_file_size = "1 TiB" (AIDE hashes every
 #                            file), attributes = AIDE's p+i+n+u+g+s+m+c
 #      aide --init           private aide.conf, rule p+i+n+u+g+s+m+c+sha256,
@@ -32,7 +33,9 @@
 #   AUDISP_ECS    audisp-ecs binary (default: <repo>/audisp-ecs)
 #   AIDE          aide binary (default: aide in PATH, else /usr/bin/aide)
 #   AIDE_WORKERS  if set, aide.conf num_workers (default: AIDE's own, 1 in
-#                 0.18; audisp-ecs hashes on one thread too)
+#                 0.18, where audisp-ecs fim-scan hashes on one thread per
+#                 CPU; compare with HASH_WORKERS=1 for one thread each)
+#   HASH_WORKERS  if set, audisp-ecs fim.hash_workers (default 0: auto)
 #   FIM_TREES     space-separated directories for sections 1 and 2
 #                 ("/usr/bin /usr/lib")
 #   MANY_FILES    files in the generated tree of section 3 (100000)
@@ -85,6 +88,7 @@ for d in "${trees[@]}"; do
 	if [ ! -d "$d" ] || [ ! -r "$d" ]; then die "FIM_TREES: $d is not a readable directory"; fi
 done
 [[ ${AIDE_WORKERS:-1} =~ ^[0-9]+%?$ ]] || die "AIDE_WORKERS must be a number or a percentage"
+[[ ${HASH_WORKERS:-0} =~ ^[0-9]+$ ]] || die "HASH_WORKERS must be a number"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/audisp-ecs-fimbench.XXXXXX")
 plugin_pid=
@@ -157,6 +161,7 @@ fim: {
   scan_rate_per_sec = "unlimited";
   state_path = "$tmp/$name.state";
   initial_scan = "state";
+  hash_workers = ${HASH_WORKERS:-0};
 };
 EOF
 }
@@ -390,6 +395,7 @@ echo "machine:  $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, Linux $(uname -r),
 echo "versions: $("$AUDISP_ECS" -V </dev/null 2>/dev/null | head -n 1 || echo 'audisp-ecs ?')" \
 	"(git $(git -C "$repo" describe --always --dirty --tags 2>/dev/null || echo 'no commit')),"
 echo "          $("$AIDE" --version 2>&1 | head -n 1) (num_workers ${AIDE_WORKERS:-default}),"
+echo "          audisp-ecs fim.hash_workers ${HASH_WORKERS:-0} (0: auto, one per CPU for fim-scan),"
 echo "          $(sha256sum --version | head -n 1), $(find --version | head -n 1)"
 echo "runs:     $RUNS per tool and tree, round-robin, median of each column"
 echo "cache:    warm: every tool made one untimed pass over every tree first"

@@ -11,18 +11,22 @@
  *                   more waiting paths than the coalescer holds, becomes
  *                   a job rescanning every root, and is counted and
  *                   reported in a document.
- *   worker thread   owns the scanner (baseline, hasher, document writer);
- *                   runs the jobs in order, the scan at start first.  It
+ *   worker thread   owns the scanner (baseline, document writer); runs
+ *                   the jobs in order, the scan at start first.  It
  *                   hands documents to the emit hook, which must accept
  *                   them (the pipeline's queue blocks when full: the
  *                   worker waits, the audit path does not), and asks the
  *                   who hook (the audit correlation table, who_table.h)
  *                   who touched the file; fim_who.h says which wins.
+ *   hashing threads fim_hash_threads() of them (fim_conf.h): read and
+ *                   hash the files the worker hands them and hand them
+ *                   back to it, which decides and writes (hash_pool.h).
  * Watches are set before the scan at start is queued, so a change made
  * during the scan is checked again afterwards.  fim_stop() sets a flag the
- * worker checks between files and within reads, closes the job queue,
- * wakes the watcher and joins both threads.  A one-shot scan (the fim-scan
- * verb) runs the worker alone with a single job.
+ * worker and the hashing threads check between files and within reads,
+ * closes the job queue, wakes the watcher and joins the threads.  A one-shot scan (the fim-scan
+ * verb) runs the worker (and its hashing threads) alone with a single
+ * job.
  */
 #ifndef AUDISP_ECS_FIM_H
 #define AUDISP_ECS_FIM_H
@@ -41,7 +45,7 @@ struct fim;
 struct fim	*fim_start(const struct fim_config *cfg, const char *data_dir,
 		    const struct fim_hooks *hooks,
 		    struct fim_counters *counters, int once);
-/* Stop both threads and free everything. */
+/* Stop the threads and free everything. */
 void		 fim_stop(struct fim *);
 /* A one-shot scan: wait for it to end, then free; 0 if it completed. */
 int		 fim_wait(struct fim *);
