@@ -24,9 +24,9 @@
  * Watches are set before the scan at start is queued, so a change made
  * during the scan is checked again afterwards.  fim_stop() sets a flag the
  * worker and the hashing threads check between files and within reads,
- * closes the job queue, wakes the watcher and joins the threads.  A one-shot scan (the fim-scan
- * verb) runs the worker (and its hashing threads) alone with a single
- * job.
+ * closes the job queue, wakes the watcher and joins the threads.  A
+ * one-shot scan (the fim-scan verb) runs the worker (and its hashing
+ * threads) alone with a single job.
  */
 #ifndef AUDISP_ECS_FIM_H
 #define AUDISP_ECS_FIM_H
