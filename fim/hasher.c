@@ -19,6 +19,7 @@
 
 /* Large enough that a big file costs few system calls, small for RSS. */
 #define READ_BUFFER	(256 * 1024)
+#define PACE_STEP_MS	100
 
 struct hasher {
 	unsigned	 mask;
@@ -165,9 +166,9 @@ read_pacer_destroy(struct read_pacer *p)
  * the rate holds for all readers together.
  */
 static void
-pace(struct read_pacer *p, size_t n)
+pace(struct read_pacer *p, size_t n, const atomic_int *stop)
 {
-	long now, wait_ms = 0;
+	long now, wait_ms = 0, step;
 	struct timespec ts;
 
 	if (p == NULL || p->rate <= 0)	/* rate is set before any reader */
@@ -188,10 +189,13 @@ pace(struct read_pacer *p, size_t n)
 		p->used = 0;
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (wait_ms > 0) {
-		ts.tv_sec = wait_ms / 1000;
-		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
+	/* In steps, so that a stop is not kept waiting by the pacing. */
+	while (wait_ms > 0 && (stop == NULL || !atomic_load(stop))) {
+		step = wait_ms < PACE_STEP_MS ? wait_ms : PACE_STEP_MS;
+		ts.tv_sec = step / 1000;
+		ts.tv_nsec = (step % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
+		wait_ms -= step;
 	}
 }
 
@@ -218,7 +222,7 @@ hasher_fd(struct hasher *h, int fd, struct read_pacer *pacer,
 			break;
 		update(h, h->buf, (size_t)n);
 		*bytes += (uint64_t)n;
-		pace(pacer, (size_t)n);
+		pace(pacer, (size_t)n, stop);
 	}
 	finish(h, out);
 	return 0;
