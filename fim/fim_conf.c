@@ -186,16 +186,6 @@ strip_trailing_slashes(char *path)
 }
 
 static int
-is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return path[0] == '/' && path[1] != '\0';
-	return strncmp(path, dir, n) == 0 && path[n] == '/';
-}
-
-static int
 check_paths(struct fim_config *fc, char *what)
 {
 	size_t i, j;
@@ -213,7 +203,7 @@ check_paths(struct fim_config *fc, char *what)
 			if (i == j)
 				continue;
 			if (strcmp(fc->paths.items[i], fc->paths.items[j]) ==
-			    0 || (fc->recursive && is_under(fc->paths.items[i],
+			    0 || (fc->recursive && fim_path_under(fc->paths.items[i],
 			    fc->paths.items[j]))) {
 				snprintf(what, WHAT_LEN, "\"%s\" is already "
 				    "watched through \"%s\"",

@@ -77,6 +77,9 @@ test_errors(void **state)
 	expect_error("fim: {\n  paths = [\"/etc\", \"/etc/ssh\"];\n"
 	    "  recursive = true;\n};\n",
 	    "2: fim.paths: \"/etc/ssh\" is already watched through \"/etc\"");
+	expect_error("fim: {\n  paths = [\"/\", \"/etc\"];\n"
+	    "  recursive = true;\n};\n",
+	    "2: fim.paths: \"/etc\" is already watched through \"/\"");
 	expect_error("fim: {\n  paths = [\"/etc\"];\n"
 	    "  hash_types = [\"sha257\"];\n};\n",
 	    "3: fim.hash_types: \"sha257\" is not a hash type (md5, sha1, "
