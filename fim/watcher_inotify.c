@@ -33,6 +33,7 @@ struct watch {
 	int	 wd;
 	char	*path;
 	char	*only_name;	/* a file root: events of this name only */
+	dev_t	 dev;		/* the file system of the tree watched */
 };
 
 struct inotify_watcher {
@@ -72,26 +73,44 @@ forget_watch(struct inotify_watcher *iw, struct watch *w)
 	iw->count--;
 }
 
+/*
+ * Notes watch wd of path.  A directory watched again (a second file root
+ * in it, or the directory root holding a file root) is watched whole:
+ * its events are filtered to the configured paths in handle().  Returns
+ * 1 when wd was already watched whole, 0 when it is now, -1 when out of
+ * memory (nothing noted).
+ */
 static int
 remember(struct inotify_watcher *iw, int wd, const char *path,
-    const char *only_name)
+    const char *only_name, dev_t dev)
 {
 	struct watch *w;
+	char *path_copy, *name_copy = NULL;
 	size_t i;
 
 	if ((w = find_watch(iw, wd)) != NULL) {
-		/* The same directory again: now it is watched whole. */
-		if (only_name == NULL) {
+		if (w->only_name == NULL)
+			return 1;
+		if (only_name == NULL || strcmp(only_name, w->only_name) != 0) {
 			free(w->only_name);
 			w->only_name = NULL;
+			w->dev = dev;
 		}
 		return 0;
+	}
+	if ((path_copy = strdup(path)) == NULL || (only_name != NULL &&
+	    (name_copy = strdup(only_name)) == NULL)) {
+		free(path_copy);
+		return -1;
 	}
 	if (iw->count == iw->cap) {
 		size_t cap = iw->cap ? iw->cap * 2 : 64;
 
-		if ((w = realloc(iw->watches, cap * sizeof(*w))) == NULL)
+		if ((w = realloc(iw->watches, cap * sizeof(*w))) == NULL) {
+			free(path_copy);
+			free(name_copy);
 			return -1;
+		}
 		iw->watches = w;
 		iw->cap = cap;
 	}
@@ -102,20 +121,22 @@ remember(struct inotify_watcher *iw, int wd, const char *path,
 	    (iw->count - i) * sizeof(*w));
 	w = &iw->watches[i];
 	w->wd = wd;
-	w->path = strdup(path);
-	w->only_name = only_name ? strdup(only_name) : NULL;
+	w->path = path_copy;
+	w->only_name = name_copy;
+	w->dev = dev;
 	iw->count++;
-	return w->path == NULL ? -1 : 0;
+	return 0;
 }
 
 static void
-watch_tree(struct inotify_watcher *iw, const char *path, int follow)
+watch_below(struct inotify_watcher *iw, char *path, size_t len, dev_t dev,
+    int follow)
 {
-	char child[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
+	size_t n, base;
 	DIR *d;
-	int wd;
+	int wd, known;
 
 	if ((wd = inotify_add_watch(iw->fd, path, EVENTS | IN_ONLYDIR)) == -1) {
 		if (errno == ENOSPC)
@@ -123,20 +144,47 @@ watch_tree(struct inotify_watcher *iw, const char *path, int follow)
 			    "(raise fs.inotify.max_user_watches)", path);
 		return;
 	}
-	if (remember(iw, wd, path, NULL) == -1 || !follow ||
-	    (d = opendir(path)) == NULL)
+	/* Already watched whole: a bind mount brought us back (a loop). */
+	if ((known = remember(iw, wd, path, NULL, dev)) != 0) {
+		if (known == -1) {
+			log_warnx("fim: out of memory: %s not watched", path);
+			inotify_rm_watch(iw->fd, wd);
+		}
 		return;
+	}
+	if (!follow || (d = opendir(path)) == NULL)
+		return;
+	base = len == 1 ? 0 : len;	/* below "/": no second slash */
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ?
-		    path : "", de->d_name) >= (int)sizeof(child))
+		if (base + 1 + (n = strlen(de->d_name)) >= PATH_MAX)
 			continue;
-		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode) &&
-		    fim_config_wants(iw->cfg, child, 1))
-			watch_tree(iw, child, follow);
+		path[base] = '/';
+		memcpy(path + base + 1, de->d_name, n + 1);
+		/* Stay on the file system, as the scanner does. */
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_dev == dev && fim_config_wants(iw->cfg, path, 1))
+			watch_below(iw, path, base + 1 + n, dev, follow);
+		path[len] = '\0';
 	}
 	closedir(d);
+}
+
+/* Watch the directory path and, with follow, the tree below it on dev. */
+static void
+watch_tree(struct inotify_watcher *iw, const char *path, dev_t dev,
+    int follow)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf) || lstat(path, &st) == -1 ||
+	    !S_ISDIR(st.st_mode) || st.st_dev != dev)
+		return;
+	memcpy(buf, path, len + 1);
+	watch_below(iw, buf, len, dev, follow);
 }
 
 static void
@@ -152,14 +200,17 @@ watch_root(struct inotify_watcher *iw, const char *root)
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		watch_tree(iw, root, iw->cfg->recursive);
+		watch_tree(iw, root, st.st_dev, iw->cfg->recursive);
 		return;
 	}
 	slash = strrchr(root, '/');
 	snprintf(parent, sizeof(parent), "%.*s", slash == root ? 1 :
 	    (int)(slash - root), root);
-	if ((wd = inotify_add_watch(iw->fd, parent, EVENTS | IN_ONLYDIR)) != -1)
-		remember(iw, wd, parent, slash + 1);
+	if ((wd = inotify_add_watch(iw->fd, parent, EVENTS | IN_ONLYDIR)) !=
+	    -1 && remember(iw, wd, parent, slash + 1, st.st_dev) == -1) {
+		log_warnx("fim: out of memory: %s not watched", root);
+		inotify_rm_watch(iw->fd, wd);
+	}
 }
 
 /* Moved away or removed: the watches below path are stale. */
@@ -184,6 +235,7 @@ handle(struct inotify_watcher *iw, const struct inotify_event *ev,
 {
 	char path[PATH_MAX];
 	struct watch *w;
+	dev_t dev;
 	int is_dir = (ev->mask & IN_ISDIR) != 0;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
@@ -196,6 +248,7 @@ handle(struct inotify_watcher *iw, const struct inotify_event *ev,
 		forget_watch(iw, w);
 		return;
 	}
+	dev = w->dev;	/* forget_below() may move w */
 	if (ev->len == 0 || ev->name[0] == '\0')
 		snprintf(path, sizeof(path), "%s", w->path);
 	else if (w->only_name != NULL && strcmp(w->only_name, ev->name) != 0)
@@ -203,13 +256,15 @@ handle(struct inotify_watcher *iw, const struct inotify_event *ev,
 	else if (snprintf(path, sizeof(path), "%s/%s", strcmp(w->path, "/") ?
 	    w->path : "", ev->name) >= (int)sizeof(path))
 		return;
-	if (!fim_config_wants(iw->cfg, path, is_dir))
+	/* A directory watched for several file roots sees its neighbours. */
+	if (!fim_config_covers(iw->cfg, path) ||
+	    !fim_config_wants(iw->cfg, path, is_dir))
 		return;
 	if (is_dir && (ev->mask & IN_MOVED_FROM))
 		forget_below(iw, path);
 	if (is_dir && (ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
 	    iw->cfg->recursive)
-		watch_tree(iw, path, 1);
+		watch_tree(iw, path, dev, 1);
 	if (coalesce_add(c, path, (ev->mask & IN_CLOSE_WRITE) != 0, now,
 	    NULL) == -1)
 		r->too_many = 1;
