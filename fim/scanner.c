@@ -632,6 +632,31 @@ scanner_hold_wait_ms(const struct scanner *sc)
 	return next > now ? next - now : 0;
 }
 
+/*
+ * Whether path (below root) is where the scan of root does
+ * not go: its directory is on another file system than root.  *dev gets
+ * root's device, which visit() stays on.
+ */
+static int
+below_other_mount(const char *root, char *path, dev_t *dev)
+{
+	struct stat st;
+	char *slash = strrchr(path, '/');
+	int other;
+
+	if (lstat(root, &st) == -1) {
+		*dev = 0;	/* gone: what was below it is missing */
+		return 0;
+	}
+	*dev = st.st_dev;
+	if (slash == NULL || slash == path)
+		return 0;
+	*slash = '\0';
+	other = lstat(path, &st) == 0 && st.st_dev != *dev;
+	*slash = '/';
+	return other;
+}
+
 /* One path of a job: walk it, then note what under it is gone. */
 static void
 run_path(struct scanner *sc, const char *job_path, int start)
@@ -647,10 +672,13 @@ run_path(struct scanner *sc, const char *job_path, int start)
 	    !fim_config_in_scope(sc->cfg, sc->root, job_path))
 		return;
 	memcpy(path, job_path, len + 1);
+	if (strcmp(job_path, sc->root) == 0)
+		/* Its own device, so visit() walks into path. */
+		dev = lstat(path, &st) == 0 ? st.st_dev : 0;
+	else if (below_other_mount(sc->root, path, &dev))
+		return;
 	sc->initial = start && strcmp(job_path, sc->root) == 0 &&
 	    baseline_get(sc->base, sc->root, &root_state) == 0;
-	/* Its own device, so visit() walks into path. */
-	dev = lstat(path, &st) == 0 ? st.st_dev : 0;
 	visit(sc, path, len, dev);
 	/* Every file of the walk concluded before what is missing. */
 	collect(sc, 1);
