@@ -8,13 +8,18 @@
  * directory, following new directories as they appear, which any user
  * may use.  fim.backend "auto" tries fanotify first and falls back to
  * inotify, logging why.  A watcher runs on the watcher thread;
- * watcher_fd() is polled and watcher_read() drains it.
+ * watcher_fd() is polled and watcher_read() takes what is there, at most
+ * WATCHER_READS_MAX buffers, so that under a steady stream of events the
+ * thread still hands out due paths and sees a stop (the rest waits for
+ * the next poll).
  */
 #ifndef AUDISP_ECS_WATCHER_H
 #define AUDISP_ECS_WATCHER_H
 
 #include "coalesce.h"
 #include "fim_conf.h"
+
+#define WATCHER_READS_MAX	16
 
 struct watcher;
 

@@ -352,11 +352,15 @@ fanotify_read(struct watcher *base, struct coalescer *c, long now,
 	struct fanotify_watcher *fw = (struct fanotify_watcher *)base;
 	char buf[64 * 1024]
 	    __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
-	ssize_t n;
+	ssize_t n = 0;
+	int reads = 0;
 
-	while ((n = read(fw->fd, buf, sizeof(buf))) > 0)
+	/* A few buffers at a time; see watcher.h. */
+	while (reads++ < WATCHER_READS_MAX &&
+	    (n = read(fw->fd, buf, sizeof(buf))) > 0)
 		handle_all(fw, buf, (size_t)n, c, now, r);
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
+	if (reads <= WATCHER_READS_MAX && n == -1 && errno != EAGAIN &&
+	    errno != EINTR)
 		log_warn("fim: fanotify read");
 }
 

@@ -6,7 +6,9 @@
  * later is watched as soon as its event arrives (the check that event
  * causes walks it, so files made in it before the watch are not missed).
  * A root that is a file is watched through its directory, filtered to its
- * name, so an editor replacing it by rename is still seen.  Watch
+ * name (to the configured paths when the directory holds several), so an
+ * editor replacing it by rename is still seen.  The walk stays on the
+ * root's file system, as the scanner's does.  Watch
  * descriptors only grow, so the table stays sorted by them as it is
  * appended to, and lookups are binary searches.
  */
@@ -278,15 +280,20 @@ inotify_read(struct watcher *base, struct coalescer *c, long now,
 	char buf[64 * 1024]
 	    __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event *ev;
-	ssize_t n;
+	ssize_t n = 0;
 	char *p;
+	int reads = 0;
 
-	while ((n = read(iw->fd, buf, sizeof(buf))) > 0)
+	/* A few buffers at a time, so a stream of events cannot keep the
+	 * thread from handing out due paths or seeing a stop. */
+	while (reads++ < WATCHER_READS_MAX &&
+	    (n = read(iw->fd, buf, sizeof(buf))) > 0)
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)p;
 			handle(iw, ev, c, now, r);
 		}
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
+	if (reads <= WATCHER_READS_MAX && n == -1 && errno != EAGAIN &&
+	    errno != EINTR)
 		log_warn("fim: inotify read");
 }
 
