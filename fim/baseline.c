@@ -383,11 +383,19 @@ baseline_under(struct baseline *b, const char *dir,
 		lmdb_warn("cursor", rc);
 		return -1;
 	}
+	if (n >= KEY_KEEP) {
+		/*
+		 * The keys of dir and of what is below it may be long keys,
+		 * which hold only the first KEY_KEEP bytes of the path: all
+		 * of them start with those of dir, as do neighbours ("dir.x"),
+		 * which fn must tell apart (by the full path it is given).
+		 */
+		rc = each_with_prefix(b, c, dir, KEY_KEEP, 0, fn, ctx);
+		mdb_cursor_close(c);
+		return rc;
+	}
 	/* dir itself, then "dir/..." ("dir.x" sorts between the two). */
-	if (n <= KEY_MAX)
-		rc = each_with_prefix(b, c, dir, n, 1, fn, ctx);
-	if (n > KEY_KEEP)
-		n = KEY_KEEP;
+	rc = each_with_prefix(b, c, dir, n, 1, fn, ctx);
 	memcpy(prefix, dir, n);
 	if (!(n == 1 && dir[0] == '/'))
 		prefix[n++] = '/';

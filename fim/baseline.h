@@ -36,7 +36,9 @@ int		 baseline_put(struct baseline *, const char *path,
 int		 baseline_del(struct baseline *, const char *path);
 /*
  * Calls fn for dir itself and every path below dir ("dir/..."), in key
- * order.  fn must not change the baseline; collect, then change.
+ * order.  For a long dir (see baseline.c) fn is also called for other
+ * paths sharing its first bytes, which it must skip.  fn must not change
+ * the baseline; collect, then change.
  */
 int		 baseline_under(struct baseline *, const char *dir,
 		    void (*fn)(void *, const char *path,
