@@ -28,6 +28,34 @@ fim_changes_add(struct fim_changes *c, const char *attribute,
 	snprintf(ch->attribute, sizeof(ch->attribute), "%s", attribute);
 	snprintf(ch->old_value, sizeof(ch->old_value), "%s", old_value);
 	snprintf(ch->new_value, sizeof(ch->new_value), "%s", new_value);
+	ch->old_text = ch->new_text = NULL;
+}
+
+void
+fim_changes_add_paths(struct fim_changes *c, const char *old_path,
+    const char *new_path)
+{
+	struct fim_change *ch;
+
+	if (c->count >= FIM_MAX_CHANGES)
+		return;
+	ch = &c->items[c->count++];
+	snprintf(ch->attribute, sizeof(ch->attribute), "path");
+	ch->old_value[0] = ch->new_value[0] = '\0';
+	ch->old_text = old_path;
+	ch->new_text = new_path;
+}
+
+const char *
+fim_change_old(const struct fim_change *ch)
+{
+	return ch->old_text != NULL ? ch->old_text : ch->old_value;
+}
+
+const char *
+fim_change_new(const struct fim_change *ch)
+{
+	return ch->new_text != NULL ? ch->new_text : ch->new_value;
 }
 
 void

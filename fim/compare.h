@@ -20,9 +20,12 @@
 #define FIM_VALUE_LEN	(2 * HASH_MAX_DIGEST + 8)
 
 struct fim_change {
-	char	attribute[24];		/* "mode", "hash.sha256", "path" */
-	char	old_value[FIM_VALUE_LEN];
-	char	new_value[FIM_VALUE_LEN];
+	char		 attribute[24];	/* "mode", "hash.sha256", "path" */
+	char		 old_value[FIM_VALUE_LEN];
+	char		 new_value[FIM_VALUE_LEN];
+	/* Values too long for the arrays (a move's paths), used instead
+	 * when set: borrowed from the caller, see fim_changes_add_paths(). */
+	const char	*old_text, *new_text;
 };
 
 struct fim_changes {
@@ -38,9 +41,18 @@ struct fim_changes {
  */
 int	fim_compare(const struct file_state *old, const struct file_state *now,
 	    unsigned attr_mask, struct fim_changes *out);
-/* Adds one change by hand (a move's "path"). */
+/* Adds one change by hand; values are cut to FIM_VALUE_LEN - 1 bytes. */
 void	fim_changes_add(struct fim_changes *, const char *attribute,
 	    const char *old_value, const char *new_value);
+/*
+ * A move's "path" change, whole: the two paths are not copied and must
+ * outlive the document written from the changes.
+ */
+void	fim_changes_add_paths(struct fim_changes *, const char *old_path,
+	    const char *new_path);
+/* The old and new values of a change as text. */
+const char *fim_change_old(const struct fim_change *);
+const char *fim_change_new(const struct fim_change *);
 /* 1 when the two states would be stored identically. */
 int	file_state_same(const struct file_state *, const struct file_state *);
 /* Formats a time in ns since the epoch as RFC 3339 UTC into buf (40). */

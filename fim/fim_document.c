@@ -220,8 +220,10 @@ write_integrity(struct jw *w, const struct file_state *fs,
 		for (i = 0; i < changes->count; i++) {
 			jw_object_open(w, NULL);
 			jw_cstring(w, "attribute", changes->items[i].attribute);
-			jw_cstring(w, "old", changes->items[i].old_value);
-			jw_cstring(w, "new", changes->items[i].new_value);
+			jw_cstring(w, "old",
+			    fim_change_old(&changes->items[i]));
+			jw_cstring(w, "new",
+			    fim_change_new(&changes->items[i]));
 			jw_object_close(w);
 		}
 		jw_array_close(w);

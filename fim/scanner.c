@@ -529,7 +529,7 @@ report_moved(struct scanner *sc, const char *from, const struct file_state *old,
 	if (baseline_get(sc->base, to->path, &now) != 1)
 		return;
 	memset(&changes, 0, sizeof(changes));
-	fim_changes_add(&changes, "path", from, to->path);
+	fim_changes_add_paths(&changes, from, to->path);
 	(void)fim_compare(old, &now, sc->cfg->attr_mask, &changes);
 	changes.actions |= FIM_ACT_MOVED;
 	document(sc, to->path, &now, changes.actions, &changes);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Paths longer than the baseline's keys (480 bytes) below directories
 # whose own paths are that long or longer: deleting such a file or a
-# whole directory is reported live, and the baseline forgets them (a
-# scan afterwards finds nothing).
+# whole directory is reported live, the baseline forgets them (a scan
+# afterwards finds nothing), and a move keeps both full paths in its
+# "path" change.
 . "$(dirname "$0")/lib.sh"
 fim_init
 : "${FIM_BACKEND:=inotify}"
@@ -29,6 +30,10 @@ expect "path(d) == '$D/gone' and act(d) == ['deleted']" "a long path deleted"
 rm -r "$D/sub"
 expect "path(d) == '$D/sub/file' and act(d) == ['deleted']" "a long path deleted with its directory"
 expect "path(d) == '$D/sub' and act(d) == ['deleted']" "a long directory deleted"
+mv "$D/moving" "$T/tree/$a/x/moved"
+expect "path(d) == '$T/tree/$a/x/moved' and 'moved' in act(d) and change(d, 'path') == {'attribute': 'path', 'old': '$D/moving', 'new': '$T/tree/$a/x/moved'}" "a move from a long path"
+sleep 1
+[ "$(fim_count "path(d) == '$D/moving' and 'deleted' in act(d)")" = 0 ] || fim_fail "the move also reported as a deletion"
 fim_stop_plugin
 : > $T/out.json
 timeout 20 "$bin" fim-scan -c "$T/conf" 2>/dev/null || fim_fail "fim-scan exited $?"
