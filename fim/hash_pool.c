@@ -85,15 +85,20 @@ hash_file(struct hash_pool *p, struct hasher *h, const char *path,
 	}
 	/* Opened something else than what lstat saw: it changed under us. */
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_ino != fs->ino) {
+	    st.st_ino != fs->ino || st.st_dev != fs->dev) {
 		close(fd);
 		return -1;
 	}
-	rc = hasher_fd(h, fd, &p->pacer, p->stop, &fs->hashes, &bytes);
+	rc = hasher_fd(h, fd, (uint64_t)p->cfg->max_file_size, &p->pacer,
+	    p->stop, &fs->hashes, &bytes);
 	close(fd);
 	if (rc == -1 && errno == EINTR)
 		return -1;	/* stopped: the file is left as it was known */
-	if (rc == -1) {
+	if (rc == -1 && errno == EFBIG) {
+		/* Grew past the limit since lstat: as if it had been seen so. */
+		fs->flags |= FS_TOO_LARGE;
+		memset(&fs->hashes, 0, sizeof(fs->hashes));
+	} else if (rc == -1) {
 		fs->flags |= FS_UNREADABLE;
 		fs->read_errno = errno;
 		atomic_fetch_add(&p->counters->errors, 1);

@@ -200,9 +200,10 @@ pace(struct read_pacer *p, size_t n, const atomic_int *stop)
 }
 
 int
-hasher_fd(struct hasher *h, int fd, struct read_pacer *pacer,
+hasher_fd(struct hasher *h, int fd, uint64_t limit, struct read_pacer *pacer,
     const atomic_int *stop, struct digests *out, uint64_t *bytes)
 {
+	size_t want;
 	ssize_t n;
 
 	*bytes = 0;
@@ -213,13 +214,22 @@ hasher_fd(struct hasher *h, int fd, struct read_pacer *pacer,
 			errno = EINTR;
 			return -1;
 		}
-		n = read(fd, h->buf, READ_BUFFER);
+		/* One byte past the limit is enough to know it is over. */
+		want = READ_BUFFER;
+		if (limit - *bytes < READ_BUFFER)
+			want = (size_t)(limit - *bytes) + 1;
+		n = read(fd, h->buf, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return -1;
 		if (n == 0)
 			break;
+		if ((uint64_t)n > limit - *bytes) {
+			*bytes += (uint64_t)n;
+			errno = EFBIG;
+			return -1;
+		}
 		update(h, h->buf, (size_t)n);
 		*bytes += (uint64_t)n;
 		pace(pacer, (size_t)n, stop);

@@ -44,12 +44,13 @@ struct hasher	*hasher_new(unsigned mask);
 void		 hasher_free(struct hasher *);
 /*
  * Reads fd to its end and fills out.  Stops early, returning -1 with
- * errno EINTR, when *stop becomes nonzero; -1 with errno from read() on a
- * read error.  *bytes gets the number of bytes read.
+ * errno EINTR, when *stop becomes nonzero; -1 with errno EFBIG when there
+ * are more than limit bytes (the file grew); -1 with errno from read()
+ * on a read error.  *bytes gets the number of bytes read.
  */
-int		 hasher_fd(struct hasher *, int fd, struct read_pacer *,
-		    const atomic_int *stop, struct digests *out,
-		    uint64_t *bytes);
+int		 hasher_fd(struct hasher *, int fd, uint64_t limit,
+		    struct read_pacer *, const atomic_int *stop,
+		    struct digests *out, uint64_t *bytes);
 /* Lower-case hex of digest i of d into buf (2 * 64 + 1 bytes). */
 void		 digest_hex(const struct digests *d, int i, char *buf);
 
