@@ -40,11 +40,15 @@ struct fim;
  * Start monitoring with a copy of cfg.  once: scan every root once and
  * stop (no watcher).  The hooks' emit is called on the worker thread.
  * counters belong to the caller (they outlive a restart on reload).
- * NULL after logging why.
+ * stop, when not NULL, is the stop flag (see DESIGN), which the caller
+ * may set from any thread to interrupt a one-shot scan: what was checked
+ * so far is reported and kept in the baseline, and fim_wait() says the
+ * scan did not complete.  NULL after logging why.
  */
 struct fim	*fim_start(const struct fim_config *cfg, const char *data_dir,
 		    const struct fim_hooks *hooks,
-		    struct fim_counters *counters, int once);
+		    struct fim_counters *counters, int once,
+		    atomic_int *stop);
 /* Stop the threads and free everything. */
 void		 fim_stop(struct fim *);
 /* A one-shot scan: wait for it to end, then free; 0 if it completed. */

@@ -33,7 +33,8 @@ struct fim {
 	char			*data_dir;
 	struct fim_hooks	 hooks;
 	struct fim_counters	*counters;
-	atomic_int		 stop;
+	atomic_int		*stop;		/* own_stop, or the caller's */
+	atomic_int		 own_stop;
 	atomic_int		 completed;	/* the one-shot scan ran to its end */
 	struct bqueue		*jobs;
 	struct watcher		*watcher;
@@ -120,7 +121,7 @@ worker_main(void *arg)
 	long wait;
 
 	sc = scanner_new(f->cfg, f->data_dir, &f->hooks, f->counters,
-	    &f->stop, fim_hash_threads(f->cfg, f->once));
+	    f->stop, fim_hash_threads(f->cfg, f->once));
 	if (sc == NULL)
 		log_warnx("fim: cannot start (see above); no file integrity "
 		    "monitoring");
@@ -131,11 +132,11 @@ worker_main(void *arg)
 			break;
 		if (st == BQ_TIMEOUT) {
 			/* Deletions whose new name never came. */
-			if (!atomic_load(&f->stop))
+			if (!atomic_load(f->stop))
 				(void)scanner_run(sc, NULL, 0, 0, 0);
 			continue;
 		}
-		if (sc != NULL && !atomic_load(&f->stop))
+		if (sc != NULL && !atomic_load(f->stop))
 			run_job(f, sc, item);
 		job_free(item);
 	}
@@ -188,7 +189,7 @@ watcher_main(void *arg)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = f->wake[0];
 	pfd[1].events = POLLIN;
-	while (!atomic_load(&f->stop)) {
+	while (!atomic_load(f->stop)) {
 		wait = coalesce_wait_ms(c, monotonic_ms());
 		if (poll(pfd, 2, wait > INT32_MAX ? -1 : (int)wait) == -1 &&
 		    errno != EINTR)
@@ -227,12 +228,15 @@ fim_free(struct fim *f)
 
 struct fim *
 fim_start(const struct fim_config *cfg, const char *data_dir,
-    const struct fim_hooks *hooks, struct fim_counters *counters, int once)
+    const struct fim_hooks *hooks, struct fim_counters *counters, int once,
+    atomic_int *stop)
 {
 	struct fim *f;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
+	atomic_init(&f->own_stop, 0);
+	f->stop = stop != NULL ? stop : &f->own_stop;
 	f->counters = counters;
 	f->wake[0] = f->wake[1] = -1;
 	f->hooks = *hooks;
@@ -268,7 +272,7 @@ fim_stop(struct fim *f)
 {
 	if (f == NULL)
 		return;
-	atomic_store(&f->stop, 1);
+	atomic_store(f->stop, 1);
 	bq_close(f->jobs);
 	if (write(f->wake[1], "x", 1) == -1 && errno != EAGAIN)
 		log_warn("fim: cannot wake the watcher");

@@ -682,6 +682,9 @@ run_path(struct scanner *sc, const char *job_path, int start)
 	visit(sc, path, len, dev);
 	/* Every file of the walk concluded before what is missing. */
 	collect(sc, 1);
+	/* A first walk cut short: the next scan of the root is a first too. */
+	if (sc->initial && atomic_load(sc->stop))
+		baseline_del(sc->base, sc->root);
 	sc->initial = 0;
 	sc->walk_root = job_path;
 	if (!atomic_load(sc->stop))

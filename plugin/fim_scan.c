@@ -6,6 +6,9 @@
  * a document for every difference (or the initial_scan state documents)
  * to the configured output, stdout when none, and updates the baseline.
  * Exit status: 0 when the scan completed and every document was written.
+ * SIGTERM or SIGINT interrupts the scan: the documents of what it checked
+ * are written, the baseline keeps what it checked (the next fim-scan
+ * checks the rest) and the exit status is 1.
  */
 #include "config.h"
 
@@ -54,8 +57,8 @@ sig_main(void *arg)
 	}
 }
 
-/* Until every stage is done or a signal asks to stop. */
-static void
+/* Until every stage is done or a signal asks to stop; 1 for a signal. */
+static int
 wait_finished_or_signal(struct pipeline *p, const sigset_t *handled)
 {
 	struct sig_waiter w;
@@ -76,6 +79,7 @@ wait_finished_or_signal(struct pipeline *p, const sigset_t *handled)
 	/* Blocked everywhere: only the signal thread's sigwait() takes it. */
 	pthread_kill(thread, SIGUSR1);
 	pthread_join(thread, NULL);
+	return atomic_load(&w.interrupted);
 }
 
 int
@@ -85,7 +89,7 @@ fim_scan_main(const char *config_path)
 	struct pipeline *p;
 	struct pipeline_stats s;
 	sigset_t handled;
-	int rc;
+	int rc, interrupted;
 
 	signals_reset_inherited();
 	log_init("audisp-ecs", 1);
@@ -101,10 +105,14 @@ fim_scan_main(const char *config_path)
 	signals_block_handled(&handled);
 	if ((p = pipeline_start_fim_scan(cfg)) == NULL)
 		return 1;
-	wait_finished_or_signal(p, &handled);
+	interrupted = wait_finished_or_signal(p, &handled);
 	rc = pipeline_finish(p, STOP_TIMEOUT_MS, &s);
 	fprintf(stderr, "audisp-ecs: fim-scan: %llu files, %llu hashed "
 	    "(%llu bytes), %llu changes, %llu unreadable\n", s.fim_scanned,
 	    s.fim_hashed, s.fim_bytes_hashed, s.fim_changes, s.fim_errors);
+	if (interrupted && s.fim_failed)
+		fprintf(stderr, "audisp-ecs: fim-scan: scan interrupted: the "
+		    "baseline holds what was checked; the next fim-scan "
+		    "checks the rest\n");
 	return rc == 0 && !s.fim_failed ? 0 : 1;
 }

@@ -67,7 +67,7 @@ fim_stage_start(struct pipeline *p, const struct config *cfg)
 	if (p->live && p->who == NULL && (p->who = who_table_new()) == NULL)
 		log_warnx("fim: out of memory: no audit correlation");
 	p->fim = fim_start(cfg->fim, cfg->data_dir, &hooks, &p->fim_counters,
-	    p->fim_once);
+	    p->fim_once, p->fim_once ? &p->fim_interrupt : NULL);
 	if (p->fim == NULL && p->fim_once)
 		atomic_store(&p->fim_failed, 1);
 }

@@ -126,6 +126,9 @@ void
 pipeline_stop_input(struct pipeline *p)
 {
 	atomic_store(&p->stop_input, 1);
+	/* A one-shot scan is the input: it stops where it is. */
+	if (p->fim_once)
+		atomic_store(&p->fim_interrupt, 1);
 	/* The pipe is non-blocking: one byte is enough to wake poll. */
 	if (write(p->wake[1], "x", 1) == -1 && errno != EAGAIN)
 		log_warn("cannot wake the input thread");

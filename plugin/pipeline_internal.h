@@ -68,6 +68,7 @@ struct pipeline {
 	struct who_table *who;
 	int		 fim_once;	/* the fim-scan verb */
 	atomic_int	 fim_failed;	/* the one-shot scan did not complete */
+	atomic_int	 fim_interrupt;	/* stop the one-shot scan (a signal) */
 	struct fim_counters fim_counters;
 };
 
