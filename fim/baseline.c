@@ -56,12 +56,44 @@ struct baseline {
 	MDB_txn		*txn;
 	size_t		 pending;
 	int		 unsynced;	/* commits since the last sync */
+	int		 failing;	/* a put or del failed since a commit */
 };
 
 static void
 lmdb_warn(const char *what, int rc)
 {
 	log_warnx("fim baseline: %s: %s", what, mdb_strerror(rc));
+}
+
+/*
+ * A failed put or del leaves LMDB's transaction unusable: it is aborted
+ * (its changes since the last commit are lost, so a later check reports
+ * them again; their documents are written all the same) and the next
+ * call begins another.  A full map is made larger first.
+ */
+static void
+txn_failed(struct baseline *b, const char *what, int rc)
+{
+	MDB_envinfo info;
+	size_t size;
+
+	mdb_txn_abort(b->txn);
+	b->txn = NULL;
+	b->pending = 0;
+	if (rc == MDB_MAP_FULL && mdb_env_info(b->env, &info) == 0 &&
+	    (size = info.me_mapsize * 2) > info.me_mapsize &&
+	    (rc = mdb_env_set_mapsize(b->env, size)) == 0) {
+		log_warnx("fim baseline: %s: the map is full: grown to %zu "
+		    "MiB; the changes of the last transaction are reported "
+		    "again by a later check", what, size >> 20);
+		return;
+	}
+	/* Once until a commit succeeds: a broken store fails every time. */
+	if (!b->failing)
+		log_warnx("fim baseline: %s: %s; the changes of the last "
+		    "transaction are reported again by a later check", what,
+		    mdb_strerror(rc));
+	b->failing = 1;
 }
 
 struct baseline *
@@ -142,6 +174,7 @@ baseline_commit(struct baseline *b)
 		lmdb_warn("commit", rc);
 		return -1;
 	}
+	b->failing = 0;
 	return 0;
 }
 
@@ -303,7 +336,7 @@ baseline_put(struct baseline *b, const char *path, const struct file_state *fs)
 	v.mv_size = n;
 	v.mv_data = buf;
 	if ((rc = mdb_put(b->txn, b->dbi, &k, &v, 0)) != 0) {
-		lmdb_warn("put", rc);
+		txn_failed(b, "put", rc);
 		return -1;
 	}
 	b->pending++;
@@ -323,7 +356,7 @@ baseline_del(struct baseline *b, const char *path)
 	k.mv_data = key;
 	rc = mdb_del(b->txn, b->dbi, &k, NULL);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
-		lmdb_warn("del", rc);
+		txn_failed(b, "del", rc);
 		return -1;
 	}
 	b->pending++;
