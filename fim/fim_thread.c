@@ -36,6 +36,7 @@ struct fim {
 	atomic_int		*stop;		/* own_stop, or the caller's */
 	atomic_int		 own_stop;
 	atomic_int		 completed;	/* the one-shot scan ran to its end */
+	atomic_int		 rescan_queued;	/* and not yet started */
 	struct bqueue		*jobs;
 	struct watcher		*watcher;
 	int			 wake[2];
@@ -77,11 +78,14 @@ roots_job(const struct fim_config *cfg, int start, int overflow)
 	return job;
 }
 
-static void
+static int
 push_job(struct fim *f, struct fim_job *job)
 {
-	if (job == NULL || bq_push(f->jobs, job, 1) == -1)
+	if (job == NULL || bq_push(f->jobs, job, 1) == -1) {
 		job_free(job);
+		return -1;
+	}
+	return 0;
 }
 
 /* Long enough for the other half of a rename to be checked. */
@@ -97,6 +101,9 @@ run_job(struct fim *f, struct scanner *sc, struct fim_job *job)
 	size_t i;
 	char message[256];
 
+	/* From now on, lost events need another rescan. */
+	if (job->overflow)
+		atomic_store(&f->rescan_queued, 0);
 	if (job->overflow)
 		for (i = 0; i < job->n; i++) {
 			snprintf(message, sizeof(message), "file change "
@@ -166,9 +173,15 @@ static void
 rescan(struct fim *f, struct coalescer *c, const char *why)
 {
 	atomic_fetch_add(&f->counters->overflows, 1);
-	log_warnx("fim: %s: rescanning every watched path", why);
 	coalesce_clear(c);
-	push_job(f, roots_job(f->cfg, 0, 1));
+	/* A rescan still waiting to start covers these losses too. */
+	if (atomic_exchange(&f->rescan_queued, 1)) {
+		log_debug("fim: %s: a rescan is already queued", why);
+		return;
+	}
+	log_warnx("fim: %s: rescanning every watched path", why);
+	if (push_job(f, roots_job(f->cfg, 0, 1)) == -1)
+		atomic_store(&f->rescan_queued, 0);
 }
 
 static void *

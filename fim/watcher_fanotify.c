@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "../plugin/log.h"
 #include "watcher.h"
@@ -39,6 +40,18 @@
 		 FAN_ATTRIB | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_ONDIR)
 #define WHO_CACHE	8
 #define WHO_CACHE_MS	1000	/* a pid's /proc answer is reused this long */
+#define DIR_CACHE	512	/* directory handles resolved to paths */
+#define HANDLE_MAX	128	/* MAX_HANDLE_SZ */
+
+/* A directory's handle and the path it was resolved to. */
+struct dir_entry {
+	uint64_t	 key;		/* 0: empty */
+	size_t		 mount;		/* resolved through mounts[mount] */
+	int		 type;
+	unsigned	 bytes;
+	unsigned char	 handle[HANDLE_MAX];
+	char		*path;
+};
 
 /* A mount to open handles on, one per distinct (file system, mount). */
 struct fan_mount {
@@ -54,6 +67,7 @@ struct fanotify_watcher {
 	pid_t			 self;
 	struct fan_mount	*mounts;
 	size_t			 nmounts;
+	struct dir_entry	 dirs[DIR_CACHE];
 	struct fim_who		 who_cache[WHO_CACHE];
 	size_t			 who_next;
 	int			 warned_version;
@@ -68,6 +82,8 @@ fanotify_free(struct watcher *base)
 	for (i = 0; i < fw->nmounts; i++)
 		close(fw->mounts[i].fd);
 	free(fw->mounts);
+	for (i = 0; i < DIR_CACHE; i++)
+		free(fw->dirs[i].path);
 	if (fw->fd != -1)
 		close(fw->fd);
 	free(fw);
@@ -208,6 +224,94 @@ resolve(const struct fan_mount *m, struct file_handle *handle, char *path,
 }
 
 /*
+ * The cache of resolved directories: a file system mark reports the
+ * whole file system, mostly outside the configured trees, and opening
+ * every event's directory by handle to read its path back would cost two
+ * system calls an event.  A directory moved or removed anywhere empties
+ * it, as paths below it changed.  Direct-mapped by a hash of the handle.
+ */
+static struct dir_entry *
+dir_slot(struct fanotify_watcher *fw, size_t mount,
+    const struct file_handle *handle, uint64_t *key)
+{
+	unsigned char buf[sizeof(mount) + sizeof(int) + HANDLE_MAX];
+	size_t n = handle->handle_bytes;
+
+	memcpy(buf, &mount, sizeof(mount));
+	memcpy(buf + sizeof(mount), &handle->handle_type, sizeof(int));
+	memcpy(buf + sizeof(mount) + sizeof(int), handle->f_handle, n);
+	if ((*key = XXH3_64bits(buf, sizeof(mount) + sizeof(int) + n)) == 0)
+		*key = 1;
+	return &fw->dirs[*key % DIR_CACHE];
+}
+
+static const char *
+dir_cached(struct fanotify_watcher *fw, size_t mount,
+    const struct file_handle *handle)
+{
+	uint64_t key;
+	struct dir_entry *e = dir_slot(fw, mount, handle, &key);
+
+	if (e->key != key || e->mount != mount ||
+	    e->type != handle->handle_type ||
+	    e->bytes != handle->handle_bytes ||
+	    memcmp(e->handle, handle->f_handle, e->bytes) != 0)
+		return NULL;
+	return e->path;
+}
+
+static void
+dir_remember(struct fanotify_watcher *fw, size_t mount,
+    const struct file_handle *handle, const char *path)
+{
+	uint64_t key;
+	struct dir_entry *e = dir_slot(fw, mount, handle, &key);
+	char *copy;
+
+	if ((copy = strdup(path)) == NULL)
+		return;
+	free(e->path);
+	e->path = copy;
+	e->key = key;
+	e->mount = mount;
+	e->type = handle->handle_type;
+	e->bytes = handle->handle_bytes;
+	memcpy(e->handle, handle->f_handle, e->bytes);
+}
+
+static void
+dir_forget_all(struct fanotify_watcher *fw)
+{
+	size_t i;
+
+	for (i = 0; i < DIR_CACHE; i++)
+		if (fw->dirs[i].key != 0) {
+			free(fw->dirs[i].path);
+			fw->dirs[i].path = NULL;
+			fw->dirs[i].key = 0;
+		}
+}
+
+/* The path of a directory through mount i, from the cache or resolved. */
+static int
+dir_path(struct fanotify_watcher *fw, size_t i, struct file_handle *handle,
+    char *dir, size_t size)
+{
+	const char *cached;
+
+	if (handle->handle_bytes > HANDLE_MAX)
+		return resolve(&fw->mounts[i], handle, dir, size);
+	if ((cached = dir_cached(fw, i, handle)) != NULL) {
+		snprintf(dir, size, "%s", cached);
+		return 0;
+	}
+	if (resolve(&fw->mounts[i], handle, dir, size) == -1)
+		return -1;
+	dir_remember(fw, i, handle, dir);
+	return 0;
+}
+
+/*
  * The monitored path an event is about, into path; -1 when it is outside
  * the configured trees or cannot be told.
  */
@@ -223,7 +327,7 @@ event_path(struct fanotify_watcher *fw,
 	for (i = 0; i < fw->nmounts; i++) {
 		if (memcmp(&fw->mounts[i].fsid, &fid->fsid,
 		    sizeof(fid->fsid)) != 0 ||
-		    resolve(&fw->mounts[i], handle, dir, sizeof(dir)) == -1)
+		    dir_path(fw, i, handle, dir, sizeof(dir)) == -1)
 			continue;
 		if (name == NULL || strcmp(name, ".") == 0)
 			snprintf(path, size, "%s", dir);
@@ -308,6 +412,10 @@ handle(struct fanotify_watcher *fw, const struct fanotify_event_metadata *meta,
 	/* Our own writes (the baseline, an output file) are not changes. */
 	if (meta->pid == fw->self)
 		return;
+	/* Paths below a directory moved or removed are no longer known. */
+	if ((meta->mask & FAN_ONDIR) && (meta->mask & (FAN_MOVED_FROM |
+	    FAN_MOVED_TO | FAN_DELETE)))
+		dir_forget_all(fw);
 	if ((fid = find_dir_info(info, end, &name)) == NULL ||
 	    event_path(fw, fid, name, path, sizeof(path)) == -1 ||
 	    !fim_config_wants(fw->cfg, path, (meta->mask & FAN_ONDIR) != 0))
@@ -396,8 +504,16 @@ watcher_fanotify_new(const struct fim_config *cfg, char *why,
 	fw->ops = &fanotify_ops;
 	fw->cfg = cfg;
 	fw->self = getpid();
+	/*
+	 * The mark reports the whole file system: a bounded queue (16384
+	 * events) overflows with activity outside the trees, and every
+	 * overflow costs a rescan.  Unlimited (CAP_SYS_ADMIN is needed
+	 * anyway), events are lost only when the kernel runs out of memory
+	 * for them, which still comes as FAN_Q_OVERFLOW.
+	 */
 	fw->fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
-	    FAN_REPORT_DFID_NAME, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	    FAN_REPORT_DFID_NAME | FAN_UNLIMITED_QUEUE,
+	    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (fw->fd == -1) {
 		snprintf(why, why_size, "%s", init_failure(errno));
 		fanotify_free((struct watcher *)fw);
