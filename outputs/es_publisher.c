@@ -480,10 +480,6 @@ to_dead_letter_file(struct es_worker *w, const struct sv *doc,
 		count_drop(w, r);
 }
 
-/*
- * The dead-letter documents of the rejected ones into dead_letter_index;
- * those it refuses in turn go to the dead-letter file.
- */
 /* A round over docs[0..n): all of them, each with no failure yet. */
 static size_t *
 round_init(struct round *rd, const char *path, const struct sv *docs,
