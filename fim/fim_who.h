@@ -3,9 +3,9 @@
  * (with what /proc said about it at event time, proc_who.c), or an audit
  * PATH record of the same device and inode (who_table.c).  The audit
  * record wins when it is about the pid fanotify saw (the kernel's own ids
- * and names), else the later of the two (scanner.c, author()).  A change
- * found by a scan (made while the plugin was stopped, or after lost
- * events) has no author, unless an audit record still matches.
+ * and names), else the later of the two (scanner_report.c, author()).  A
+ * change found by a scan (made while the plugin was stopped, or after
+ * lost events) has no author, unless an audit record still matches.
  */
 #ifndef AUDISP_ECS_FIM_WHO_H
 #define AUDISP_ECS_FIM_WHO_H

@@ -25,6 +25,9 @@
  * Documents leave through the sink before the baseline transaction that
  * records them is committed: a crash in between reports a change twice,
  * never not at all.
+ *
+ * The parts (walk, check, reconciliation, reporting) and which file holds
+ * each are listed in scanner_internal.h.
  */
 #ifndef AUDISP_ECS_SCANNER_H
 #define AUDISP_ECS_SCANNER_H
