@@ -285,6 +285,35 @@ def log_events(logs, key=None):
     return events
 
 
+LOG_REC_RE = re.compile(rb"type=(\S+) msg=audit\((\d+)\.(\d+):(\d+)\):")
+
+
+def log_load_seqs(log, key, marker):
+    """(keyed, logged, ours) from auditd's log LOG, read as bytes.
+
+    keyed: sequence numbers of the events with a record carrying key KEY;
+    logged: sequence numbers of all events (auditd's own DAEMON_* records
+    left out: they have their own sequence numbers); ours: the number of
+    EXECVE records of the exec load's /bin/true MARKER N.
+    """
+    keytag = b' key="' + key.encode() + b'"'
+    ourarg = b' a1="' + marker.encode() + b'" '      # /bin/true MARKER N
+    keyed, logged, ours = set(), set(), 0
+    with open(log, "rb") as fh:
+        for raw in fh:
+            rawpart = raw.split(b"\x1d", 1)[0]
+            m = LOG_REC_RE.search(rawpart)
+            if not m or m.group(1).startswith(b"DAEMON_"):
+                continue
+            seq = int(m.group(4))
+            logged.add(seq)
+            if keytag in rawpart:
+                keyed.add(seq)
+            if m.group(1) == b"EXECVE" and ourarg in rawpart:
+                ours += 1
+    return keyed, logged, ours
+
+
 # --------------------------------------------------------------------------
 # no-loss comparison
 

@@ -200,33 +200,20 @@ itest_delete_rules
 itest_wait_log_marker "$marker-end" 60 || echo "WARNING: auditd did not log the end marker within 60 s"
 t_load_end=$(itest_now)
 
-# check.py LOG KEY SOURCE TIMEOUT_S MARKER NEXEC: SOURCE is the server's
+# check.py ITEST_DIR LOG KEY SOURCE TIMEOUT_S MARKER NEXEC: SOURCE is the server's
 # /_test/store URL (polled until every keyed event is there, at most
 # TIMEOUT_S) or its --out file (read once).  Exit 1 on a missing or
 # duplicated event, a document in another index, an _id that is not the
 # event.id, an events-dropped document.
 cat >"$ITEST_TMP/check.py" <<'PY'
-import json, re, sys, time, urllib.request
-log, key, source, limit, marker, nexec = sys.argv[1:7]
+import json, sys, time, urllib.request
+sys.path.insert(0, sys.argv[1])
+import ecsq
+log, key, source, limit, marker, nexec = sys.argv[2:8]
 limit, nexec = float(limit), int(nexec)
 index = "logs-audisp_ecs-default"
 
-rec_re = re.compile(rb"type=(\S+) msg=audit\((\d+)\.(\d+):(\d+)\):")
-keytag = b' key="' + key.encode() + b'"'
-ourarg = b' a1="' + marker.encode() + b'" '      # /bin/true MARKER N
-keyed, logged, ours = set(), set(), 0
-with open(log, "rb") as fh:
-    for raw in fh:
-        rawpart = raw.split(b"\x1d", 1)[0]
-        m = rec_re.search(rawpart)
-        if not m or m.group(1).startswith(b"DAEMON_"):
-            continue
-        seq = int(m.group(4))
-        logged.add(seq)
-        if keytag in rawpart:
-            keyed.add(seq)
-        if m.group(1) == b"EXECVE" and ourarg in rawpart:
-            ours += 1
+keyed, logged, ours = ecsq.log_load_seqs(log, key, marker)
 
 def read_store():
     if source.startswith("http"):
@@ -309,7 +296,7 @@ sys.exit(rc)
 PY
 
 # Delivery: wait until every keyed event is in the store.
-"$ITEST_PYTHON" "$ITEST_TMP/check.py" "$ITEST_AUDIT_LOG" "$KEY" \
+"$ITEST_PYTHON" "$ITEST_TMP/check.py" "$ITEST_DIR" "$ITEST_AUDIT_LOG" "$KEY" \
     "http://127.0.0.1:$ES_PORT/_test/store" "$DELIVERY_S" "$marker" "$nexec" >"$ITEST_TMP/delivery.txt" ||
     { cat "$ITEST_TMP/delivery.txt"; status=1; }
 echo "delivery complete $(awk -v a="$t_load_end" -v b="$(itest_now)" 'BEGIN{printf "%.1f", b - a}') s after the load ended"
@@ -326,7 +313,7 @@ es_stop_server
 [ -s "$STORE" ] && [ -s "$STATS" ] || itest_error "the server wrote no store or stats"
 
 # What the server holds at the end: every keyed event exactly once.
-"$ITEST_PYTHON" "$ITEST_TMP/check.py" "$ITEST_AUDIT_LOG" "$KEY" "$STORE" 0 "$marker" "$nexec" || status=1
+"$ITEST_PYTHON" "$ITEST_TMP/check.py" "$ITEST_DIR" "$ITEST_AUDIT_LOG" "$KEY" "$STORE" 0 "$marker" "$nexec" || status=1
 if [ -s "$ITEST_DATA_DIR/dead-letter.ndjson" ]; then
     echo "FAIL: $(wc -l <"$ITEST_DATA_DIR/dead-letter.ndjson") document(s) in the dead-letter file:"
     head -c 600 "$ITEST_DATA_DIR/dead-letter.ndjson" | sed 's/^/  | /'

@@ -97,25 +97,12 @@ t_load_end=$(itest_now)
 # Delivery: wait until every event with the key is in the server's output.
 "$ITEST_PYTHON" - "$ITEST_DIR" "$ITEST_AUDIT_LOG" "$OUT" "$KEY" "$DELIVERY_S" "$marker" "$nexec" \
     <<'PY' || status=1
-import json, re, sys, time
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import ecsq
 log, out, key, limit, marker, nexec = sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]), sys.argv[6], int(sys.argv[7])
 
-rec_re = re.compile(rb"type=(\S+) msg=audit\((\d+)\.(\d+):(\d+)\):")
-keytag = b' key="' + key.encode() + b'"'
-ourarg = b' a1="' + marker.encode() + b'" '      # /bin/true MARKER N
-keyed, logged, ours = set(), set(), 0
-with open(log, "rb") as fh:
-    for raw in fh:
-        rawpart = raw.split(b"\x1d", 1)[0]
-        m = rec_re.search(rawpart)
-        if not m or m.group(1).startswith(b"DAEMON_"):
-            continue
-        seq = int(m.group(4))
-        logged.add(seq)
-        if keytag in rawpart:
-            keyed.add(seq)
-        if m.group(1) == b"EXECVE" and ourarg in rawpart:
-            ours += 1
+keyed, logged, ours = ecsq.log_load_seqs(log, key, marker)
 
 count = {}          # auditd.sequence -> documents
 ids = {}            # event.id -> documents
