@@ -12,15 +12,10 @@
 set -u
 . "${srcdir:-.}/tests/elasticsearch/lib.sh"
 
-command -v openssl >/dev/null 2>&1 || skip "openssl command not found (make-certs.sh needs it)"
-C=$T/certs
-sh "$MAKE_CERTS" "$C" >"$T/make-certs.log" 2>&1 ||
-	{ show_log "$T/make-certs.log"; skip "make-certs.sh failed (openssl 3.0+ needed)"; }
+tls_certs
 expected "$CORPUS" "$T/expected.json"
-CA="certificate_authorities = [\"$C/ca.pem\"];"
 OTHER_CA="certificate_authorities = [\"$C/other-ca.pem\"];"
 CLIENT="certificate = \"$C/client.pem\"; key = \"$C/client.key\";"
-SERVER_TLS="--tls-cert $C/server.pem --tls-key $C/server.key"
 # --tls-ca: client certificates required, verified against the test CA
 MUTUAL="$SERVER_TLS --tls-ca $C/ca.pem"
 
@@ -56,23 +51,11 @@ deliver() {
 # `test output` must fail (exit 1), store nothing and say EXPECTED-TEXT
 # (an ERE).
 refused() {
-	local name=$1 want=$2 hosts=$3 ssl=$4 rc=0
+	local name=$1 want=$2 hosts=$3 ssl=$4
 	shift 4
 	start_server "$name" "$@"
 	tls_conf "$T/$name.conf" "${hosts//@PORT@/$(port_of "$name")}" "$ssl"
-	timeout 30 "$bin" test output -c "$T/$name.conf" >"$T/$name.test" 2>&1 || rc=$?
-	stop_server "$name"
-	[ "$rc" = 1 ] || { show_log "$T/$name.test"; fail "$name: test output exited $rc, expected 1"; }
-	[ "$(stat_of "$name" created)" = 0 ] || fail "$name: the server stored documents"
-	if grep -Eq "$want" "$T/$name.test"; then
-		note "$name: refused: $(grep -E -m1 "$want" "$T/$name.test" | sed 's/^ *//')"
-	elif [ -n "${VAGUE:-}" ] && grep -Eq "$VAGUE" "$T/$name.test"; then
-		# Refused, but the message does not say why (see the caller).
-		note "$name: refused, WARNING: unclear message: $(grep -E -m1 "$VAGUE" "$T/$name.test" | sed 's/^ *//')"
-	else
-		show_log "$T/$name.test"
-		fail "$name: no \"$want\" in the output of test output"
-	fi
+	test_output_refused "$name" "$want" created "the server stored documents"
 }
 
 URL='hosts = ["https://localhost:@PORT@"];'

@@ -191,6 +191,42 @@ ${3:-}
 EOC
 }
 
+# tls_certs: the test certificates (tests/peers/make-certs.sh) in $T/certs;
+# skips the test without openssl 3.0+.  Sets C (their directory), CA (the
+# ssl setting that trusts the test CA) and SERVER_TLS (the test server's
+# options for its certificate and key).
+tls_certs() {
+	command -v openssl >/dev/null 2>&1 || skip "openssl command not found (make-certs.sh needs it)"
+	C=$T/certs
+	sh "$MAKE_CERTS" "$C" >"$T/make-certs.log" 2>&1 ||
+		{ show_log "$T/make-certs.log"; skip "make-certs.sh failed (openssl 3.0+ needed)"; }
+	CA="certificate_authorities = [\"$C/ca.pem\"];"
+	SERVER_TLS="--tls-cert $C/server.pem --tls-key $C/server.key"
+}
+
+# test_output_refused NAME EXPECTED-TEXT STAT WHAT: with server NAME
+# running and $T/NAME.conf written, `audisp-ecs test output` must fail
+# (exit 1) and say EXPECTED-TEXT (an ERE); server NAME is stopped and its
+# counter STAT must be 0 (else: fail "NAME: WHAT").  When the text is not
+# there but VAGUE (an ERE, if set) is, the refusal is noted with a warning
+# that its message does not say why.
+test_output_refused() {
+	local name=$1 want=$2 rc=0
+	timeout 30 "$bin" test output -c "$T/$name.conf" >"$T/$name.test" 2>&1 || rc=$?
+	stop_server "$name"
+	[ "$rc" = 1 ] || { show_log "$T/$name.test"; fail "$name: test output exited $rc, expected 1"; }
+	[ "$(stat_of "$name" "$3")" = 0 ] || fail "$name: $4"
+	if grep -Eq "$want" "$T/$name.test"; then
+		note "$name: refused: $(grep -E -m1 "$want" "$T/$name.test" | sed 's/^ *//')"
+	elif [ -n "${VAGUE:-}" ] && grep -Eq "$VAGUE" "$T/$name.test"; then
+		# Refused, but the message does not say why (see the caller).
+		note "$name: refused, WARNING: unclear message: $(grep -E -m1 "$VAGUE" "$T/$name.test" | sed 's/^ *//')"
+	else
+		show_log "$T/$name.test"
+		fail "$name: no \"$want\" in the output of test output"
+	fi
+}
+
 # expected FILE OUT: the documents of a plain replay of FILE (no config).
 expected() {
 	timeout 60 "$bin" replay "$1" >"$2" 2>"$2.err" ||

@@ -9,12 +9,8 @@
 set -u
 . "${srcdir:-.}/tests/logstash/lib.sh"
 
-command -v openssl >/dev/null 2>&1 || skip "openssl command not found (make-certs.sh needs it)"
-C=$T/certs
-sh "$MAKE_CERTS" "$C" >"$T/make-certs.log" 2>&1 ||
-	{ show_log "$T/make-certs.log"; skip "make-certs.sh failed (openssl 3.0+ needed)"; }
+tls_certs
 expected "$CORPUS" "$T/expected.json"
-CA="certificate_authorities = [\"$C/ca.pem\"];"
 
 # tls_conf FILE HOST:PORT SSL-SETTINGS: a config, mode 0600
 tls_conf() {
@@ -43,26 +39,13 @@ deliver() {
 # refused NAME EXPECTED-TEXT HOST SSL-SETTINGS SERVER-OPTIONS...:
 # `test output` must fail (exit 1) and say EXPECTED-TEXT (an ERE).
 refused() {
-	local name=$1 want=$2 host=$3 ssl=$4 rc=0
+	local name=$1 want=$2 host=$3 ssl=$4
 	shift 4
 	start_server "$name" "$@"
 	tls_conf "$T/$name.conf" "$host:$(port_of "$name")" "$ssl"
-	timeout 30 "$bin" test output -c "$T/$name.conf" >"$T/$name.test" 2>&1 || rc=$?
-	stop_server "$name"
-	[ "$rc" = 1 ] || { show_log "$T/$name.test"; fail "$name: test output exited $rc, expected 1"; }
-	[ "$(stat_of "$name" events)" = 0 ] || fail "$name: the server acked events"
-	if grep -Eq "$want" "$T/$name.test"; then
-		note "$name: refused: $(grep -E -m1 "$want" "$T/$name.test" | sed 's/^ *//')"
-	elif [ -n "${VAGUE:-}" ] && grep -Eq "$VAGUE" "$T/$name.test"; then
-		# Refused, but the message does not say why (see the caller).
-		note "$name: refused, WARNING: unclear message: $(grep -E -m1 "$VAGUE" "$T/$name.test" | sed 's/^ *//')"
-	else
-		show_log "$T/$name.test"
-		fail "$name: no \"$want\" in the output of test output"
-	fi
+	test_output_refused "$name" "$want" events "the server acked events"
 }
 
-SERVER_TLS="--tls-cert $C/server.pem --tls-key $C/server.key"
 MUTUAL="$SERVER_TLS --tls-ca $C/ca.pem --require-client-cert"
 
 # 1. server verified against the CA, by IP address and by name
