@@ -6,13 +6,13 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fim_who.h"
+#include "../parsers/procfs.h"
 
 void
 fim_who_clear(struct fim_who *who)
@@ -21,32 +21,13 @@ fim_who_clear(struct fim_who *who)
 	who->uid = who->gid = who->auid = who->session = -1;
 }
 
-/* The start of /proc/<pid>/<what> into buf (NUL-terminated); -1 if gone. */
-static ssize_t
-read_proc(long pid, const char *what, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, what);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 static long
 read_number(long pid, const char *what)
 {
 	char buf[32], *end;
 	long v;
 
-	if (read_proc(pid, what, buf, sizeof(buf)) <= 0)
+	if (procfs_read("/proc", pid, what, buf, sizeof(buf)) <= 0)
 		return -1;
 	v = strtol(buf, &end, 10);
 	return end == buf ? -1 : v;
@@ -58,7 +39,7 @@ read_ids(long pid, struct fim_who *who)
 {
 	char buf[2048], *line;
 
-	if (read_proc(pid, "status", buf, sizeof(buf)) <= 0)
+	if (procfs_read("/proc", pid, "status", buf, sizeof(buf)) <= 0)
 		return;
 	if ((line = strstr(buf, "\nUid:")) != NULL)
 		who->uid = strtol(line + 5, NULL, 10);
@@ -81,7 +62,8 @@ proc_who_read(long pid, long now_ms, struct fim_who *who)
 	if (n < 0 || (size_t)n >= sizeof(who->executable))
 		n = 0;
 	who->executable[n] = '\0';
-	if (read_proc(pid, "comm", who->name, sizeof(who->name)) > 0)
+	if (procfs_read("/proc", pid, "comm", who->name,
+	    sizeof(who->name)) > 0)
 		who->name[strcspn(who->name, "\n")] = '\0';
 	read_ids(pid, who);
 	who->auid = read_number(pid, "loginuid");

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "process_table.h"
+#include "procfs.h"
 
 void
 process_table_init(struct process_table *t, int use_proc)
@@ -96,28 +96,6 @@ process_table_exec(struct process_table *t, long pid, struct sv exe,
 	store_args(p, args, nargs);
 }
 
-/* A small /proc file into buf (NUL-terminated); its length or -1. */
-static ssize_t
-read_proc_file(struct process_table *t, long pid, const char *what,
-    char *buf, size_t size)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	if (snprintf(path, sizeof(path), "%s/%ld/%s", t->proc_root, pid,
-	    what) >= (int)sizeof(path))
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 /* Fill a slot for pid from /proc; 0 on success. */
 static int
 load_from_proc(struct process_table *t, long pid)
@@ -133,10 +111,10 @@ load_from_proc(struct process_table *t, long pid)
 	    (elen = readlink(path, exe, sizeof(exe) - 1)) < 0)
 		return -1;
 	exe[elen] = '\0';
-	if (read_proc_file(t, pid, "comm", comm, sizeof(comm)) < 0)
+	if (procfs_read(t->proc_root, pid, "comm", comm, sizeof(comm)) < 0)
 		comm[0] = '\0';
 	comm[strcspn(comm, "\n")] = '\0';
-	if ((n = read_proc_file(t, pid, "cmdline", cmdline,
+	if ((n = procfs_read(t->proc_root, pid, "cmdline", cmdline,
 	    sizeof(cmdline))) < 0)
 		n = 0;
 	/* cmdline is the arguments, each ended by a NUL. */
@@ -206,7 +184,8 @@ process_table_container(struct process_table *t, long pid)
 		return NULL;
 	if (!p->container_checked) {
 		p->container_checked = 1;
-		if (read_proc_file(t, pid, "cgroup", cgroup, sizeof(cgroup)) > 0)
+		if (procfs_read(t->proc_root, pid, "cgroup", cgroup,
+		    sizeof(cgroup)) > 0)
 			for (line = cgroup; line != NULL; line = next) {
 				next = strchr(line, '\n');
 				if (next != NULL)
