@@ -520,35 +520,27 @@ raise SystemExit(1)
 PY
 }
 
-# itest_write_logstash_conf HOST:PORT[,HOST:PORT...] [LOGSTASH_EXTRA [TOP_EXTRA]]:
-# the plugin's config with the Logstash output (plain TCP) instead of the file
-# one.  State (agent id, last serial) and the spool are private to the test,
-# in ITEST_DATA_DIR (default $ITEST_TMP/data, spool in ITEST_SPOOL_DIR, its
-# "spool").  (auditd 3.0 gives its plugins no stderr: the plugin's messages
-# are only in syslog, see itest_capture_syslog.)
-# LOGSTASH_EXTRA is libconfig text put inside output.logstash (e.g.
-# 'backoff: { init = "200ms"; max = "2s"; };'), TOP_EXTRA at the top level
-# (e.g. a queue section).  The file is checked with "audisp-ecs test config".
-itest_write_logstash_conf() {
-    local hosts="" h ls_extra=${2:-} top_extra=${3:-} out
-    local IFS=,
-    for h in $1; do
-        hosts="${hosts:+$hosts, }\"$h\""
-    done
-    unset IFS
+# itest_write_output_conf WHAT OUTPUT [TOP_EXTRA]: the plugin's config with
+# OUTPUT (libconfig text: the settings inside output { }, e.g.
+# '  logstash: { ... };') instead of the file output; WHAT names it in the
+# file's first comment.  State (agent id, last serial), the spool and the
+# dead-letter file are private to the test, in ITEST_DATA_DIR (default
+# $ITEST_TMP/data, spool in ITEST_SPOOL_DIR, its "spool").  (auditd 3.0
+# gives its plugins no stderr: the plugin's messages are only in syslog,
+# see itest_capture_syslog.)  TOP_EXTRA is put at the top level (e.g. a
+# queue section).  Written to a temp name and renamed; the file is checked
+# with "audisp-ecs test config".
+itest_write_output_conf() {
+    local what=$1 output=$2 top_extra=${3:-} out
     ITEST_DATA_DIR=${ITEST_DATA_DIR:-$ITEST_TMP/data}
     # shellcheck disable=SC2034 # read by the tests
     ITEST_SPOOL_DIR="$ITEST_DATA_DIR/spool"
     cat >"$ITEST_PLUGIN_CONF.tmp" <<EOF
-# audisp-ecs config written by $ITEST_NAME (integration test): Logstash output
+# audisp-ecs config written by $ITEST_NAME (integration test): $what
 output: {
-  logstash: {
-    hosts = [ $hosts ];
-    ssl: { enabled = false; };
-    $ls_extra
-  };
+$output
 };
-# State (agent id, last serial) and spool private to this test.
+# State (agent id, last serial), spool and dead-letter file private to this test.
 path: { data = "$ITEST_DATA_DIR"; };
 $top_extra
 EOF
@@ -559,6 +551,27 @@ EOF
         sed 's/^/  | /' "$ITEST_PLUGIN_CONF"
         itest_fail "'audisp-ecs test config -c $ITEST_PLUGIN_CONF' rejected the test config"
     fi
+}
+
+# itest_write_logstash_conf HOST:PORT[,HOST:PORT...] [LOGSTASH_EXTRA [TOP_EXTRA]]:
+# the plugin's config with the Logstash output (plain TCP) instead of the
+# file one, written by itest_write_output_conf (see there: ITEST_DATA_DIR,
+# ITEST_SPOOL_DIR, the check with "audisp-ecs test config").
+# LOGSTASH_EXTRA is libconfig text put inside output.logstash (e.g.
+# 'backoff: { init = "200ms"; max = "2s"; };'), TOP_EXTRA at the top level
+# (e.g. a queue section).
+itest_write_logstash_conf() {
+    local hosts="" h
+    local IFS=,
+    for h in $1; do
+        hosts="${hosts:+$hosts, }\"$h\""
+    done
+    unset IFS
+    itest_write_output_conf "Logstash output" "  logstash: {
+    hosts = [ $hosts ];
+    ssl: { enabled = false; };
+    ${2:-}
+  };" "${3:-}"
 }
 
 # itest_write_configs_logstash HOSTS [LOGSTASH_EXTRA [TOP_EXTRA]]: as
