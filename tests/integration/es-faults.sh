@@ -49,25 +49,9 @@ ES_PORT=""
 # 127.0.0.1 (stdout and stderr in $ITEST_TMP/es.stdout and .stderr), wait
 # for its LISTENING line; sets ES_PID and ES_PORT.  Stopped at cleanup.
 es_start_server() {
-    local i=0 line
-    : >"$ITEST_TMP/es.stdout"
-    "$ITEST_PYTHON" "$ITEST_PEERS_DIR/es_server.py" "$@" \
-        >>"$ITEST_TMP/es.stdout" 2>>"$ITEST_TMP/es.stderr" </dev/null {ITEST_LOCK_FD}<&- &
-    ES_PID=$!
-    ITEST_BG_PIDS+=("$ES_PID")
-    while :; do
-        line=$(grep '^LISTENING ' "$ITEST_TMP/es.stdout")
-        [ -n "$line" ] && break
-        if ! kill -0 "$ES_PID" 2>/dev/null; then
-            tail -n 20 "$ITEST_TMP/es.stderr" >&2
-            ES_PID=""
-            itest_error "the Elasticsearch test server did not start ($*)"
-        fi
-        i=$((i + 1))
-        [ "$i" -gt 200 ] && itest_error "the Elasticsearch test server did not listen within 10 s"
-        sleep 0.05
-    done
-    ES_PORT=${line#LISTENING }
+    itest_start_peer "the Elasticsearch test server" es_server.py es "$@"
+    ES_PID=$ITEST_PEER_PID
+    ES_PORT=$ITEST_PEER_PORT
 }
 
 # es_stop_server: SIGTERM (it writes its store and stats) and wait.

@@ -588,29 +588,43 @@ itest_write_configs_logstash() {
 # $ITEST_TMP/NAME.stdout and .stderr; wait for its LISTENING line.  Sets
 # LJ_PID and LJ_PORT.  It is stopped at cleanup if still running.
 itest_start_lj_server() {
-    local name=$1 i=0 line
+    local name=$1
     shift
+    itest_start_peer "the Lumberjack test server" lumberjack_server.py "$name" \
+        --listen 127.0.0.1:0 "$@"
+    LJ_PID=$ITEST_PEER_PID
+    # shellcheck disable=SC2034 # read by the tests
+    LJ_PORT=$ITEST_PEER_PORT
+}
+
+# itest_start_peer WHAT SCRIPT NAME [SERVER_ARGS...]: start the test server
+# SCRIPT (in ITEST_PEERS_DIR; WHAT names it in errors) with its stdout and
+# stderr appended to $ITEST_TMP/NAME.stdout and .stderr; wait (10 s at
+# most) for its next LISTENING line.  Sets ITEST_PEER_PID and
+# ITEST_PEER_PORT.  It is stopped at cleanup if still running.
+itest_start_peer() {
+    local what=$1 script=$2 name=$3 i=0 line
+    shift 3
     local so="$ITEST_TMP/$name.stdout" se="$ITEST_TMP/$name.stderr" before
     touch "$so"
     before=$(grep -c '^LISTENING ' "$so")
-    "$ITEST_PYTHON" "$ITEST_PEERS_DIR/lumberjack_server.py" --listen 127.0.0.1:0 "$@" \
+    "$ITEST_PYTHON" "$ITEST_PEERS_DIR/$script" "$@" \
         >>"$so" 2>>"$se" </dev/null {ITEST_LOCK_FD}<&- &
-    LJ_PID=$!
-    ITEST_BG_PIDS+=("$LJ_PID")
+    ITEST_PEER_PID=$!
+    ITEST_BG_PIDS+=("$ITEST_PEER_PID")
     while :; do
         line=$(grep '^LISTENING ' "$so" | sed -n "$((before + 1))p")
         [ -n "$line" ] && break
-        if ! kill -0 "$LJ_PID" 2>/dev/null; then
+        if ! kill -0 "$ITEST_PEER_PID" 2>/dev/null; then
             tail -n 20 "$se" >&2
-            LJ_PID=""
-            itest_error "the Lumberjack test server did not start ($*)"
+            ITEST_PEER_PID=""
+            itest_error "$what did not start ($*)"
         fi
         i=$((i + 1))
-        [ "$i" -gt 200 ] && itest_error "the Lumberjack test server did not listen within 10 s"
+        [ "$i" -gt 200 ] && itest_error "$what did not listen within 10 s"
         sleep 0.05
     done
-    # shellcheck disable=SC2034 # read by the tests
-    LJ_PORT=${line#LISTENING }
+    ITEST_PEER_PORT=${line#LISTENING }
 }
 
 # itest_stop_lj_server [SIGNAL]: stop the server (default TERM: it closes its
