@@ -288,13 +288,20 @@ write_who(struct fim_doc_writer *dw, struct jw *w, const struct fim_who *who)
 	jw_object_close(w);
 }
 
-static void
-write_service_and_constants(struct fim_doc_writer *dw, struct jw *w)
+/*
+ * The end every FIM document shares: service, the host and agent
+ * constants, the closing brace and the newline.  -1 when out of memory.
+ */
+static int
+finish_document(struct fim_doc_writer *dw, struct jw *w)
 {
 	jw_object_open(w, "service");
 	jw_cstring(w, "type", "file_integrity");
 	jw_object_close(w);
 	jw_raw(w, NULL, dw->constants, dw->constants_len);
+	jw_object_close(w);
+	jw_append(w, "\n", 1);
+	return jw_failed(w) ? -1 : 0;
 }
 
 int
@@ -318,10 +325,7 @@ fim_document_write(struct fim_doc_writer *dw, struct jw *w,
 		jw_cstring(w, "message", note);
 		jw_object_close(w);
 	}
-	write_service_and_constants(dw, w);
-	jw_object_close(w);
-	jw_append(w, "\n", 1);
-	return jw_failed(w) ? -1 : 0;
+	return finish_document(dw, w);
 }
 
 int
@@ -352,8 +356,5 @@ fim_notice_write(struct fim_doc_writer *dw, struct jw *w, const char *action,
 	jw_object_open(w, "file");
 	jw_cstring(w, "path", path);
 	jw_object_close(w);
-	write_service_and_constants(dw, w);
-	jw_object_close(w);
-	jw_append(w, "\n", 1);
-	return jw_failed(w) ? -1 : 0;
+	return finish_document(dw, w);
 }
