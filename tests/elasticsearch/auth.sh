@@ -28,6 +28,16 @@ deliver() {
 	compare_ids "$T/expected.json" "$T/$1.docs" --label "$1" || fail "$1: wrong documents"
 }
 
+# feed_plugin NAME ES-SETTINGS: plugin mode, from an empty data dir, with
+# the output pointed at server NAME, fed the corpus (stdin stays open).
+feed_plugin() {
+	rm -rf "$T/data"
+	write_es_conf "$T/$1.conf" "hosts = [\"127.0.0.1:$(port_of "$1")\"]; $2"
+	: >"$T/plugin.log"
+	plugin_start "$T/$1.conf"
+	plugin_feed "$CORPUS"
+}
+
 # 1. Basic and API key, inline and from files.
 start_server basic --data-stream-prefix logs- --username elastic --password 's3cr3t pass'
 deliver basic 'username = "elastic"; password = "s3cr3t pass";'
@@ -63,11 +73,7 @@ note "refused: $(head -1 "$T/badfile.log")"
 # 3. Wrong password in plugin mode: 401 named, nothing lost; fixed and
 # SIGHUP'd, everything arrives.
 start_server locked --data-stream-prefix logs- --username elastic --password right
-rm -rf "$T/data"
-write_es_conf "$T/locked.conf" "hosts = [\"127.0.0.1:$(port_of locked)\"]; username = \"elastic\"; password = \"wrong\";"
-: >"$T/plugin.log"
-plugin_start "$T/locked.conf"
-plugin_feed "$CORPUS"
+feed_plugin locked 'username = "elastic"; password = "wrong";'
 wait_until 15 grep -q "authentication with username and password failed (HTTP 401)" "$T/plugin.log" ||
 	{ show_log "$T/plugin.log"; fail "locked: no 401 message naming the method"; }
 grep "HTTP 401" "$T/plugin.log" | grep -q "127.0.0.1:$(port_of locked)" || fail "locked: the 401 message does not name the host"
@@ -85,11 +91,7 @@ note "401: reported as '$(grep -o 'authentication with [^:]*' "$T/plugin.log" | 
 
 # 4. 403: the bulk request is refused as a whole; named, retried.
 start_server forbidden --data-stream-prefix logs- --forbid
-rm -rf "$T/data"
-write_es_conf "$T/forbidden.conf" "hosts = [\"127.0.0.1:$(port_of forbidden)\"];"
-: >"$T/plugin.log"
-plugin_start "$T/forbidden.conf"
-plugin_feed "$CORPUS"
+feed_plugin forbidden ""
 wait_until 15 grep -q "authentication with no credentials refused (HTTP 403)" "$T/plugin.log" ||
 	{ show_log "$T/plugin.log"; fail "forbidden: no 403 message"; }
 es_control forbidden faults '{}' >/dev/null	# the role is granted
