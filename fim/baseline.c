@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "baseline.h"
 
 #define MAP_SIZE	(16ULL << 30)	/* address space, not disk */

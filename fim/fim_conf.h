@@ -11,7 +11,7 @@
 
 #include <regex.h>
 
-#include "../parsers/event_filter.h"	/* struct string_list */
+#include "../common/string_list.h"
 
 /* What a change can be noticed in; fim.attributes names them. */
 enum fim_attr {

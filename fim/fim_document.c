@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../parsers/ecs_document.h"
 #include "fim_document.h"
 #include "fim_conf.h"
 
@@ -33,17 +32,13 @@ static const struct {
 int
 fim_doc_writer_init(struct fim_doc_writer *dw, const char *data_dir)
 {
-	const char *host;
-
 	memset(dw, 0, sizeof(*dw));
 	idcache_init(&dw->ids);
 	(void)id_hasher_init(&dw->hasher);	/* a failure has a fallback */
 	host_info_load(&dw->host, data_dir);
-	if ((dw->rendered = host_info_render(&dw->host, ECS_VERSION)) == NULL)
+	/* No service.type: that is "auditd", the audit documents' source. */
+	if ((dw->constants = host_info_render(&dw->host, NULL)) == NULL)
 		return -1;
-	/* The shared members start with service.type "auditd": not ours. */
-	host = strstr(dw->rendered, "\"host\":");
-	dw->constants = host != NULL ? host : dw->rendered;
 	dw->constants_len = strlen(dw->constants);
 	return 0;
 }
@@ -51,8 +46,8 @@ fim_doc_writer_init(struct fim_doc_writer *dw, const char *data_dir)
 void
 fim_doc_writer_release(struct fim_doc_writer *dw)
 {
-	free(dw->rendered);
-	dw->rendered = NULL;
+	free(dw->constants);
+	dw->constants = NULL;
 	id_hasher_release(&dw->hasher);
 }
 

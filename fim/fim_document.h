@@ -10,18 +10,17 @@
 #ifndef AUDISP_ECS_FIM_DOCUMENT_H
 #define AUDISP_ECS_FIM_DOCUMENT_H
 
-#include "../parsers/event_id.h"
-#include "../parsers/host_info.h"
-#include "../parsers/idcache.h"
-#include "../parsers/json_writer.h"
+#include "../common/event_id.h"
+#include "../common/host_info.h"
+#include "../common/idcache.h"
+#include "../common/json_writer.h"
 #include "compare.h"
 #include "file_state.h"
 #include "fim_who.h"
 
 struct fim_doc_writer {
 	struct host_info host;
-	const char	*constants;	/* host/agent/ecs members */
-	char		*rendered;
+	char		*constants;	/* host/agent/ecs members */
 	size_t		 constants_len;
 	struct id_hasher hasher;
 	struct idcache	 ids;

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../plugin/bqueue.h"
-#include "../plugin/log.h"
-#include "../plugin/timeutil.h"
+#include "../common/bqueue.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "fim.h"
 #include "watcher.h"
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "hash_pool.h"
 #include "hasher.h"
 #include "scanner.h"

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "../plugin/log.h"
-#include "../plugin/timeutil.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "blake2b.h"
 #include "hasher.h"
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fim_who.h"
-#include "../parsers/procfs.h"
+#include "../common/procfs.h"
 
 void
 fim_who_clear(struct fim_who *who)

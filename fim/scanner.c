@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../plugin/timeutil.h"
+#include "../common/timeutil.h"
 #include "baseline.h"
 #include "hash_pool.h"
 #include "moves.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "baseline.h"
 #include "hash_pool.h"
 #include "moves.h"

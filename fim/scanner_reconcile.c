@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../plugin/timeutil.h"
+#include "../common/timeutil.h"
 #include "baseline.h"
 #include "moves.h"
 #include "scanner_internal.h"

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../plugin/log.h"
-#include "../plugin/timeutil.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "baseline.h"
 #include "scanner_internal.h"
 #include "who_recent.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "scanner_internal.h"
 
 /*

@@ -1,7 +1,7 @@
 /* Choosing a watcher backend and dispatching to it; see watcher.h. */
 #include "config.h"
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "watcher.h"
 
 struct watcher {

@@ -33,7 +33,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "watcher.h"
 
 #define EVENTS	(FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | FAN_MOVED_TO | \

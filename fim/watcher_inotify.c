@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "watcher.h"
 
 #define EVENTS	(IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | \

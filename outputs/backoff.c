@@ -4,7 +4,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "../plugin/timeutil.h"
+#include "../common/timeutil.h"
 #include "backoff.h"
 
 unsigned int

@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "../parsers/audit_value.h"	/* struct sv */
+#include "../common/sv.h"
 
 #define ES_BULK_FILTER	"filter_path=errors,items.*.error,items.*.status"
 #define ES_ID_MAX	80

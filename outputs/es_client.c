@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../plugin/conf.h"
-#include "../plugin/log.h"
-#include "errbuf.h"
+#include "output_conf.h"
+#include "../common/log.h"
+#include "../common/errbuf.h"
 #include "es_client.h"
 #include "tls.h"
 

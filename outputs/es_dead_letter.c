@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../parsers/json_writer.h"
-#include "../plugin/log.h"
+#include "../common/json_writer.h"
+#include "../common/log.h"
 #include "es_dead_letter.h"
-#include "fsutil.h"
+#include "../common/fsutil.h"
 #include "output.h"
 
 struct dead_letter_file {

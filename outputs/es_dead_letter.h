@@ -15,7 +15,7 @@
 #ifndef AUDISP_ECS_ES_DEAD_LETTER_H
 #define AUDISP_ECS_ES_DEAD_LETTER_H
 
-#include "../parsers/audit_value.h"
+#include "../common/sv.h"
 #include "es_bulk.h"
 
 struct dead_letter_file;

@@ -1,15 +1,14 @@
 /* The Elasticsearch sender: the es_publisher behind the spool. */
 #include "config.h"
 
-#include "../plugin/conf.h"
+#include "output_conf.h"
 #include "es_publisher.h"
 #include "network_output.h"
 
 static void *
-es_start(struct spool *sp, const struct config *cfg, char *err,
-    size_t errlen)
+es_start(struct spool *sp, const void *settings, char *err, size_t errlen)
 {
-	return es_publisher_start(sp, cfg->elasticsearch, err, errlen);
+	return es_publisher_start(sp, settings, err, errlen);
 }
 
 static void

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../plugin/conf.h"
-#include "../plugin/log.h"
-#include "../plugin/timeutil.h"
+#include "output_conf.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "backoff.h"
-#include "errbuf.h"
+#include "../common/errbuf.h"
 #include "es_bulk.h"
 #include "es_client.h"
 #include "es_dead_letter.h"

@@ -5,16 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../plugin/conf.h"
-#include "../plugin/log.h"
+#include "../common/log.h"
+#include "output_conf.h"
 #include "network_output.h"
 #include "tls.h"
 
 struct tls_client *
-logstash_tls_client(const struct config *cfg, int *failed, char *err,
-    size_t errlen)
+logstash_tls_client(const struct logstash_output_config *ls, int *failed,
+    char *err, size_t errlen)
 {
-	const struct logstash_output_config *ls = cfg->logstash;
 	struct tls_config tc;
 	struct tls_client *tls;
 
@@ -42,10 +41,9 @@ logstash_tls_client(const struct config *cfg, int *failed, char *err,
 }
 
 static void
-publisher_config(const struct config *cfg, const struct tls_client *tls,
-    struct publisher_config *pc)
+publisher_config(const struct logstash_output_config *ls,
+    const struct tls_client *tls, struct publisher_config *pc)
 {
-	const struct logstash_output_config *ls = cfg->logstash;
 
 	memset(pc, 0, sizeof(*pc));
 	pc->hosts = ls->hosts.items;
@@ -73,9 +71,10 @@ struct logstash_workers {
 };
 
 static void *
-logstash_start(struct spool *sp, const struct config *cfg, char *err,
+logstash_start(struct spool *sp, const void *settings, char *err,
     size_t errlen)
 {
+	const struct logstash_output_config *ls = settings;
 	struct logstash_workers *lw;
 	struct publisher_config pc;
 	int failed;
@@ -84,10 +83,10 @@ logstash_start(struct spool *sp, const struct config *cfg, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	lw->tls = logstash_tls_client(cfg, &failed, err, errlen);
+	lw->tls = logstash_tls_client(ls, &failed, err, errlen);
 	if (failed)
 		goto fail;
-	publisher_config(cfg, lw->tls, &pc);
+	publisher_config(ls, lw->tls, &pc);
 	if ((lw->pub = publisher_start(sp, &pc, err, errlen)) == NULL)
 		goto fail;
 	return lw;

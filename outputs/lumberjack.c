@@ -29,7 +29,7 @@
 #include <libdeflate.h>
 
 #include "lumberjack.h"
-#include "errbuf.h"
+#include "../common/errbuf.h"
 #include "tls.h"
 
 #define LJ_VERSION	'2'

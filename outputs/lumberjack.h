@@ -30,8 +30,8 @@
 
 #include <stddef.h>
 
-#include "../parsers/audit_value.h"
-#include "../parsers/json_writer.h"
+#include "../common/sv.h"
+#include "../common/json_writer.h"
 
 struct tls_client;
 

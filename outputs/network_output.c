@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../plugin/conf.h"
+#include "output_conf.h"
 #include "network_output.h"
 
 struct network_output {
@@ -15,7 +15,9 @@ struct network_output {
 };
 
 struct network_output *
-network_output_open(const struct config *cfg, char *err, size_t errlen)
+network_output_open(const struct spool_config *spool,
+    const struct logstash_output_config *logstash,
+    const struct es_output_config *elasticsearch, char *err, size_t errlen)
 {
 	struct network_output *no;
 
@@ -23,13 +25,13 @@ network_output_open(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	no->sender = cfg->elasticsearch != NULL ? &elasticsearch_sender :
+	no->sender = elasticsearch != NULL ? &elasticsearch_sender :
 	    &logstash_sender;
-	no->spool = spool_open(cfg->spool_path, (uint64_t)cfg->spool_max_size,
-	    cfg->spool_policy == POLICY_BLOCK ? SPOOL_BLOCK : SPOOL_DROP_OLDEST,
-	    err, errlen);
+	no->spool = spool_open(spool->path, (uint64_t)spool->max_size,
+	    (enum spool_policy)spool->policy, err, errlen);
 	if (no->spool == NULL || (no->workers = no->sender->start(no->spool,
-	    cfg, err, errlen)) == NULL) {
+	    elasticsearch != NULL ? (const void *)elasticsearch :
+	    (const void *)logstash, err, errlen)) == NULL) {
 		spool_free(no->spool);
 		free(no);
 		return NULL;

@@ -13,7 +13,9 @@
 #include "publisher.h"
 #include "spool.h"
 
-struct config;
+struct es_output_config;
+struct spool_config;
+struct logstash_output_config;
 struct network_output;
 struct tls_client;
 
@@ -25,7 +27,8 @@ struct network_stats {
 /* The workers behind the spool, one kind per output. */
 struct sender {
 	const char	*name;		/* "logstash", "elasticsearch" */
-	void		*(*start)(struct spool *, const struct config *,
+	/* settings: the output's own struct (output_conf.h). */
+	void		*(*start)(struct spool *, const void *settings,
 			    char *err, size_t errlen);
 	void		 (*abort)(void *);
 	void		 (*join)(void *);	/* frees */
@@ -36,10 +39,13 @@ extern const struct sender logstash_sender;
 extern const struct sender elasticsearch_sender;
 
 /*
- * Open the spool and start the configured sender's workers; NULL (err
- * says why) on error or when no network output is configured.
+ * Open the spool and start the workers of the output given: Elasticsearch
+ * when elasticsearch is not NULL, Logstash otherwise.  NULL (err says why)
+ * on error.
  */
-struct network_output	*network_output_open(const struct config *,
+struct network_output	*network_output_open(const struct spool_config *,
+			    const struct logstash_output_config *,
+			    const struct es_output_config *,
 			    char *err, size_t errlen);
 const char		*network_output_name(const struct network_output *);
 /* Into the spool; -1 when the documents were dropped (counted there). */
@@ -59,7 +65,7 @@ void			 network_output_stats(struct network_output *,
 /* Documents dropped by the spool policy and not yet reported. */
 uint64_t		 network_output_take_drops(struct network_output *);
 /* Build the TLS client for output.logstash.ssl; NULL when TLS is off. */
-struct tls_client	*logstash_tls_client(const struct config *,
+struct tls_client	*logstash_tls_client(const struct logstash_output_config *,
 			    int *failed, char *err, size_t errlen);
 
 #endif

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../plugin/conf.h"
-#include "../plugin/log.h"
-#include "fsutil.h"
+#include "output_conf.h"
+#include "../common/log.h"
+#include "../common/fsutil.h"
 #include "output.h"
 
 struct file_output {

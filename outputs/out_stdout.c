@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "output.h"
 
 int

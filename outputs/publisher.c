@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../plugin/log.h"
-#include "../plugin/timeutil.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "backoff.h"
 #include "publisher.h"
 

@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "../plugin/log.h"
-#include "../plugin/timeutil.h"
-#include "fsutil.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
+#include "../common/fsutil.h"
 #include "spool.h"
 
 #define RECORD_MAGIC	0x52534541u	/* "AESR" in little endian */

@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../parsers/audit_value.h"
+#include "../common/sv.h"
 
 /* Segments hold at most this, and an eighth of max_size (at least 64 KiB). */
 #define SPOOL_SEGMENT_SIZE	(16 * 1024 * 1024)

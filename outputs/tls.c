@@ -24,7 +24,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "errbuf.h"
+#include "../common/errbuf.h"
 #include "tls.h"
 
 struct tls_client {

@@ -5,22 +5,6 @@
 
 #include "audit_value.h"
 
-struct sv
-sv_from(const char *s)
-{
-	struct sv v = { s, s != NULL ? strlen(s) : 0 };
-
-	return v;
-}
-
-int
-sv_eq(struct sv a, const char *s)
-{
-	size_t n = strlen(s);
-
-	return a.p != NULL && a.n == n && memcmp(a.p, s, n) == 0;
-}
-
 static int
 hexval(int c)
 {

@@ -11,19 +11,8 @@
 
 #include <stddef.h>
 
+#include "../common/sv.h"
 #include "arena.h"
-
-/* A string that is not necessarily NUL-terminated; p == NULL means absent. */
-struct sv {
-	const char	*p;
-	size_t		 n;
-};
-
-#define SV_NULL		((struct sv){ NULL, 0 })
-#define sv_present(s)	((s).p != NULL)
-
-struct sv	sv_from(const char *s);
-int		sv_eq(struct sv, const char *);
 
 /*
  * Decode a value that may be quoted or hex-encoded.  Hex is decoded into the

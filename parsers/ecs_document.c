@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "ecs_internal.h"
-#include "event_id.h"
+#include "../common/event_id.h"
 #include "syscall_names.h"
 
 /* Rule keys of one SYSCALL record are joined by this byte. */
@@ -30,7 +30,7 @@ ecs_context_init(struct ecs_context *ctx, const struct ecs_options *opts)
 	(void)id_hasher_init(&ctx->hasher);	/* a failure has a fallback */
 	ctx->ts_sec = (unsigned long)-1;
 	host_info_load(&ctx->host, opts->data_dir);
-	if ((ctx->constants = host_info_render(&ctx->host, ECS_VERSION)) == NULL)
+	if ((ctx->constants = host_info_render(&ctx->host, "auditd")) == NULL)
 		return -1;
 	ctx->constants_len = strlen(ctx->constants);
 	return 0;

@@ -11,14 +11,12 @@
 #define AUDISP_ECS_ECS_DOCUMENT_H
 
 #include "audit_event.h"
-#include "event_id.h"
-#include "host_info.h"
-#include "idcache.h"
-#include "json_writer.h"
+#include "../common/event_id.h"
+#include "../common/host_info.h"
+#include "../common/idcache.h"
+#include "../common/json_writer.h"
 #include "process_table.h"
 #include "seq_tracker.h"
-
-#define ECS_VERSION	"8.11.0"
 
 struct ecs_options {
 	int		 include_raw_message;	/* event.original[] */

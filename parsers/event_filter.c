@@ -9,23 +9,6 @@
 #include "event_filter.h"
 
 int
-string_list_add(struct string_list *l, const char *s)
-{
-	char **items, *copy;
-
-	if ((copy = strdup(s)) == NULL)
-		return -1;
-	if ((items = realloc(l->items, (l->count + 1) * sizeof(*items))) ==
-	    NULL) {
-		free(copy);
-		return -1;
-	}
-	items[l->count++] = copy;
-	l->items = items;
-	return 0;
-}
-
-int
 id_list_add(struct id_list *l, unsigned long id)
 {
 	unsigned long *items;
@@ -36,17 +19,6 @@ id_list_add(struct id_list *l, unsigned long id)
 	items[l->count++] = id;
 	l->items = items;
 	return 0;
-}
-
-void
-string_list_free(struct string_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->count; i++)
-		free(l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
 }
 
 struct filter_rule *

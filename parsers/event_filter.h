@@ -17,12 +17,8 @@
 
 #include <stddef.h>
 
+#include "../common/string_list.h"
 #include "audit_event.h"
-
-struct string_list {
-	char	**items;
-	size_t	  count;
-};
 
 struct id_list {
 	unsigned long	*items;
@@ -51,8 +47,6 @@ int	event_filter_copy(struct event_filter *dst, const struct event_filter *);
 void	event_filter_free(struct event_filter *);
 /* A new empty rule at the end; NULL when out of memory. */
 struct filter_rule *event_filter_add_rule(struct event_filter *);
-int	string_list_add(struct string_list *, const char *);
-void	string_list_free(struct string_list *);
 int	id_list_add(struct id_list *, unsigned long);
 
 #endif

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "process_table.h"
-#include "procfs.h"
+#include "../common/procfs.h"
 
 void
 process_table_init(struct process_table *t, int use_proc)

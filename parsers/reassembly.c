@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../plugin/log.h"
+#include "../common/log.h"
 #include "arena.h"
 #include "audit_event.h"
 #include "ecs_document.h"
-#include "json_writer.h"
+#include "../common/json_writer.h"
 #include "reassembly.h"
 #include "record_check.h"
 

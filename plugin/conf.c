@@ -16,9 +16,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../outputs/spool.h"
+#include "../outputs/tls.h"
 #include "conf.h"
 
 #define ERRLEN	256
+
+struct choice {
+	const char	*word;
+	long		 value;
+};
 
 struct key_spec;
 typedef int (*store_fn)(const struct key_spec *, const config_setting_t *,
@@ -45,7 +52,7 @@ struct key_spec {
 	long		 min, max;	/* integers, durations (ms) */
 	enum target	 target;	/* where the value goes: */
 	size_t		 offset;
-	const char *const *choices;	/* store_choice: the allowed words */
+	const struct choice *choices;	/* store_choice: the allowed words */
 };
 
 #define AT_CONFIG(field)	IN_CONFIG, offsetof(struct config, field)
@@ -100,17 +107,30 @@ STORE_FN(store_secret_file);
 	    NULL }
 STORE_FN(store_rate);
 
-static const char *const log_levels[] = { "error", "warning", "info",
-    "debug", NULL };
-static const char *const verification_modes[] = { "full", "strict",
-    "certificate", "none", NULL };
-static const char *const spool_policies[] = { "drop_oldest", "block", NULL };
-static const char *const protocols[] = { "http", "https", NULL };
-static const char *const non_indexable_policies[] = { "drop",
-    "dead_letter_index", "dead_letter_file", NULL };
-static const char *const fim_initial_scans[] = { "state", "none", NULL };
-static const char *const fim_backends[] = { "auto", "inotify",
-    "fanotify", NULL };
+/* The words a setting accepts and the enum value each one stands for. */
+static const struct choice log_levels[] = {
+	{ "error", LOG_LEVEL_ERROR }, { "warning", LOG_LEVEL_WARNING },
+	{ "info", LOG_LEVEL_INFO }, { "debug", LOG_LEVEL_DEBUG }, { NULL, 0 } };
+static const struct choice verification_modes[] = {
+	{ "full", TLS_VERIFY_FULL }, { "strict", TLS_VERIFY_STRICT },
+	{ "certificate", TLS_VERIFY_CERTIFICATE }, { "none", TLS_VERIFY_NONE },
+	{ NULL, 0 } };
+static const struct choice spool_policies[] = {
+	{ "drop_oldest", SPOOL_DROP_OLDEST }, { "block", SPOOL_BLOCK },
+	{ NULL, 0 } };
+static const struct choice protocols[] = {
+	{ "http", ES_PROTOCOL_HTTP }, { "https", ES_PROTOCOL_HTTPS },
+	{ NULL, 0 } };
+static const struct choice non_indexable_policies[] = {
+	{ "drop", NON_INDEXABLE_DROP },
+	{ "dead_letter_index", NON_INDEXABLE_DEAD_LETTER_INDEX },
+	{ "dead_letter_file", NON_INDEXABLE_DEAD_LETTER_FILE }, { NULL, 0 } };
+static const struct choice fim_initial_scans[] = {
+	{ "state", FIM_INITIAL_STATE }, { "none", FIM_INITIAL_NONE },
+	{ NULL, 0 } };
+static const struct choice fim_backends[] = {
+	{ "auto", FIM_BACKEND_AUTO }, { "inotify", FIM_BACKEND_INOTIFY },
+	{ "fanotify", FIM_BACKEND_FANOTIFY }, { NULL, 0 } };
 
 static const struct key_spec schema[] = {
 	GROUP("output"),
@@ -220,11 +240,11 @@ static const struct key_spec schema[] = {
 	GROUP("queue.spool"),
 	{ "queue.spool.path", CONFIG_TYPE_STRING,
 	    "\"/var/lib/audisp-ecs/spool\"", store_path, 0, 0,
-	    AT_CONFIG(spool_path), NULL },
+	    AT_CONFIG(spool.path), NULL },
 	{ "queue.spool.max_size", TYPE_SIZE, "\"1GiB\"",
-	    store_size, 0, 0, AT_CONFIG(spool_max_size), NULL },
+	    store_size, 0, 0, AT_CONFIG(spool.max_size), NULL },
 	{ "queue.spool.policy", CONFIG_TYPE_STRING, "\"drop_oldest\"",
-	    store_choice, 0, 0, AT_CONFIG(spool_policy), spool_policies },
+	    store_choice, 0, 0, AT_CONFIG(spool.policy), spool_policies },
 	GROUP("logging"),
 	{ "logging.level", CONFIG_TYPE_STRING, "\"info\"",
 	    store_choice, 0, 0, AT_CONFIG(log_level), log_levels },
@@ -579,7 +599,7 @@ store_size(const struct key_spec *spec, const config_setting_t *s,
 	return 0;
 }
 
-/* A word from spec->choices, stored as its index. */
+/* A word from spec->choices, stored as the value it stands for. */
 static int
 store_choice(const struct key_spec *spec, const config_setting_t *s,
     struct config *cfg, char *err)
@@ -588,19 +608,19 @@ store_choice(const struct key_spec *spec, const config_setting_t *s,
 	long *dst;
 	size_t i, n = 0;
 
-	for (i = 0; spec->choices[i] != NULL; i++)
-		if (strcmp(spec->choices[i], word) == 0)
+	for (i = 0; spec->choices[i].word != NULL; i++)
+		if (strcmp(spec->choices[i].word, word) == 0)
 			break;
-	if (spec->choices[i] == NULL) {
+	if (spec->choices[i].word == NULL) {
 		n = (size_t)snprintf(err, ERRLEN, "\"%s\" is not one of", word);
-		for (i = 0; spec->choices[i] != NULL && n < ERRLEN; i++)
+		for (i = 0; spec->choices[i].word != NULL && n < ERRLEN; i++)
 			n += (size_t)snprintf(err + n, ERRLEN - n, "%s %s",
-			    i ? "," : "", spec->choices[i]);
+			    i ? "," : "", spec->choices[i].word);
 		return -1;
 	}
 	if ((dst = slot(spec, cfg, err)) == NULL)
 		return -1;
-	*dst = (long)i;
+	*dst = spec->choices[i].value;
 	return 0;
 }
 
@@ -955,9 +975,9 @@ config_defaults(void)
 	cfg->queue_events = 65536;
 	cfg->resolve_ids = 1;
 	cfg->args_max_bytes = 1048576;
-	cfg->log_level = 2;			/* info */
-	cfg->spool_max_size = 1LL << 30;
-	cfg->spool_policy = POLICY_DROP_OLDEST;
+	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->spool.max_size = 1LL << 30;
+	cfg->spool.policy = SPOOL_DROP_OLDEST;
 	cfg->metrics_period_ms = 30000;
 	if ((cfg->data_dir = strdup(CONFIG_DEFAULT_DATA_DIR)) == NULL) {
 		free(cfg);
@@ -1183,9 +1203,9 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 		return 1;
 	if (cfg->fim != NULL && check_fim(cfg, lc, file, errors))
 		return 1;
-	if (cfg->spool_path == NULL) {
+	if (cfg->spool.path == NULL) {
 		snprintf(path, sizeof(path), "%s/spool", cfg->data_dir);
-		if ((cfg->spool_path = strdup(path)) == NULL)
+		if ((cfg->spool.path = strdup(path)) == NULL)
 			return 1;
 	}
 	cfg->has_outputs = count_outputs(cfg) > 0;
@@ -1297,7 +1317,7 @@ config_free(struct config *cfg)
 	free(cfg->file_output);
 	logstash_free(cfg->logstash);
 	es_free(cfg->elasticsearch);
-	free(cfg->spool_path);
+	free(cfg->spool.path);
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);
 	fim_config_free(cfg->fim);

@@ -19,8 +19,8 @@
 
 #include "conf.h"
 #include "daemon.h"
-#include "log.h"
-#include "timeutil.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "pipeline.h"
 #include "signals.h"
 
@@ -98,7 +98,7 @@ reload(struct pipeline *p, const char *config_path)
 		    "'audisp-ecs test config'); keeping the running one");
 		return;
 	}
-	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
+	log_set_level((enum log_level)cfg->log_level);
 	if (pipeline_reload(p, cfg) == -1)
 		log_warnx("reload failed: pipeline is shutting down");
 }
@@ -168,7 +168,7 @@ daemon_main(const char *config_path, int foreground)
 		log_warnx("configuration has errors; not starting");
 		return 1;
 	}
-	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
+	log_set_level((enum log_level)cfg->log_level);
 	if (cfg->log_to_stderr)
 		log_init("audisp-ecs", 1);
 	signals_block_handled(&handled);

@@ -18,7 +18,7 @@
 
 #include "conf.h"
 #include "daemon.h"
-#include "log.h"
+#include "../common/log.h"
 #include "pipeline.h"
 #include "pipeline_internal.h"
 #include "signals.h"
@@ -101,7 +101,7 @@ fim_scan_main(const char *config_path)
 		config_free(cfg);
 		return 1;
 	}
-	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
+	log_set_level((enum log_level)cfg->log_level);
 	signals_block_handled(&handled);
 	if ((p = pipeline_start_fim_scan(cfg)) == NULL)
 		return 1;

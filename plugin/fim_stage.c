@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "conf.h"
-#include "log.h"
+#include "../common/log.h"
 #include "pipeline_internal.h"
-#include "timeutil.h"
+#include "../common/timeutil.h"
 
 static void
 emit(void *ctx, char *buf, size_t len, size_t ndocs)

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../common/log.h"
 #include "pipeline_internal.h"
 
 #define READ_SIZE_LIVE	(64 * 1024)

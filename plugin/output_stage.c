@@ -17,8 +17,8 @@
 #include "../outputs/network_output.h"
 #include "../outputs/output.h"
 #include "conf.h"
-#include "log.h"
-#include "timeutil.h"
+#include "../common/log.h"
+#include "../common/timeutil.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
 
@@ -66,8 +66,8 @@ open_outputs(struct output_stage *os, const struct config *cfg)
 
 	close_outputs(os, 0);
 	if (cfg->logstash != NULL || cfg->elasticsearch != NULL) {
-		if ((os->network = network_output_open(cfg, err,
-		    sizeof(err))) == NULL)
+		if ((os->network = network_output_open(&cfg->spool,
+		    cfg->logstash, cfg->elasticsearch, err, sizeof(err))) == NULL)
 			log_warnx("%s output: %s", cfg->logstash != NULL ?
 			    "logstash" : "elasticsearch", err);
 		return;

@@ -13,10 +13,10 @@
 #include <time.h>
 
 #include "conf.h"
-#include "log.h"
+#include "../common/log.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
-#include "timeutil.h"
+#include "../common/timeutil.h"
 
 #define BATCH_BYTES	(256 * 1024)
 #define TICK_MS		1000

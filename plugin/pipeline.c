@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "log.h"
+#include "../common/log.h"
 #include "pipeline_internal.h"
-#include "timeutil.h"
+#include "../common/timeutil.h"
 
 #define REPLAY_BUFFER_SIZE	(4 * 1024 * 1024)
 #define GIVE_UP_GRACE_MS	400

@@ -13,7 +13,7 @@
 #include "../fim/fim.h"
 #include "../fim/who_table.h"
 #include "../parsers/reassembly.h"
-#include "bqueue.h"
+#include "../common/bqueue.h"
 #include "pipeline.h"
 
 /* On the raw queue. */

@@ -16,7 +16,7 @@
 
 #include "conf.h"
 #include "daemon.h"
-#include "log.h"
+#include "../common/log.h"
 #include "pipeline.h"
 #include "signals.h"
 
@@ -36,7 +36,7 @@ replay_main(const char *config_path, char *const paths[], int npaths)
 	log_init("audisp-ecs", 1);
 	if ((cfg = config_load(config_path, stderr)) == NULL)
 		return 1;
-	log_set_verbose(cfg->log_level == LOG_LEVEL_DEBUG);
+	log_set_level((enum log_level)cfg->log_level);
 	signals_block_handled(&handled);
 	if ((p = pipeline_start(cfg, 0, paths, npaths)) == NULL)
 		return 1;

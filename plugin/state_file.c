@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
+#include "../common/log.h"
 #include "state_file.h"
 
 #define SERIAL_FILE	"last-serial"

@@ -109,7 +109,7 @@ test_logstash(const struct config *cfg)
 	size_t i;
 	int failed, bad = 0;
 
-	tls = logstash_tls_client(cfg, &failed, err, sizeof(err));
+	tls = logstash_tls_client(ls, &failed, err, sizeof(err));
 	if (failed) {
 		printf("ssl: %s\n", err);
 		return 1;

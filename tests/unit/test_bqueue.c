@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plugin/bqueue.h"
+#include "common/bqueue.h"
 
 static int items[8];
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parsers/event_id.h"
+#include "common/event_id.h"
 
 /* One digest state for the whole test, as the parser thread has. */
 static struct id_hasher hasher;

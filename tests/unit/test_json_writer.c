@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parsers/json_writer.h"
+#include "common/json_writer.h"
 
 /* The buffer as a NUL-terminated string (the writer does not add one). */
 static const char *

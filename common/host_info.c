@@ -174,16 +174,18 @@ write_nonempty(struct jw *w, const char *key, const char *value)
 }
 
 char *
-host_info_render(const struct host_info *h, const char *ecs_version)
+host_info_render(const struct host_info *h, const char *service_type)
 {
 	struct jw w;
 	char *text;
 
 	jw_init(&w);
 	jw_object_open(&w, NULL);
-	jw_object_open(&w, "service");
-	jw_cstring(&w, "type", "auditd");
-	jw_object_close(&w);
+	if (service_type != NULL) {
+		jw_object_open(&w, "service");
+		jw_cstring(&w, "type", service_type);
+		jw_object_close(&w);
+	}
 	jw_object_open(&w, "host");
 	jw_cstring(&w, "name", h->hostname);
 	jw_cstring(&w, "hostname", h->hostname);
@@ -205,7 +207,7 @@ host_info_render(const struct host_info *h, const char *ecs_version)
 	write_nonempty(&w, "ephemeral_id", h->agent_ephemeral_id);
 	jw_object_close(&w);
 	jw_object_open(&w, "ecs");
-	jw_cstring(&w, "version", ecs_version);
+	jw_cstring(&w, "version", ECS_VERSION);
 	jw_object_close(&w);
 	jw_object_close(&w);
 	if (jw_failed(&w) || w.len < 2) {

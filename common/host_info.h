@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #define HOST_INFO_FIELD	256
+/* The ECS version our documents follow (ecs.version). */
+#define ECS_VERSION	"8.11.0"
 
 struct host_info {
 	char	hostname[HOST_INFO_FIELD];
@@ -30,11 +32,11 @@ struct host_info {
 /* data_dir may be NULL: no persistent agent.id then. */
 void	host_info_load(struct host_info *, const char *data_dir);
 /*
- * The members "service", "host", "agent" and "ecs" as JSON text, without
- * braces, ready to be spliced into an object.  Returns a malloc'd string
- * or NULL when out of memory.
+ * The members "service" (when service_type is not NULL), "host", "agent"
+ * and "ecs" as JSON text, without braces, ready to be spliced into an
+ * object.  Returns a malloc'd string or NULL when out of memory.
  */
-char	*host_info_render(const struct host_info *, const char *ecs_version);
+char	*host_info_render(const struct host_info *, const char *service_type);
 /* A random (version 4) UUID into buf of 37 bytes; -1 if no randomness. */
 int	uuid_random(char buf[37]);
 
