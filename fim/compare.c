@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/timefmt.h"
 #include "compare.h"
 #include "fim_conf.h"
 
@@ -61,13 +62,8 @@ fim_change_new(const struct fim_change *ch)
 void
 format_time_ns(int64_t ns, char *buf, size_t size)
 {
-	time_t sec = (time_t)(ns / 1000000000);
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", base, (long)(ns % 1000000000));
+	iso8601_format(buf, size, (time_t)(ns / 1000000000),
+	    (long)(ns % 1000000000), 9);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/timefmt.h"
 #include "fim_document.h"
 #include "fim_conf.h"
 
@@ -56,13 +57,10 @@ write_timestamp_and_id(struct fim_doc_writer *dw, struct jw *w,
     const char *path, const char *what, char id[EVENT_ID_LEN + 1])
 {
 	struct timespec now;
-	struct tm tm;
-	char ts[40], base[24], extra[4200];
+	char ts[ISO8601_MAX], extra[4200];
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts, sizeof(ts), "%s.%03ldZ", base, now.tv_nsec / 1000000);
+	iso8601_format(ts, sizeof(ts), now.tv_sec, now.tv_nsec, 3);
 	jw_cstring(w, "@timestamp", ts);
 	/* What, where and the exact moment make the id of this document. */
 	snprintf(extra, sizeof(extra), "fim:%s:%09ld:%s", what, now.tv_nsec,

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../common/json_writer.h"
 #include "../common/log.h"
+#include "../common/timefmt.h"
 #include "es_dead_letter.h"
 #include "../common/fsutil.h"
 #include "output.h"
@@ -24,19 +24,6 @@ struct dead_letter_file {
 	struct ratelimit errors;
 };
 
-static void
-now_iso8601(char *buf, size_t size)
-{
-	struct timeval tv;
-	struct tm tm;
-	char sec[32];
-
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03dZ", sec, (int)(tv.tv_usec / 1000) % 1000);
-}
-
 int
 dead_letter_document(struct es_buf *out, struct sv doc, int status,
     const char *error, const char *index)
@@ -45,7 +32,7 @@ dead_letter_document(struct es_buf *out, struct sv doc, int status,
 	struct jw w;
 	int rc;
 
-	now_iso8601(ts, sizeof(ts));
+	iso8601_now_ms(ts, sizeof(ts));
 	es_document_id(doc.p, doc.n, id);
 	jw_init(&w);
 	jw_begin_document(&w);

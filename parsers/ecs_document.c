@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/timefmt.h"
 #include "ecs_internal.h"
 #include "../common/event_id.h"
 #include "syscall_names.h"
@@ -332,14 +333,12 @@ write_timestamp(struct ecs_context *ctx, struct jw *w, unsigned long sec,
     unsigned int msec)
 {
 	char ts[40];
-	struct tm tm;
-	time_t t = (time_t)sec;
 	size_t n;
 
+	/* Events come in bursts within a second: format its part once. */
 	if (ctx->ts_sec != sec) {
-		gmtime_r(&t, &tm);
-		strftime(ctx->ts_prefix, sizeof(ctx->ts_prefix),
-		    "%Y-%m-%dT%H:%M:%S", &tm);
+		iso8601_seconds(ctx->ts_prefix, sizeof(ctx->ts_prefix),
+		    (time_t)sec);
 		ctx->ts_sec = sec;
 	}
 	n = strlen(ctx->ts_prefix);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/timefmt.h"
 #include "../outputs/es_bulk.h"
 #include "../outputs/es_client.h"
 #include "../outputs/es_publisher.h"
@@ -48,13 +49,10 @@ test_file(const struct config *cfg)
 static void
 test_document(char *buf, size_t size)
 {
-	char host[256] = "localhost", ts[32];
-	time_t now = time(NULL);
-	struct tm tm;
+	char host[256] = "localhost", ts[ISO8601_MAX];
 
 	gethostname(host, sizeof(host) - 1);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	iso8601_now_ms(ts, sizeof(ts));
 	snprintf(buf, size, "{\"@timestamp\":\"%s\",\"message\":\"audisp-ecs "
 	    "test output\",\"event\":{\"kind\":\"event\",\"module\":\"auditd\","
 	    "\"action\":\"test-output\"},\"tags\":[\"%s test output\"],\"host\":{\"name\":\"%s\"},"
