@@ -427,11 +427,17 @@ baseline_under(struct baseline *b, const char *dir,
 		mdb_cursor_close(c);
 		return rc;
 	}
-	/* dir itself, then "dir/..." ("dir.x" sorts between the two). */
-	rc = each_with_prefix(b, c, dir, n, 1, fn, ctx);
+	/*
+	 * dir itself, then "dir/..." ("dir.x" sorts between the two).  The
+	 * root's range "/..." holds the root itself, which is not handed
+	 * out twice.
+	 */
+	rc = 0;
 	memcpy(prefix, dir, n);
-	if (!(n == 1 && dir[0] == '/'))
+	if (!(n == 1 && dir[0] == '/')) {
+		rc = each_with_prefix(b, c, dir, n, 1, fn, ctx);
 		prefix[n++] = '/';
+	}
 	rc |= each_with_prefix(b, c, prefix, n, 0, fn, ctx);
 	mdb_cursor_close(c);
 	return rc;
