@@ -19,6 +19,7 @@
 #include "es_client.h"
 #include "es_dead_letter.h"
 #include "es_publisher.h"
+#include "es_retry.h"
 
 #define TAKE_WAIT_MS	1000
 #define FLUSH_STEP_MS	5
@@ -329,18 +330,18 @@ static enum send_result send_set(struct es_worker *, struct round *,
 /* 413 or 400: the halves on their own, to find what does not fit. */
 static enum send_result
 split_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n,
-    int status, const char *why)
+    enum es_request_action act, size_t first, int status, const char *why)
 {
 	enum send_result r;
 
-	if (n == 1)
+	if (act == ES_REQUEST_REJECT)
 		return reject(rd, idx[0], status, why) == -1 ? SEND_FAILED :
 		    SEND_SETTLED;
 	log_debug("elasticsearch %s: HTTP %d for %zu documents; sending them "
 	    "in halves", host_name(w), status, n);
-	if ((r = send_set(w, rd, idx, n / 2)) != SEND_SETTLED)
+	if ((r = send_set(w, rd, idx, first)) != SEND_SETTLED)
 		return r;
-	return send_set(w, rd, idx + n / 2, n - n / 2);
+	return send_set(w, rd, idx + first, n - first);
 }
 
 /*
@@ -357,16 +358,17 @@ settle_items(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 
 	for (i = 0; i < n; i++) {
 		r = &w->results[i];
-		if (r->outcome == ES_ITEM_DONE) {
+		switch (es_item_fate(r, &rd->attempts[idx[i]],
+		    pub->cfg->max_retries)) {
+		case ES_FATE_DONE:
 			if (r->status == 409)
 				atomic_fetch_add(&pub->conflicts, 1);
 			continue;
-		}
-		if (r->outcome == ES_ITEM_RETRY && (r->status == 429 ||
-		    pub->cfg->max_retries < 0 ||
-		    ++rd->attempts[idx[i]] <= pub->cfg->max_retries)) {
+		case ES_FATE_RETRY:
 			idx[keep++] = idx[i];
 			continue;
+		case ES_FATE_NON_INDEXABLE:
+			break;
 		}
 		snprintf(why, sizeof(why), "%s%s", r->outcome == ES_ITEM_RETRY ?
 		    "failed on every retry: " : "", r->error[0] ? r->error :
@@ -400,9 +402,10 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 {
 	struct es_publisher *pub = w->pub;
 	long backoff = pub->cfg->backoff_init_ms;
+	enum es_request_action act;
 	struct es_response r;
-	const char *body;
-	size_t len;
+	const char *body, *why;
+	size_t len, first = 0;
 	char err[512], reason[256];
 
 	while (n > 0) {
@@ -425,16 +428,19 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 			set_client(w, NULL);
 			return aborted(w) ? SEND_ABORTED : SEND_FAILED;
 		}
-		if (r.status == 413)
-			return split_set(w, rd, idx, n, 413,
-			    "larger than the cluster takes in one request "
-			    "(http.max_content_length)");
-		if (r.status == 400) {
-			error_of(&r, reason, sizeof(reason));
-			return split_set(w, rd, idx, n, 400, reason);
-		}
-		if (r.status != 200)
+		if ((act = es_request_action(r.status, n, &first)) ==
+		    ES_REQUEST_FAILED)
 			return request_failed(w, &r);
+		if (act != ES_REQUEST_ITEMS) {
+			why = "larger than the cluster takes in one request "
+			    "(http.max_content_length)";
+			if (r.status == 400) {
+				error_of(&r, reason, sizeof(reason));
+				why = reason;
+			}
+			return split_set(w, rd, idx, n, act, first,
+			    (int)r.status, why);
+		}
 		if (es_bulk_parse(r.body, r.len, n, w->results, err,
 		    sizeof(err)) == -1) {
 			log_ratelimited(&w->errors, "elasticsearch %s: %s",

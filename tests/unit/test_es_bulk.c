@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "outputs/es_bulk.h"
@@ -136,6 +137,112 @@ test_parse_bad_responses(void **state)
 	    err, sizeof(err)), -1);
 }
 
+/* Item statuses to outcomes, at the edges of each range. */
+static void
+test_item_outcome_of(void **state)
+{
+	(void)state;
+	assert_int_equal(es_item_outcome_of(200), ES_ITEM_DONE);
+	assert_int_equal(es_item_outcome_of(201), ES_ITEM_DONE);
+	assert_int_equal(es_item_outcome_of(299), ES_ITEM_DONE);
+	assert_int_equal(es_item_outcome_of(409), ES_ITEM_DONE);
+	assert_int_equal(es_item_outcome_of(429), ES_ITEM_RETRY);
+	assert_int_equal(es_item_outcome_of(500), ES_ITEM_RETRY);
+	assert_int_equal(es_item_outcome_of(503), ES_ITEM_RETRY);
+	assert_int_equal(es_item_outcome_of(599), ES_ITEM_RETRY);
+	assert_int_equal(es_item_outcome_of(199), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(300), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(400), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(404), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(408), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(413), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(428), ES_ITEM_REJECTED);
+	assert_int_equal(es_item_outcome_of(499), ES_ITEM_REJECTED);
+}
+
+/* errors:false: every document done, the items not even looked at. */
+static void
+test_parse_no_errors_skips_items(void **state)
+{
+	const char *r = "{\"errors\":false}";
+	struct es_item_result res[3];
+	char err[128];
+	size_t i;
+
+	(void)state;
+	memset(res, 'x', sizeof(res));
+	assert_int_equal(es_bulk_parse(r, strlen(r), 3, res, err, sizeof(err)), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(res[i].outcome, ES_ITEM_DONE);
+		assert_int_equal(res[i].status, 201);
+		assert_string_equal(res[i].error, "");
+	}
+}
+
+/* Whatever the action's name, and however much of the error is there. */
+static void
+test_parse_item_errors(void **state)
+{
+	const char *r = "{\"errors\":true,\"items\":["
+	    "{\"index\":{\"status\":200}},"
+	    "{\"create\":{\"status\":404,\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index\"}}},"
+	    "{\"create\":{\"status\":400,\"error\":{}}},"
+	    "{\"create\":{\"status\":400}},"
+	    "{\"create\":{\"status\":400,\"error\":{\"type\":\"t\",\"reason\":\"r\",\"caused_by\":{\"type\":\"only\"}}}}]}";
+	struct es_item_result res[5];
+	char err[128];
+
+	(void)state;
+	assert_int_equal(es_bulk_parse(r, strlen(r), 5, res, err, sizeof(err)), 0);
+	assert_int_equal(res[0].outcome, ES_ITEM_DONE);
+	assert_int_equal(res[0].status, 200);
+	assert_string_equal(res[0].error, "");
+	assert_int_equal(res[1].outcome, ES_ITEM_REJECTED);
+	assert_int_equal(res[1].status, 404);
+	assert_string_equal(res[1].error,
+	    "index_not_found_exception: no such index");
+	assert_string_equal(res[2].error, "error: no reason given");
+	assert_int_equal(res[3].outcome, ES_ITEM_REJECTED);
+	assert_string_equal(res[3].error, "");
+	assert_string_equal(res[4].error, "t: r");
+}
+
+/* A long reason is cut to the result's buffer, still NUL-terminated. */
+static void
+test_parse_long_reason(void **state)
+{
+	char r[2048], reason[1024];
+	struct es_item_result res[1];
+	char err[128];
+
+	(void)state;
+	memset(reason, 'a', sizeof(reason) - 1);
+	reason[sizeof(reason) - 1] = '\0';
+	snprintf(r, sizeof(r), "{\"errors\":true,\"items\":[{\"create\":"
+	    "{\"status\":400,\"error\":{\"type\":\"t\",\"reason\":\"%s\"}}}]}",
+	    reason);
+	assert_int_equal(es_bulk_parse(r, strlen(r), 1, res, err, sizeof(err)), 0);
+	assert_int_equal(strlen(res[0].error), sizeof(res[0].error) - 1);
+	assert_memory_equal(res[0].error, "t: aaa", 6);
+}
+
+static void
+test_parse_items_not_array(void **state)
+{
+	const char *no_items = "{\"errors\":true}";
+	const char *object = "{\"errors\":true,\"items\":{\"create\":{\"status\":201}}}";
+	struct es_item_result res[1];
+	char err[128];
+
+	(void)state;
+	assert_int_equal(es_bulk_parse(no_items, strlen(no_items), 1, res, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "one item per document"));
+	assert_int_equal(es_bulk_parse(object, strlen(object), 1, res, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "one item per document"));
+}
+
 int
 main(void)
 {
@@ -147,6 +254,11 @@ main(void)
 		cmocka_unit_test(test_parse_no_errors),
 		cmocka_unit_test(test_parse_item_outcomes),
 		cmocka_unit_test(test_parse_bad_responses),
+		cmocka_unit_test(test_item_outcome_of),
+		cmocka_unit_test(test_parse_no_errors_skips_items),
+		cmocka_unit_test(test_parse_item_errors),
+		cmocka_unit_test(test_parse_long_reason),
+		cmocka_unit_test(test_parse_items_not_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,353 @@
+/*
+ * Unit tests for the Elasticsearch output's split and retry decisions
+ * (outputs/es_retry.h): halving a batch the cluster refuses as a whole,
+ * and the fate of each item of a bulk answer.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "outputs/es_retry.h"
+
+#define MAX_SENT	64
+
+/*
+ * A pretend cluster: a request of more than limit documents, or with the
+ * document poison in it, is answered 413; anything else is taken.
+ */
+struct cluster {
+	size_t	 limit;
+	size_t	 poison;	/* (size_t)-1: none */
+	size_t	 sent[MAX_SENT][2];	/* start and size of each request */
+	size_t	 nsent;
+	int	 indexed[MAX_SENT];	/* times each document was taken */
+	int	 rejected[MAX_SENT];
+};
+
+/* What es_publisher.c's send_set and split_set do with the decisions. */
+static void
+send_batch(struct cluster *c, size_t start, size_t n)
+{
+	size_t i, first = 0;
+	long status = 200;
+
+	assert_true(c->nsent < MAX_SENT);
+	c->sent[c->nsent][0] = start;
+	c->sent[c->nsent][1] = n;
+	c->nsent++;
+	if (n > c->limit || (c->poison >= start && c->poison < start + n))
+		status = 413;
+	switch (es_request_action(status, n, &first)) {
+	case ES_REQUEST_ITEMS:
+		for (i = start; i < start + n; i++)
+			c->indexed[i]++;
+		break;
+	case ES_REQUEST_SPLIT:
+		assert_true(first >= 1 && first < n);
+		send_batch(c, start, first);
+		send_batch(c, start + first, n - first);
+		break;
+	case ES_REQUEST_REJECT:
+		assert_int_equal(n, 1);
+		c->rejected[start]++;
+		break;
+	case ES_REQUEST_FAILED:
+		fail_msg("413 must not fail the request");
+	}
+}
+
+static void
+assert_sent(const struct cluster *c, const size_t (*want)[2], size_t n)
+{
+	size_t i;
+
+	assert_int_equal(c->nsent, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(c->sent[i][0], want[i][0]);
+		assert_int_equal(c->sent[i][1], want[i][1]);
+	}
+}
+
+static struct es_item_result
+item(int status)
+{
+	struct es_item_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = status;
+	r.outcome = es_item_outcome_of(status);
+	return r;
+}
+
+static void
+test_request_statuses(void **state)
+{
+	const long failed[] = { 201, 204, 401, 403, 404, 408, 429, 500, 502,
+	    503, 504, 0 };
+	size_t i, first = 99;
+
+	(void)state;
+	assert_int_equal(es_request_action(200, 5, &first), ES_REQUEST_ITEMS);
+	assert_int_equal(es_request_action(200, 1, &first), ES_REQUEST_ITEMS);
+	assert_int_equal(first, 99);
+	for (i = 0; i < sizeof(failed) / sizeof(failed[0]); i++) {
+		assert_int_equal(es_request_action(failed[i], 5, &first),
+		    ES_REQUEST_FAILED);
+		assert_int_equal(es_request_action(failed[i], 1, &first),
+		    ES_REQUEST_FAILED);
+	}
+	assert_int_equal(first, 99);
+	assert_int_equal(es_request_action(413, 1, &first), ES_REQUEST_REJECT);
+	assert_int_equal(es_request_action(400, 1, &first), ES_REQUEST_REJECT);
+	assert_int_equal(first, 99);
+	assert_int_equal(es_request_action(413, 2, &first), ES_REQUEST_SPLIT);
+	assert_int_equal(first, 1);
+	assert_int_equal(es_request_action(400, 2, &first), ES_REQUEST_SPLIT);
+	assert_int_equal(first, 1);
+}
+
+/* Halves are exact: the smaller first, no document lost or doubled. */
+static void
+test_split_halves(void **state)
+{
+	const size_t sizes[] = { 2, 3, 4, 5, 6, 7, 8, 9, 50, 51, 1000, 1001,
+	    4095, 4096 };
+	size_t i, n, first;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		n = sizes[i];
+		first = 0;
+		assert_int_equal(es_request_action(413, n, &first),
+		    ES_REQUEST_SPLIT);
+		assert_int_equal(first, n / 2);
+		assert_true(n - first == first || n - first == first + 1);
+	}
+}
+
+/* A cluster taking one document at a time: 7 splits down to 7 singles. */
+static void
+test_split_down_to_one(void **state)
+{
+	static const size_t want[][2] = {
+		{ 0, 7 }, { 0, 3 }, { 0, 1 }, { 1, 2 }, { 1, 1 }, { 2, 1 },
+		{ 3, 4 }, { 3, 2 }, { 3, 1 }, { 4, 1 }, { 5, 2 }, { 5, 1 },
+		{ 6, 1 },
+	};
+	struct cluster c;
+	size_t i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.limit = 1;
+	c.poison = (size_t)-1;
+	send_batch(&c, 0, 7);
+	assert_sent(&c, want, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < 7; i++) {
+		assert_int_equal(c.indexed[i], 1);
+		assert_int_equal(c.rejected[i], 0);
+	}
+}
+
+/* Only the halves that do not fit are split again. */
+static void
+test_split_to_limit(void **state)
+{
+	static const size_t want[][2] = {
+		{ 0, 11 }, { 0, 5 }, { 0, 2 }, { 2, 3 }, { 2, 1 }, { 3, 2 },
+		{ 5, 6 }, { 5, 3 }, { 5, 1 }, { 6, 2 }, { 8, 3 }, { 8, 1 },
+		{ 9, 2 },
+	};
+	struct cluster c;
+	size_t i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.limit = 2;
+	c.poison = (size_t)-1;
+	send_batch(&c, 0, 11);
+	assert_sent(&c, want, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < 11; i++)
+		assert_int_equal(c.indexed[i], 1);
+}
+
+/* A document too large even alone is non-indexable; the others go in. */
+static void
+test_split_isolates_too_large(void **state)
+{
+	static const size_t want[][2] = {
+		{ 0, 5 }, { 0, 2 }, { 2, 3 }, { 2, 1 }, { 3, 2 }, { 3, 1 },
+		{ 4, 1 },
+	};
+	struct cluster c;
+	size_t i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.limit = 5;
+	c.poison = 3;
+	send_batch(&c, 0, 5);
+	assert_sent(&c, want, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(c.indexed[i], i == 3 ? 0 : 1);
+		assert_int_equal(c.rejected[i], i == 3 ? 1 : 0);
+	}
+}
+
+static void
+test_single_too_large(void **state)
+{
+	static const size_t want[][2] = { { 0, 1 } };
+	struct cluster c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.limit = 1;
+	c.poison = 0;
+	send_batch(&c, 0, 1);
+	assert_sent(&c, want, 1);
+	assert_int_equal(c.rejected[0], 1);
+	assert_int_equal(c.indexed[0], 0);
+}
+
+/* 2xx and 409 (indexed by an earlier attempt) are done, never counted. */
+static void
+test_item_done(void **state)
+{
+	const int done[] = { 200, 201, 202, 299, 409 };
+	struct es_item_result r;
+	size_t i;
+	int attempts = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
+		r = item(done[i]);
+		assert_int_equal(es_item_fate(&r, &attempts, 0), ES_FATE_DONE);
+		assert_int_equal(es_item_fate(&r, &attempts, -1),
+		    ES_FATE_DONE);
+	}
+	assert_int_equal(attempts, 0);
+}
+
+/* Other 4xx go to the non_indexable_policy at once, whatever max_retries. */
+static void
+test_item_non_indexable(void **state)
+{
+	const int refused[] = { 400, 401, 403, 404, 408, 413, 428, 499, 300,
+	    100 };
+	struct es_item_result r;
+	size_t i;
+	int attempts = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		r = item(refused[i]);
+		assert_int_equal(es_item_fate(&r, &attempts, 3),
+		    ES_FATE_NON_INDEXABLE);
+		assert_int_equal(es_item_fate(&r, &attempts, -1),
+		    ES_FATE_NON_INDEXABLE);
+	}
+	assert_int_equal(attempts, 0);
+}
+
+/* A 5xx document is sent again max_retries times, then given up. */
+static void
+test_item_5xx_max_retries(void **state)
+{
+	struct es_item_result r = item(503);
+	int attempts = 0, i;
+
+	(void)state;
+	for (i = 1; i <= 3; i++) {
+		assert_int_equal(es_item_fate(&r, &attempts, 3),
+		    ES_FATE_RETRY);
+		assert_int_equal(attempts, i);
+	}
+	assert_int_equal(es_item_fate(&r, &attempts, 3),
+	    ES_FATE_NON_INDEXABLE);
+	assert_int_equal(attempts, 4);
+
+	attempts = 0;
+	r = item(500);
+	assert_int_equal(es_item_fate(&r, &attempts, 0),
+	    ES_FATE_NON_INDEXABLE);
+	assert_int_equal(attempts, 1);
+}
+
+/* 429 is the cluster asking for patience: sent again, never counted. */
+static void
+test_item_429_unlimited(void **state)
+{
+	struct es_item_result r = item(429);
+	int attempts = 0, i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(es_item_fate(&r, &attempts, 0),
+		    ES_FATE_RETRY);
+	assert_int_equal(attempts, 0);
+}
+
+/* max_retries = -1: a 5xx document is sent again for ever. */
+static void
+test_item_5xx_unlimited(void **state)
+{
+	struct es_item_result r = item(500);
+	int attempts = 0, i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++)
+		assert_int_equal(es_item_fate(&r, &attempts, -1),
+		    ES_FATE_RETRY);
+	assert_int_equal(attempts, 0);
+}
+
+/*
+ * Failures count per document, across rounds, and 429 in between does
+ * not reset them.
+ */
+static void
+test_item_attempts_per_document(void **state)
+{
+	struct es_item_result e503 = item(503), e429 = item(429);
+	struct es_item_result e201 = item(201);
+	int a = 0, b = 0;
+
+	(void)state;
+	assert_int_equal(es_item_fate(&e503, &a, 2), ES_FATE_RETRY);
+	assert_int_equal(es_item_fate(&e503, &b, 2), ES_FATE_RETRY);
+	assert_int_equal(es_item_fate(&e429, &a, 2), ES_FATE_RETRY);
+	assert_int_equal(es_item_fate(&e201, &b, 2), ES_FATE_DONE);
+	assert_int_equal(es_item_fate(&e503, &a, 2), ES_FATE_RETRY);
+	assert_int_equal(a, 2);
+	assert_int_equal(b, 1);
+	assert_int_equal(es_item_fate(&e429, &a, 2), ES_FATE_RETRY);
+	assert_int_equal(es_item_fate(&e503, &a, 2), ES_FATE_NON_INDEXABLE);
+	assert_int_equal(a, 3);
+	assert_int_equal(b, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_request_statuses),
+		cmocka_unit_test(test_split_halves),
+		cmocka_unit_test(test_split_down_to_one),
+		cmocka_unit_test(test_split_to_limit),
+		cmocka_unit_test(test_split_isolates_too_large),
+		cmocka_unit_test(test_single_too_large),
+		cmocka_unit_test(test_item_done),
+		cmocka_unit_test(test_item_non_indexable),
+		cmocka_unit_test(test_item_5xx_max_retries),
+		cmocka_unit_test(test_item_429_unlimited),
+		cmocka_unit_test(test_item_5xx_unlimited),
+		cmocka_unit_test(test_item_attempts_per_document),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
