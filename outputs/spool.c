@@ -384,6 +384,7 @@ static int
 next_record(struct spool *sp, struct header *h, char **buf)
 {
 	struct segment *s;
+	uint64_t skipped;
 	int fd;
 
 	for (;;) {
@@ -400,6 +401,15 @@ next_record(struct spool *sp, struct header *h, char **buf)
 			    read_record(fd, sp->roff, s->size, h, buf,
 			    sp->rseg >= sp->first_own_seq) == 0)
 				return 0;
+			/*
+			 * The skipped documents were counted as pending (by
+			 * their headers, as here); they will never be
+			 * acknowledged, so they must not keep the spool from
+			 * draining.
+			 */
+			skipped = count_docs(sp, sp->rseg, sp->roff);
+			sp->stats.pending -= skipped < sp->stats.pending ?
+			    skipped : sp->stats.pending;
 			sp->stats.torn++;
 			log_ratelimited(&sp->errors, "spool: torn or corrupt "
 			    "record in segment %016llx at %llu: rest of the "

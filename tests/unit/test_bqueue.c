@@ -1,56 +1,139 @@
-/* Unit tests for the bounded blocking FIFO (plugin/bqueue.h). */
+/* Unit tests for the bounded blocking FIFO (common/bqueue.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/bqueue.h"
 
+/*
+ * Threads are ordered by signals, never by sleeping: a helper thread says
+ * "started" just before it calls into the queue and "done" just after.
+ * A blocked call is shown by waiting a while for "done" and not getting it;
+ * that wait can only make a test pass wrongly if the queue is slow, never
+ * fail it wrongly, and the other waits are bounded only to catch a hang.
+ */
+#define HANG_MS		10000	/* longer than this is a hang */
+#define BLOCKED_MS	200	/* long enough to see a call not return */
+
 static int items[8];
 
-/* A push of one item from another thread, which may block. */
-struct pusher {
+/* One bq_push or bq_pop in another thread, which may block. */
+struct helper {
 	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 changed;
+	int		 started;
+	int		 done;
 	struct bqueue	*q;
-	void		*item;
+	void		*item;		/* to push, or popped */
 	size_t		 weight;
-	atomic_int	 done;
-	int		 rc;
+	int		 rc;		/* bq_push's, or bq_pop's status */
 };
+
+static void
+helper_set(struct helper *h, int *flag)
+{
+	pthread_mutex_lock(&h->lock);
+	*flag = 1;
+	pthread_cond_broadcast(&h->changed);
+	pthread_mutex_unlock(&h->lock);
+}
 
 static void *
 push_thread(void *arg)
 {
-	struct pusher *p = arg;
+	struct helper *h = arg;
+	int rc;
 
-	p->rc = bq_push(p->q, p->item, p->weight);
-	atomic_store(&p->done, 1);
+	helper_set(h, &h->started);
+	rc = bq_push(h->q, h->item, h->weight);
+	h->rc = rc;
+	helper_set(h, &h->done);
 	return NULL;
 }
 
-static void
-start_push(struct pusher *p, struct bqueue *q, void *item, size_t weight)
+static void *
+pop_thread(void *arg)
 {
-	p->q = q;
-	p->item = item;
-	p->weight = weight;
-	p->rc = -2;
-	atomic_init(&p->done, 0);
-	assert_int_equal(pthread_create(&p->thread, NULL, push_thread, p), 0);
+	struct helper *h = arg;
+	void *item = NULL;
+	enum bq_status status;
+
+	helper_set(h, &h->started);
+	status = bq_pop(h->q, &item, -1);
+	h->item = item;
+	h->rc = (int)status;
+	helper_set(h, &h->done);
+	return NULL;
 }
 
-static void
-sleep_ms(long ms)
+/* Wait until *flag is set or ms have passed; returns the flag. */
+static int
+helper_wait(struct helper *h, int *flag, long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec deadline;
+	int set;
 
-	nanosleep(&ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&h->lock);
+	while (!*flag && pthread_cond_timedwait(&h->changed, &h->lock,
+	    &deadline) != ETIMEDOUT)
+		;
+	set = *flag;
+	pthread_mutex_unlock(&h->lock);
+	return set;
+}
+
+/* Start the thread and return once it is about to call into the queue. */
+static void
+helper_start(struct helper *h, void *(*fn)(void *), struct bqueue *q,
+    void *item, size_t weight)
+{
+	pthread_condattr_t attr;
+
+	h->q = q;
+	h->item = item;
+	h->weight = weight;
+	h->rc = -2;
+	h->started = h->done = 0;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->changed, &attr);
+	pthread_condattr_destroy(&attr);
+	assert_int_equal(pthread_create(&h->thread, NULL, fn, h), 0);
+	assert_true(helper_wait(h, &h->started, HANG_MS));
+}
+
+/* The helper has started its call and it has not returned. */
+static void
+assert_blocked(struct helper *h)
+{
+	assert_true(h->started);
+	assert_false(helper_wait(h, &h->done, BLOCKED_MS));
+}
+
+/* Once unblocked, the call returns: join and check it did. */
+static void
+helper_finish(struct helper *h)
+{
+	assert_true(helper_wait(h, &h->done, HANG_MS));
+	assert_int_equal(pthread_join(h->thread, NULL), 0);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->changed);
 }
 
 static long
@@ -126,19 +209,18 @@ static void
 test_weight_bound_blocks_pusher_until_pop(void **state)
 {
 	struct bqueue *q = bq_new(10);
-	struct pusher p;
+	struct helper p;
 
 	assert_int_equal(bq_push(q, &items[0], 6), 0);
 	assert_int_equal(bq_push(q, &items[1], 4), 0);	/* exactly full */
-	start_push(&p, q, &items[2], 1);
-	sleep_ms(200);
-	assert_false(atomic_load(&p.done));
+	helper_start(&p, push_thread, q, &items[2], 1);
+	assert_int_equal(bq_count(q), 2);
+	assert_blocked(&p);
 	assert_int_equal(bq_count(q), 2);
 
 	/* Popping 6 units makes room: the pusher goes on. */
 	assert_pop(q, &items[0]);
-	assert_int_equal(pthread_join(p.thread, NULL), 0);
-	assert_true(atomic_load(&p.done));
+	helper_finish(&p);
 	assert_int_equal(p.rc, 0);
 	assert_int_equal(bq_count(q), 2);
 	assert_pop(q, &items[1]);
@@ -150,18 +232,18 @@ static void
 test_pusher_waits_until_enough_room(void **state)
 {
 	struct bqueue *q = bq_new(10);
-	struct pusher p;
+	struct helper p;
 
 	assert_int_equal(bq_push(q, &items[0], 2), 0);
 	assert_int_equal(bq_push(q, &items[1], 7), 0);
-	start_push(&p, q, &items[2], 5);	/* 9 + 5 > 10 */
-	sleep_ms(100);
-	assert_false(atomic_load(&p.done));
+	helper_start(&p, push_thread, q, &items[2], 5);	/* 9 + 5 > 10 */
+	assert_blocked(&p);
+	assert_int_equal(bq_count(q), 2);
 	assert_pop(q, &items[0]);		/* 7 + 5 still > 10 */
-	sleep_ms(100);
-	assert_false(atomic_load(&p.done));
+	assert_blocked(&p);
+	assert_int_equal(bq_count(q), 1);
 	assert_pop(q, &items[1]);		/* 0 + 5 fits */
-	assert_int_equal(pthread_join(p.thread, NULL), 0);
+	helper_finish(&p);
 	assert_int_equal(p.rc, 0);
 	assert_pop(q, &items[2]);
 	bq_free(q, NULL);
@@ -171,16 +253,16 @@ static void
 test_oversize_item_accepted_when_empty(void **state)
 {
 	struct bqueue *q = bq_new(10);
-	struct pusher p;
+	struct helper p;
 
 	assert_int_equal(bq_push(q, &items[0], 1000), 0);
 	assert_int_equal(bq_count(q), 1);
 	/* But nothing may join it until it is gone. */
-	start_push(&p, q, &items[1], 1);
-	sleep_ms(100);
-	assert_false(atomic_load(&p.done));
+	helper_start(&p, push_thread, q, &items[1], 1);
+	assert_blocked(&p);
+	assert_int_equal(bq_count(q), 1);
 	assert_pop(q, &items[0]);
-	assert_int_equal(pthread_join(p.thread, NULL), 0);
+	helper_finish(&p);
 	assert_int_equal(p.rc, 0);
 	assert_pop(q, &items[1]);
 	bq_free(q, NULL);
@@ -204,28 +286,18 @@ test_close_drains_then_reports_closed(void **state)
 	bq_free(q, NULL);
 }
 
-static void *
-pop_forever_thread(void *arg)
-{
-	static enum bq_status status;
-	void *item;
-
-	status = bq_pop(arg, &item, -1);
-	return &status;
-}
-
 static void
 test_close_wakes_waiting_popper(void **state)
 {
 	struct bqueue *q = bq_new(10);
-	pthread_t t;
-	void *result;
+	struct helper p;
 
-	assert_int_equal(pthread_create(&t, NULL, pop_forever_thread, q), 0);
-	sleep_ms(100);
+	helper_start(&p, pop_thread, q, NULL, 0);
+	assert_blocked(&p);
 	bq_close(q);
-	assert_int_equal(pthread_join(t, &result), 0);
-	assert_int_equal(*(enum bq_status *)result, BQ_CLOSED);
+	helper_finish(&p);
+	assert_int_equal(p.rc, BQ_CLOSED);
+	assert_null(p.item);
 	bq_free(q, NULL);
 }
 
@@ -233,39 +305,33 @@ static void
 test_close_fails_blocked_pusher(void **state)
 {
 	struct bqueue *q = bq_new(1);
-	struct pusher p;
+	struct helper p;
 
 	assert_int_equal(bq_push(q, &items[0], 1), 0);
-	start_push(&p, q, &items[1], 1);
-	sleep_ms(100);
-	assert_false(atomic_load(&p.done));
+	helper_start(&p, push_thread, q, &items[1], 1);
+	assert_blocked(&p);
+	assert_int_equal(bq_count(q), 1);
 	bq_close(q);
-	assert_int_equal(pthread_join(p.thread, NULL), 0);
+	helper_finish(&p);
 	assert_int_equal(p.rc, -1);
 	/* The refused item never entered the queue. */
 	assert_int_equal(bq_count(q), 1);
 	bq_free(q, NULL);
 }
 
-static void *
-push_later_thread(void *arg)
-{
-	sleep_ms(100);
-	bq_push(arg, &items[5], 1);
-	return NULL;
-}
-
 static void
 test_waiting_pop_gets_item_pushed_later(void **state)
 {
 	struct bqueue *q = bq_new(10);
-	pthread_t t;
-	void *item = NULL;
+	struct helper p;
 
-	assert_int_equal(pthread_create(&t, NULL, push_later_thread, q), 0);
-	assert_int_equal(bq_pop(q, &item, -1), BQ_ITEM);
-	assert_ptr_equal(item, &items[5]);
-	assert_int_equal(pthread_join(t, NULL), 0);
+	helper_start(&p, pop_thread, q, NULL, 0);
+	assert_blocked(&p);
+	assert_int_equal(bq_push(q, &items[5], 1), 0);
+	helper_finish(&p);
+	assert_int_equal(p.rc, BQ_ITEM);
+	assert_ptr_equal(p.item, &items[5]);
+	assert_int_equal(bq_count(q), 0);
 	bq_free(q, NULL);
 }
 
