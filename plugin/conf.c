@@ -67,7 +67,8 @@ struct key_spec {
 	 */
 	const char	*def;
 	store_fn	 store;		/* NULL for groups */
-	long		 min, max;	/* integers, durations (ms) */
+	long		 min, max;	/* integers, quantities (ms, bytes),
+					   list lengths */
 	enum target	 target;	/* where the value goes: */
 	size_t		 offset;
 	const struct choice *choices;	/* store_choice: the allowed words */
@@ -654,7 +655,7 @@ parse_quantity(const struct key_spec *spec, const struct quantity *q,
 {
 	const struct unit *u;
 	const char *text;
-	char number[64], *end;
+	char number[64];
 	size_t n;
 	int rc;
 
@@ -670,7 +671,7 @@ parse_quantity(const struct key_spec *spec, const struct quantity *q,
 			n++;
 		if ((u = find_unit(q->units, text + n)) == NULL)
 			goto bad;
-		rc = scale(strtod(number, &end), u->factor, spec->max, out);
+		rc = scale(strtod(number, NULL), u->factor, spec->max, out);
 		break;
 	case CONFIG_TYPE_FLOAT:
 		rc = scale(config_setting_get_float(s), bare_factor(q->units),
@@ -1139,6 +1140,7 @@ apply_defaults(struct config *cfg, enum target target, int late)
 {
 	const struct key_spec *spec;
 	struct err err;
+	char **set;
 	size_t i;
 
 	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
@@ -1147,7 +1149,9 @@ apply_defaults(struct config *cfg, enum target target, int late)
 		    spec->store == NULL ||
 		    (strstr(spec->def, "${path.data}") != NULL) != late)
 			continue;
-		if (late && *(char **)slot(spec, cfg, &err) != NULL)
+		/* Late defaults are strings: NULL until the file sets one. */
+		if (late && (set = slot(spec, cfg, &err)) != NULL &&
+		    *set != NULL)
 			continue;
 		if (store_default(spec, cfg, &err) == -1) {
 			fprintf(stderr, "built-in default of %s: %s\n",
