@@ -22,30 +22,6 @@ const char *const fim_attr_names[FIM_ATTR_COUNT] = {
 	[FIM_ATTR_XATTRS] = "xattrs",	[FIM_ATTR_HASH] = "hash",
 };
 
-/*
- * Unless configured: everything but ctime (it moves with every other
- * change, so it only repeats them) and blocks (it follows size).
- */
-#define DEFAULT_ATTRS	(((1u << FIM_ATTR_COUNT) - 1) & \
-			 ~(1u << FIM_ATTR_CTIME) & ~(1u << FIM_ATTR_BLOCKS))
-#define DEFAULT_HASH	"sha256"
-
-struct fim_config *
-fim_config_new(void)
-{
-	struct fim_config *fc;
-
-	if ((fc = calloc(1, sizeof(*fc))) == NULL)
-		return NULL;
-	fc->max_file_size = 100LL << 20;
-	fc->scan_at_start = 1;
-	fc->scan_rate_per_sec = 50LL << 20;
-	fc->initial_scan = FIM_INITIAL_STATE;
-	fc->quiet_period_ms = 250;
-	fc->backend = FIM_BACKEND_AUTO;
-	return fc;
-}
-
 static void
 free_regexes(regex_t *re, size_t n)
 {
@@ -214,42 +190,14 @@ check_paths(struct fim_config *fc, char *what)
 	return 0;
 }
 
-static int
-set_defaults(struct fim_config *fc, const char *data_dir,
-    int (*given)(void *, const char *), void *ctx)
-{
-	char path[4096];
-	int a;
-
-	if (!given(ctx, "fim.hash_types") &&
-	    string_list_add(&fc->hash_types, DEFAULT_HASH) == -1)
-		return -1;
-	if (!given(ctx, "fim.attributes"))
-		for (a = 0; a < FIM_ATTR_COUNT; a++)
-			if ((DEFAULT_ATTRS & (1u << a)) && string_list_add(
-			    &fc->attributes, fim_attr_names[a]) == -1)
-				return -1;
-	if (fc->state_path == NULL) {
-		snprintf(path, sizeof(path), "%s/fim", data_dir);
-		if ((fc->state_path = strdup(path)) == NULL)
-			return -1;
-	}
-	return 0;
-}
-
 int
-fim_config_finish(struct fim_config *fc, const char *data_dir,
-    int (*given)(void *, const char *key),
+fim_config_finish(struct fim_config *fc,
     void (*report)(void *, const char *key, const char *what), void *ctx)
 {
 	char what[WHAT_LEN];
 	const char *key;
 	int n = 0;
 
-	if (set_defaults(fc, data_dir, given, ctx) == -1) {
-		report(ctx, "fim", "out of memory");
-		return 1;
-	}
 	if (fc->paths.count == 0) {
 		report(ctx, "fim.paths", "is required: which files to watch?");
 		n++;

@@ -2,9 +2,9 @@
  * The fim section of the configuration: what file integrity monitoring
  * watches, hashes and compares.  Option names follow Auditbeat's
  * file_integrity module where it has the concept.  plugin/conf.c stores
- * the raw values through its schema table, then fim_config_finish()
- * checks them as a whole and derives the compiled forms (algorithm and
- * attribute masks, regular expressions).
+ * the defaults and the file's values through its schema table, then
+ * fim_config_finish() checks them as a whole and derives the compiled
+ * forms (algorithm and attribute masks, regular expressions).
  */
 #ifndef AUDISP_ECS_FIM_CONF_H
 #define AUDISP_ECS_FIM_CONF_H
@@ -62,17 +62,14 @@ struct fim_config {
 
 extern const char *const fim_attr_names[FIM_ATTR_COUNT];
 
-/* A fim_config with Auditbeat's defaults and no paths; NULL if no memory. */
-struct fim_config *fim_config_new(void);
 void		 fim_config_free(struct fim_config *);
 /*
- * Check the settings as a whole and derive the compiled forms.  Each
- * problem is passed to report with the key it is about ("fim.hash_types")
- * and what is wrong.  given(key) tells whether the file set key (lists
- * left unset get their defaults).  Returns the number of problems.
+ * Check the settings as a whole, their defaults already applied (the
+ * schema in plugin/conf.c holds them), and derive the compiled forms.
+ * Each problem is passed to report with the key it is about
+ * ("fim.hash_types") and what is wrong.  Returns the number of problems.
  */
-int		 fim_config_finish(struct fim_config *, const char *data_dir,
-		    int (*given)(void *, const char *key),
+int		 fim_config_finish(struct fim_config *,
 		    void (*report)(void *, const char *key, const char *what),
 		    void *ctx);
 /* Deep copy, for a thread that outlives the configuration; NULL if no memory. */

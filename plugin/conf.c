@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <libconfig.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -20,7 +22,13 @@
 #include "../outputs/tls.h"
 #include "conf.h"
 
-#define ERRLEN	256
+/* What is wrong with a value; its size travels with it. */
+struct err {
+	char	msg[256];
+};
+
+static void errf(struct err *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 struct choice {
 	const char	*word;
@@ -29,7 +37,7 @@ struct choice {
 
 struct key_spec;
 typedef int (*store_fn)(const struct key_spec *, const config_setting_t *,
-    struct config *, char *err);
+    struct config *, struct err *err);
 
 /* Which struct a setting is stored in. */
 enum target {
@@ -43,16 +51,28 @@ enum target {
 /* Value types beyond libconfig's: a number or a string with a unit. */
 #define TYPE_DURATION	100	/* 30, "30s", "500ms", "2m", "1h" */
 #define TYPE_SIZE	101	/* 1073741824, "1GiB", "500MB", "64KiB" */
+#define TYPE_RATE	102	/* a size per second, or "unlimited" */
+
+/* key_spec flags. */
+#define KEY_SECRET	0x1	/* the file holding it must be 0600 */
+#define KEY_REQUIRED	0x2	/* no default: the section needs it */
 
 struct key_spec {
 	const char	*path;
 	int		 type;		/* CONFIG_TYPE_* or TYPE_* */
-	const char	*default_text;	/* for config_print_schema */
+	/*
+	 * The default as a value in the file would be written, stored by
+	 * store like one; NULL: none.  "${path.data}" stands for path.data
+	 * and is resolved once the file is read.
+	 */
+	const char	*def;
 	store_fn	 store;		/* NULL for groups */
-	long		 min, max;	/* integers, durations (ms) */
+	long		 min, max;	/* integers, quantities (ms, bytes),
+					   list lengths */
 	enum target	 target;	/* where the value goes: */
 	size_t		 offset;
 	const struct choice *choices;	/* store_choice: the allowed words */
+	int		 flags;		/* KEY_* */
 };
 
 #define AT_CONFIG(field)	IN_CONFIG, offsetof(struct config, field)
@@ -63,10 +83,10 @@ struct key_spec {
 #define AT_ES(field)		IN_ES, offsetof(struct es_output_config, field)
 #define AT_FIM(field)		IN_FIM, offsetof(struct fim_config, field)
 #define GROUP(path)		{ path, CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, \
-				  IN_CONFIG, 0, NULL }
+				  IN_CONFIG, 0, NULL, 0 }
 
 #define STORE_FN(name) static int name(const struct key_spec *, \
-    const config_setting_t *, struct config *, char *)
+    const config_setting_t *, struct config *, struct err *)
 STORE_FN(store_int);
 STORE_FN(store_bool);
 STORE_FN(store_string);
@@ -86,25 +106,25 @@ STORE_FN(store_secret_file);
  */
 #define SSL_ROWS(P, AT) \
 	GROUP(P ".ssl"), \
-	{ P ".ssl.enabled", CONFIG_TYPE_BOOL, "true", \
-	    store_bool, 0, 0, AT(ssl.enabled), NULL }, \
+	{ P ".ssl.enabled", CONFIG_TYPE_BOOL, "false", \
+	    store_bool, 0, 0, AT(ssl.enabled), NULL, 0 }, \
 	{ P ".ssl.certificate_authorities", CONFIG_TYPE_ARRAY, \
-	    "[]", store_strings, 1, 64, AT(ssl.cas), NULL }, \
-	{ P ".ssl.certificate", CONFIG_TYPE_STRING, "none", \
-	    store_path, 0, 0, AT(ssl.certificate), NULL }, \
-	{ P ".ssl.key", CONFIG_TYPE_STRING, "none", \
-	    store_path, 0, 0, AT(ssl.key), NULL }, \
-	{ P ".ssl.key_passphrase", CONFIG_TYPE_STRING, "none", \
-	    store_string, 0, 0, AT(ssl.key_passphrase), NULL }, \
+	    NULL, store_strings, 1, 64, AT(ssl.cas), NULL, 0 }, \
+	{ P ".ssl.certificate", CONFIG_TYPE_STRING, NULL, \
+	    store_path, 0, 0, AT(ssl.certificate), NULL, 0 }, \
+	{ P ".ssl.key", CONFIG_TYPE_STRING, NULL, \
+	    store_path, 0, 0, AT(ssl.key), NULL, 0 }, \
+	{ P ".ssl.key_passphrase", CONFIG_TYPE_STRING, NULL, \
+	    store_string, 0, 0, AT(ssl.key_passphrase), NULL, KEY_SECRET }, \
 	{ P ".ssl.verification_mode", CONFIG_TYPE_STRING, \
 	    "\"full\"", store_choice, 0, 0, AT(ssl.verification_mode), \
-	    verification_modes }, \
+	    verification_modes, 0 }, \
 	{ P ".ssl.supported_protocols", CONFIG_TYPE_ARRAY, \
 	    "[\"TLSv1.2\", \"TLSv1.3\"]", store_strings, 1, 8, \
-	    AT(ssl.protocols), NULL }, \
+	    AT(ssl.protocols), NULL, 0 }, \
 	{ P ".ssl.cipher_suites", CONFIG_TYPE_ARRAY, \
-	    "OpenSSL's defaults", store_strings, 1, 64, AT(ssl.ciphers), \
-	    NULL }
+	    NULL, store_strings, 1, 64, AT(ssl.ciphers), \
+	    NULL, 0 }
 STORE_FN(store_rate);
 
 /* The words a setting accepts and the enum value each one stands for. */
@@ -137,164 +157,166 @@ static const struct key_spec schema[] = {
 	GROUP("output.file"),
 	{ "output.file.path", CONFIG_TYPE_STRING,
 	    "\"/var/log/audisp-ecs/events.json\"", store_path, 0, 0,
-	    AT_FILE(path), NULL },
+	    AT_FILE(path), NULL, 0 },
 	{ "output.file.rotate_every_kb", CONFIG_TYPE_INT, "10240",
-	    store_int, 1, 1L << 30, AT_FILE(rotate_every_kb), NULL },
+	    store_int, 1, 1L << 30, AT_FILE(rotate_every_kb), NULL, 0 },
 	{ "output.file.number_of_files", CONFIG_TYPE_INT, "7",
-	    store_int, 2, 1024, AT_FILE(number_of_files), NULL },
+	    store_int, 2, 1024, AT_FILE(number_of_files), NULL, 0 },
 	{ "output.file.permissions", CONFIG_TYPE_STRING, "\"0600\"",
-	    store_permissions, 0, 0, AT_FILE(permissions), NULL },
+	    store_permissions, 0, 0, AT_FILE(permissions), NULL, 0 },
 	GROUP("output.logstash"),
-	{ "output.logstash.hosts", CONFIG_TYPE_ARRAY, "[\"localhost:5044\"]",
-	    store_strings, 1, 64, AT_LS(hosts), NULL },
+	{ "output.logstash.hosts", CONFIG_TYPE_ARRAY, NULL,
+	    store_strings, 1, 64, AT_LS(hosts), NULL, KEY_REQUIRED },
 	{ "output.logstash.loadbalance", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_LS(loadbalance), NULL },
+	    store_bool, 0, 0, AT_LS(loadbalance), NULL, 0 },
 	{ "output.logstash.worker", CONFIG_TYPE_INT, "1",
-	    store_int, 1, 64, AT_LS(worker), NULL },
+	    store_int, 1, 64, AT_LS(worker), NULL, 0 },
 	{ "output.logstash.bulk_max_size", CONFIG_TYPE_INT, "2048",
-	    store_int, 1, 65536, AT_LS(bulk_max_size), NULL },
+	    store_int, 1, 65536, AT_LS(bulk_max_size), NULL, 0 },
 	{ "output.logstash.compression_level", CONFIG_TYPE_INT, "3",
-	    store_int, 0, 9, AT_LS(compression_level), NULL },
+	    store_int, 0, 9, AT_LS(compression_level), NULL, 0 },
 	{ "output.logstash.pipelining", CONFIG_TYPE_INT, "2",
-	    store_int, 0, 64, AT_LS(pipelining), NULL },
+	    store_int, 0, 64, AT_LS(pipelining), NULL, 0 },
 	{ "output.logstash.timeout", TYPE_DURATION, "\"30s\"",
-	    store_duration, 100, 3600000, AT_LS(timeout_ms), NULL },
+	    store_duration, 100, 3600000, AT_LS(timeout_ms), NULL, 0 },
 	GROUP("output.logstash.backoff"),
 	{ "output.logstash.backoff.init", TYPE_DURATION, "\"1s\"",
-	    store_duration, 1, 3600000, AT_LS(backoff_init_ms), NULL },
+	    store_duration, 1, 3600000, AT_LS(backoff_init_ms), NULL, 0 },
 	{ "output.logstash.backoff.max", TYPE_DURATION, "\"60s\"",
-	    store_duration, 1, 3600000, AT_LS(backoff_max_ms), NULL },
+	    store_duration, 1, 3600000, AT_LS(backoff_max_ms), NULL, 0 },
 	{ "output.logstash.ttl", TYPE_DURATION, "0",
-	    store_duration, 0, 86400000, AT_LS(ttl_ms), NULL },
+	    store_duration, 0, 86400000, AT_LS(ttl_ms), NULL, 0 },
 	{ "output.logstash.escape_html", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_LS(escape_html), NULL },
+	    store_bool, 0, 0, AT_LS(escape_html), NULL, 0 },
 	{ "output.logstash.index", CONFIG_TYPE_STRING, "\"audisp-ecs\"",
-	    store_string, 0, 0, AT_LS(index), NULL },
+	    store_string, 0, 0, AT_LS(index), NULL, 0 },
 	SSL_ROWS("output.logstash", AT_LS),
 	GROUP("output.elasticsearch"),
 	{ "output.elasticsearch.hosts", CONFIG_TYPE_ARRAY,
-	    "[\"localhost:9200\"]", store_strings, 1, 64, AT_ES(hosts), NULL },
+	    NULL, store_strings, 1, 64, AT_ES(hosts), NULL,
+	    KEY_REQUIRED },
 	{ "output.elasticsearch.protocol", CONFIG_TYPE_STRING, "\"http\"",
-	    store_choice, 0, 0, AT_ES(protocol), protocols },
+	    store_choice, 0, 0, AT_ES(protocol), protocols, 0 },
 	{ "output.elasticsearch.path", CONFIG_TYPE_STRING, "\"\"",
-	    store_string, 0, 0, AT_ES(path), NULL },
+	    store_string, 0, 0, AT_ES(path), NULL, 0 },
 	{ "output.elasticsearch.headers", CONFIG_TYPE_GROUP, "{}",
-	    store_headers, 0, 0, AT_ES(headers), NULL },
+	    store_headers, 0, 0, AT_ES(headers), NULL, 0 },
 	{ "output.elasticsearch.parameters", CONFIG_TYPE_GROUP, "{}",
-	    store_parameters, 0, 0, AT_ES(parameters), NULL },
-	{ "output.elasticsearch.username", CONFIG_TYPE_STRING, "none",
-	    store_string, 0, 0, AT_ES(username), NULL },
-	{ "output.elasticsearch.password", CONFIG_TYPE_STRING, "none",
-	    store_string, 0, 0, AT_ES(password), NULL },
-	{ "output.elasticsearch.password_file", CONFIG_TYPE_STRING, "none",
-	    store_secret_file, 0, 0, AT_ES(password), NULL },
-	{ "output.elasticsearch.api_key", CONFIG_TYPE_STRING, "none",
-	    store_string, 0, 0, AT_ES(api_key), NULL },
-	{ "output.elasticsearch.api_key_file", CONFIG_TYPE_STRING, "none",
-	    store_secret_file, 0, 0, AT_ES(api_key), NULL },
+	    store_parameters, 0, 0, AT_ES(parameters), NULL, 0 },
+	{ "output.elasticsearch.username", CONFIG_TYPE_STRING, NULL,
+	    store_string, 0, 0, AT_ES(username), NULL, 0 },
+	{ "output.elasticsearch.password", CONFIG_TYPE_STRING, NULL,
+	    store_string, 0, 0, AT_ES(password), NULL, KEY_SECRET },
+	{ "output.elasticsearch.password_file", CONFIG_TYPE_STRING, NULL,
+	    store_secret_file, 0, 0, AT_ES(password), NULL, 0 },
+	{ "output.elasticsearch.api_key", CONFIG_TYPE_STRING, NULL,
+	    store_string, 0, 0, AT_ES(api_key), NULL, KEY_SECRET },
+	{ "output.elasticsearch.api_key_file", CONFIG_TYPE_STRING, NULL,
+	    store_secret_file, 0, 0, AT_ES(api_key), NULL, 0 },
 	{ "output.elasticsearch.index", CONFIG_TYPE_STRING,
 	    "\"" ES_DEFAULT_INDEX "\"", store_string, 0, 0, AT_ES(index),
-	    NULL },
-	{ "output.elasticsearch.pipeline", CONFIG_TYPE_STRING, "none",
-	    store_string, 0, 0, AT_ES(pipeline), NULL },
+	    NULL, 0 },
+	{ "output.elasticsearch.pipeline", CONFIG_TYPE_STRING, NULL,
+	    store_string, 0, 0, AT_ES(pipeline), NULL, 0 },
 	{ "output.elasticsearch.loadbalance", CONFIG_TYPE_BOOL, "true",
-	    store_bool, 0, 0, AT_ES(loadbalance), NULL },
+	    store_bool, 0, 0, AT_ES(loadbalance), NULL, 0 },
 	{ "output.elasticsearch.worker", CONFIG_TYPE_INT, "1",
-	    store_int, 1, 64, AT_ES(worker), NULL },
+	    store_int, 1, 64, AT_ES(worker), NULL, 0 },
 	{ "output.elasticsearch.bulk_max_size", CONFIG_TYPE_INT, "1600",
-	    store_int, 1, 100000, AT_ES(bulk_max_size), NULL },
+	    store_int, 1, 100000, AT_ES(bulk_max_size), NULL, 0 },
 	{ "output.elasticsearch.flush_interval", TYPE_DURATION, "\"1s\"",
-	    store_duration, 0, 60000, AT_ES(flush_interval_ms), NULL },
+	    store_duration, 0, 60000, AT_ES(flush_interval_ms), NULL, 0 },
 	{ "output.elasticsearch.compression_level", CONFIG_TYPE_INT, "1",
-	    store_int, 0, 9, AT_ES(compression_level), NULL },
+	    store_int, 0, 9, AT_ES(compression_level), NULL, 0 },
 	{ "output.elasticsearch.timeout", TYPE_DURATION, "\"90s\"",
-	    store_duration, 100, 3600000, AT_ES(timeout_ms), NULL },
+	    store_duration, 100, 3600000, AT_ES(timeout_ms), NULL, 0 },
 	{ "output.elasticsearch.max_retries", CONFIG_TYPE_INT, "3",
-	    store_int, -1, 1000000, AT_ES(max_retries), NULL },
+	    store_int, -1, 1000000, AT_ES(max_retries), NULL, 0 },
 	GROUP("output.elasticsearch.backoff"),
 	{ "output.elasticsearch.backoff.init", TYPE_DURATION, "\"1s\"",
-	    store_duration, 1, 3600000, AT_ES(backoff_init_ms), NULL },
+	    store_duration, 1, 3600000, AT_ES(backoff_init_ms), NULL, 0 },
 	{ "output.elasticsearch.backoff.max", TYPE_DURATION, "\"60s\"",
-	    store_duration, 1, 3600000, AT_ES(backoff_max_ms), NULL },
+	    store_duration, 1, 3600000, AT_ES(backoff_max_ms), NULL, 0 },
 	{ "output.elasticsearch.non_indexable_policy", CONFIG_TYPE_STRING,
 	    "\"dead_letter_file\"", store_choice, 0, 0,
-	    AT_ES(non_indexable_policy), non_indexable_policies },
+	    AT_ES(non_indexable_policy), non_indexable_policies, 0 },
 	{ "output.elasticsearch.dead_letter_index", CONFIG_TYPE_STRING,
 	    "\"" ES_DEFAULT_DEAD_LETTER_INDEX "\"", store_string, 0, 0,
-	    AT_ES(dead_letter_index), NULL },
+	    AT_ES(dead_letter_index), NULL, 0 },
 	{ "output.elasticsearch.dead_letter_file", CONFIG_TYPE_STRING,
-	    "path.data + \"/dead-letter.ndjson\"", store_path, 0, 0,
-	    AT_ES(dead_letter_file), NULL },
+	    "\"${path.data}/dead-letter.ndjson\"", store_path, 0, 0,
+	    AT_ES(dead_letter_file), NULL, 0 },
 	SSL_ROWS("output.elasticsearch", AT_ES),
 	GROUP("input"),
 	{ "input.buffer_size", CONFIG_TYPE_INT, "67108864",
-	    store_int, 65536, 1L << 30, AT_CONFIG(input_buffer_size), NULL },
+	    store_int, 65536, 1L << 30, AT_CONFIG(input_buffer_size), NULL, 0 },
 	{ "input.max_record_size", CONFIG_TYPE_INT, "65536",
-	    store_int, 8192, 16L << 20, AT_CONFIG(max_record_size), NULL },
+	    store_int, 8192, 16L << 20, AT_CONFIG(max_record_size), NULL, 0 },
 	{ "input.eoe_timeout", CONFIG_TYPE_INT, "2",
-	    store_int, 1, 60, AT_CONFIG(eoe_timeout), NULL },
+	    store_int, 1, 60, AT_CONFIG(eoe_timeout), NULL, 0 },
 	GROUP("queue"),
 	GROUP("queue.mem"),
 	{ "queue.mem.events", CONFIG_TYPE_INT, "65536",
-	    store_int, 64, 1L << 24, AT_CONFIG(queue_events), NULL },
+	    store_int, 64, 1L << 24, AT_CONFIG(queue_events), NULL, 0 },
 	GROUP("queue.spool"),
 	{ "queue.spool.path", CONFIG_TYPE_STRING,
-	    "\"/var/lib/audisp-ecs/spool\"", store_path, 0, 0,
-	    AT_CONFIG(spool.path), NULL },
+	    "\"${path.data}/spool\"", store_path, 0, 0,
+	    AT_CONFIG(spool.path), NULL, 0 },
 	{ "queue.spool.max_size", TYPE_SIZE, "\"1GiB\"",
-	    store_size, 0, 0, AT_CONFIG(spool.max_size), NULL },
+	    store_size, 1L << 20, LONG_MAX, AT_CONFIG(spool.max_size), NULL, 0 },
 	{ "queue.spool.policy", CONFIG_TYPE_STRING, "\"drop_oldest\"",
-	    store_choice, 0, 0, AT_CONFIG(spool.policy), spool_policies },
+	    store_choice, 0, 0, AT_CONFIG(spool.policy), spool_policies, 0 },
 	GROUP("logging"),
 	{ "logging.level", CONFIG_TYPE_STRING, "\"info\"",
-	    store_choice, 0, 0, AT_CONFIG(log_level), log_levels },
+	    store_choice, 0, 0, AT_CONFIG(log_level), log_levels, 0 },
 	{ "logging.to_stderr", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_CONFIG(log_to_stderr), NULL },
+	    store_bool, 0, 0, AT_CONFIG(log_to_stderr), NULL, 0 },
 	GROUP("logging.metrics"),
 	{ "logging.metrics.period", TYPE_DURATION, "\"30s\"",
-	    store_duration, 0, 86400000, AT_CONFIG(metrics_period_ms), NULL },
+	    store_duration, 0, 86400000, AT_CONFIG(metrics_period_ms), NULL, 0 },
 	GROUP("auditd"),
 	{ "auditd.include_raw_message", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_CONFIG(include_raw_message), NULL },
+	    store_bool, 0, 0, AT_CONFIG(include_raw_message), NULL, 0 },
 	{ "auditd.resolve_ids", CONFIG_TYPE_BOOL, "true",
-	    store_bool, 0, 0, AT_CONFIG(resolve_ids), NULL },
+	    store_bool, 0, 0, AT_CONFIG(resolve_ids), NULL, 0 },
 	{ "auditd.args_max_bytes", CONFIG_TYPE_INT, "1048576",
-	    store_int, 0, 1L << 30, AT_CONFIG(args_max_bytes), NULL },
+	    store_int, 0, 1L << 30, AT_CONFIG(args_max_bytes), NULL, 0 },
 	{ "drop_event", CONFIG_TYPE_LIST, "()", NULL, 0, 0, IN_CONFIG, 0,
-	    NULL },
+	    NULL, 0 },
 	GROUP("path"),
-	{ "path.data", CONFIG_TYPE_STRING, "\"/var/lib/audisp-ecs\"",
-	    store_path, 0, 0, AT_CONFIG(data_dir), NULL },
+	{ "path.data", CONFIG_TYPE_STRING, "\"" CONFIG_DEFAULT_DATA_DIR "\"",
+	    store_path, 0, 0, AT_CONFIG(data_dir), NULL, 0 },
 	/* File integrity monitoring (fim/fim_conf.h checks the whole). */
 	GROUP("fim"),
-	{ "fim.paths", CONFIG_TYPE_ARRAY, "required",
-	    store_strings, 1, 4096, AT_FIM(paths), NULL },
+	{ "fim.paths", CONFIG_TYPE_ARRAY, NULL,
+	    store_strings, 1, 4096, AT_FIM(paths), NULL, KEY_REQUIRED },
 	{ "fim.recursive", CONFIG_TYPE_BOOL, "false",
-	    store_bool, 0, 0, AT_FIM(recursive), NULL },
+	    store_bool, 0, 0, AT_FIM(recursive), NULL, 0 },
 	{ "fim.exclude_files", CONFIG_TYPE_ARRAY, "[]",
-	    store_strings, 0, 1024, AT_FIM(exclude_files), NULL },
+	    store_strings, 0, 1024, AT_FIM(exclude_files), NULL, 0 },
 	{ "fim.include_files", CONFIG_TYPE_ARRAY, "[]",
-	    store_strings, 0, 1024, AT_FIM(include_files), NULL },
+	    store_strings, 0, 1024, AT_FIM(include_files), NULL, 0 },
 	{ "fim.hash_types", CONFIG_TYPE_ARRAY, "[\"sha256\"]",
-	    store_strings, 0, 16, AT_FIM(hash_types), NULL },
-	{ "fim.attributes", CONFIG_TYPE_ARRAY, "all but ctime, blocks",
-	    store_strings, 1, 16, AT_FIM(attributes), NULL },
+	    store_strings, 0, 16, AT_FIM(hash_types), NULL, 0 },
+	{ "fim.attributes", CONFIG_TYPE_ARRAY, "[\"inode\", \"mode\", \"nlink\", \"uid\", \"gid\", "
+	    "\"size\", \"mtime\", \"acl\", \"xattrs\", \"hash\"]",
+	    store_strings, 1, 16, AT_FIM(attributes), NULL, 0 },
 	{ "fim.max_file_size", TYPE_SIZE, "\"100 MiB\"",
-	    store_size, 0, 0, AT_FIM(max_file_size), NULL },
+	    store_size, 1L << 20, LONG_MAX, AT_FIM(max_file_size), NULL, 0 },
 	{ "fim.scan_at_start", CONFIG_TYPE_BOOL, "true",
-	    store_bool, 0, 0, AT_FIM(scan_at_start), NULL },
-	{ "fim.scan_rate_per_sec", TYPE_SIZE, "\"50 MiB\"",
-	    store_rate, 0, 0, AT_FIM(scan_rate_per_sec), NULL },
-	{ "fim.state_path", CONFIG_TYPE_STRING, "path.data + \"/fim\"",
-	    store_path, 0, 0, AT_FIM(state_path), NULL },
+	    store_bool, 0, 0, AT_FIM(scan_at_start), NULL, 0 },
+	{ "fim.scan_rate_per_sec", TYPE_RATE, "\"50 MiB\"",
+	    store_rate, 1L << 16, LONG_MAX, AT_FIM(scan_rate_per_sec), NULL, 0 },
+	{ "fim.state_path", CONFIG_TYPE_STRING, "\"${path.data}/fim\"",
+	    store_path, 0, 0, AT_FIM(state_path), NULL, 0 },
 	{ "fim.initial_scan", CONFIG_TYPE_STRING, "\"state\"",
-	    store_choice, 0, 0, AT_FIM(initial_scan), fim_initial_scans },
+	    store_choice, 0, 0, AT_FIM(initial_scan), fim_initial_scans, 0 },
 	{ "fim.quiet_period", TYPE_DURATION, "\"250ms\"",
-	    store_duration, 0, 60000, AT_FIM(quiet_period_ms), NULL },
+	    store_duration, 0, 60000, AT_FIM(quiet_period_ms), NULL, 0 },
 	{ "fim.backend", CONFIG_TYPE_STRING, "\"auto\"",
-	    store_choice, 0, 0, AT_FIM(backend), fim_backends },
+	    store_choice, 0, 0, AT_FIM(backend), fim_backends, 0 },
 	{ "fim.hash_workers", CONFIG_TYPE_INT, "0",
-	    store_int, 0, FIM_HASH_WORKERS_MAX, AT_FIM(hash_workers), NULL },
+	    store_int, 0, FIM_HASH_WORKERS_MAX, AT_FIM(hash_workers), NULL, 0 },
 };
 
 static const struct key_spec *
@@ -322,96 +344,87 @@ type_name(int type)
 	case CONFIG_TYPE_LIST:		return "a list ( ... )";
 	case TYPE_DURATION:		return "a duration (\"30s\", \"500ms\")";
 	case TYPE_SIZE:			return "a size (\"1GiB\", \"500MB\")";
+	case TYPE_RATE:			return "a rate (\"50 MiB\", \"unlimited\")";
 	}
 	return "unknown";
 }
 
-static struct file_output_config *
-file_output(struct config *cfg)
+static void
+errf(struct err *err, const char *fmt, ...)
 {
-	if (cfg->file_output == NULL) {
-		cfg->file_output = calloc(1, sizeof(*cfg->file_output));
-		if (cfg->file_output == NULL)
-			return NULL;
-		cfg->file_output->rotate_every_kb = 10240;
-		cfg->file_output->number_of_files = 7;
-		cfg->file_output->permissions = 0600;
-	}
-	return cfg->file_output;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
 }
 
-static struct logstash_output_config *
-logstash_output(struct config *cfg)
-{
-	struct logstash_output_config *ls;
+/*
+ * The sections struct config points to.  Each is created, with the
+ * schema's defaults for it, when the file names it or one of its keys.
+ */
+static const struct section {
+	enum target	 target;
+	const char	*path;		/* its group in the file */
+	size_t		 at;		/* its pointer in struct config */
+	size_t		 size;
+} sections[] = {
+	{ IN_FILE_OUTPUT, "output.file", offsetof(struct config, file_output),
+	    sizeof(struct file_output_config) },
+	{ IN_LOGSTASH, "output.logstash", offsetof(struct config, logstash),
+	    sizeof(struct logstash_output_config) },
+	{ IN_ES, "output.elasticsearch", offsetof(struct config,
+	    elasticsearch), sizeof(struct es_output_config) },
+	{ IN_FIM, "fim", offsetof(struct config, fim),
+	    sizeof(struct fim_config) },
+};
 
-	if (cfg->logstash != NULL)
-		return cfg->logstash;
-	if ((ls = calloc(1, sizeof(*ls))) == NULL)
-		return NULL;
-	ls->worker = 1;
-	ls->bulk_max_size = 2048;
-	ls->compression_level = 3;
-	ls->pipelining = 2;
-	ls->timeout_ms = 30000;
-	ls->backoff_init_ms = 1000;
-	ls->backoff_max_ms = 60000;
-	ls->ssl.verification_mode = 0;		/* full */
-	return cfg->logstash = ls;
+static int apply_defaults(struct config *, enum target, int);
+
+static void **
+section_ptr(struct config *cfg, const struct section *sec)
+{
+	return (void **)((char *)cfg + sec->at);
 }
 
-static struct es_output_config *
-es_output(struct config *cfg)
+static const struct section *
+find_section(enum target target, const char *path)
 {
-	struct es_output_config *es;
+	size_t i;
 
-	if (cfg->elasticsearch != NULL)
-		return cfg->elasticsearch;
-	if ((es = calloc(1, sizeof(*es))) == NULL)
-		return NULL;
-	es->loadbalance = 1;
-	es->worker = 1;
-	es->bulk_max_size = 1600;
-	es->flush_interval_ms = 1000;
-	es->compression_level = 1;
-	es->timeout_ms = 90000;
-	es->max_retries = 3;
-	es->backoff_init_ms = 1000;
-	es->backoff_max_ms = 60000;
-	es->non_indexable_policy = NON_INDEXABLE_DEAD_LETTER_FILE;
-	return cfg->elasticsearch = es;
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (path != NULL ? strcmp(sections[i].path, path) == 0 :
+		    sections[i].target == target)
+			return &sections[i];
+	return NULL;
 }
 
-static struct fim_config *
-fim_section(struct config *cfg)
-{
-	if (cfg->fim == NULL)
-		cfg->fim = fim_config_new();
-	return cfg->fim;
-}
-
-/* The struct a setting of spec is stored in; NULL when out of memory. */
+/* The struct settings of target go in, created if need be; NULL: no memory. */
 static char *
-target_struct(const struct key_spec *spec, struct config *cfg)
+target_struct(enum target target, struct config *cfg)
 {
-	switch (spec->target) {
-	case IN_FILE_OUTPUT:	return (char *)file_output(cfg);
-	case IN_LOGSTASH:	return (char *)logstash_output(cfg);
-	case IN_ES:		return (char *)es_output(cfg);
-	case IN_FIM:		return (char *)fim_section(cfg);
-	case IN_CONFIG:		break;
+	const struct section *sec;
+	void **p;
+
+	if ((sec = find_section(target, NULL)) == NULL)
+		return (char *)cfg;
+	p = section_ptr(cfg, sec);
+	if (*p == NULL) {
+		if ((*p = calloc(1, sec->size)) == NULL ||
+		    apply_defaults(cfg, target, 0) == -1)
+			return NULL;
 	}
-	return (char *)cfg;
+	return *p;
 }
 
 /* Where spec's value goes, or NULL (and err says why). */
 static void *
-slot(const struct key_spec *spec, struct config *cfg, char *err)
+slot(const struct key_spec *spec, struct config *cfg, struct err *err)
 {
 	char *base;
 
-	if ((base = target_struct(spec, cfg)) == NULL) {
-		snprintf(err, ERRLEN, "out of memory");
+	if ((base = target_struct(spec->target, cfg)) == NULL) {
+		errf(err, "out of memory");
 		return NULL;
 	}
 	return base + spec->offset;
@@ -419,13 +432,13 @@ slot(const struct key_spec *spec, struct config *cfg, char *err)
 
 static int
 store_int(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	long long v = config_setting_get_int64(s);
 	long *dst;
 
 	if (v < spec->min || v > spec->max) {
-		snprintf(err, ERRLEN, "%lld is out of range (%ld..%ld)", v,
+		errf(err, "%lld is out of range (%ld..%ld)", v,
 		    spec->min, spec->max);
 		return -1;
 	}
@@ -437,7 +450,7 @@ store_int(const struct key_spec *spec, const config_setting_t *s,
 
 static int
 store_bool(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	int *dst;
 
@@ -448,12 +461,12 @@ store_bool(const struct key_spec *spec, const config_setting_t *s,
 }
 
 static int
-replace_string(char **dst, const char *value, char *err)
+replace_string(char **dst, const char *value, struct err *err)
 {
 	char *copy;
 
 	if ((copy = strdup(value)) == NULL) {
-		snprintf(err, ERRLEN, "out of memory");
+		errf(err, "out of memory");
 		return -1;
 	}
 	free(*dst);
@@ -463,7 +476,7 @@ replace_string(char **dst, const char *value, char *err)
 
 static int
 store_string(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	char **dst;
 
@@ -474,12 +487,12 @@ store_string(const struct key_spec *spec, const config_setting_t *s,
 
 static int
 store_path(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	const char *path = config_setting_get_string(s);
 
 	if (path[0] != '/') {
-		snprintf(err, ERRLEN, "must be an absolute path, not \"%s\"",
+		errf(err, "must be an absolute path, not \"%s\"",
 		    path);
 		return -1;
 	}
@@ -488,82 +501,207 @@ store_path(const struct key_spec *spec, const config_setting_t *s,
 
 static int
 store_strings(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	struct string_list *dst;
 	const config_setting_t *e;
 	int i, n = config_setting_length(s);
 
 	if (n < spec->min || n > spec->max) {
-		snprintf(err, ERRLEN, "must have %ld to %ld elements, not %d",
+		errf(err, "must have %ld to %ld elements, not %d",
 		    spec->min, spec->max, n);
 		return -1;
 	}
 	if ((dst = slot(spec, cfg, err)) == NULL)
 		return -1;
+	string_list_free(dst);		/* the file's list replaces the default */
 	for (i = 0; (e = config_setting_get_elem(s, (unsigned)i)) != NULL;
 	    i++) {
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			snprintf(err, ERRLEN, "element %d must be a string", i);
+			errf(err, "element %d must be a string", i);
 			return -1;
 		}
 		if (string_list_add(dst, config_setting_get_string(e)) == -1) {
-			snprintf(err, ERRLEN, "out of memory");
+			errf(err, "out of memory");
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* A number with a unit from units[]; -1 when the text is not one. */
-static int
-parse_with_unit(const char *text, const char *const units[],
-    const long long factors[], long long *out)
+/*
+ * "Number + unit" values: one parser, the units as data.  A bare number
+ * (an integer or a float in the file, or a string without a unit) is in
+ * the type's bare unit: seconds for durations, bytes for sizes.
+ */
+struct unit {
+	const char	*name;
+	long long	 factor;	/* in the stored unit: ms or bytes */
+};
+
+static const struct unit duration_units[] = {
+	{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	{ "", 1000 }, { NULL, 0 } };
+static const struct unit size_units[] = {
+	{ "B", 1 }, { "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000LL },
+	{ "TB", 1000000000000LL }, { "KiB", 1LL << 10 }, { "MiB", 1LL << 20 },
+	{ "GiB", 1LL << 30 }, { "TiB", 1LL << 40 }, { "", 1 }, { NULL, 0 } };
+
+struct quantity {
+	int		 type;
+	const struct unit *units;
+	const char	*what;		/* for "is not ..." */
+	const char	*unit;		/* of the stored value, for ranges */
+};
+
+static const struct quantity quantities[] = {
+	{ TYPE_DURATION, duration_units,
+	    "a duration such as \"30s\", \"500ms\" or \"2m\"", "ms" },
+	{ TYPE_SIZE, size_units, "a size such as \"1GiB\" or \"500MB\"", "B" },
+	{ TYPE_RATE, size_units,
+	    "a rate such as \"50 MiB\" or \"unlimited\"", "B" },
+};
+
+static const struct quantity *
+find_quantity(int type)
 {
-	char *end;
-	double v;
 	size_t i;
 
-	v = strtod(text, &end);
-	if (end == text || v < 0)
-		return -1;
-	while (*end == ' ')
-		end++;
-	for (i = 0; units[i] != NULL; i++)
-		if (strcmp(end, units[i]) == 0) {
-			*out = (long long)(v * (double)factors[i]);
-			return 0;
+	for (i = 0; i < sizeof(quantities) / sizeof(quantities[0]); i++)
+		if (quantities[i].type == type)
+			return &quantities[i];
+	return NULL;
+}
+
+static const struct unit *
+find_unit(const struct unit *units, const char *name)
+{
+	for (; units->name != NULL; units++)
+		if (strcmp(units->name, name) == 0)
+			return units;
+	return NULL;
+}
+
+/* The bare unit of a table: the factor of a number given alone. */
+static long long
+bare_factor(const struct unit *units)
+{
+	const struct unit *u = find_unit(units, "");
+
+	return u != NULL ? u->factor : 1;
+}
+
+/*
+ * Decimal digits, an optional fraction and exponent, then the unit: no
+ * sign, no hex, no "inf" or "nan", which strtod() alone would take.
+ * Returns the length of the number, 0 if there is none.
+ */
+static size_t
+number_length(const char *t)
+{
+	size_t n = 0, digits = 0;
+
+	while (t[n] >= '0' && t[n] <= '9')
+		n++, digits++;
+	if (t[n] == '.')
+		for (n++; t[n] >= '0' && t[n] <= '9'; n++)
+			digits++;
+	if (digits == 0)
+		return 0;
+	if (t[n] == 'e' || t[n] == 'E') {
+		size_t e = n + 1;
+
+		if (t[e] == '+' || t[e] == '-')
+			e++;
+		if (t[e] >= '0' && t[e] <= '9') {
+			while (t[e] >= '0' && t[e] <= '9')
+				e++;
+			n = e;
 		}
+	}
+	return n;
+}
+
+/* v times factor, if finite, not negative, and at most max. */
+static int
+scale(double v, long long factor, long max, long long *out)
+{
+	double r = v * (double)factor;
+
+	/* (double)LONG_MAX rounds up to 2^63, so >= is the bound. */
+	if (!isfinite(r) || r < 0 || r >= (double)LONG_MAX || r > (double)max)
+		return -1;
+	*out = (long long)r;
+	return 0;
+}
+
+/* An integer of the file in the bare unit; refuses what would wrap. */
+static int
+scale_int(long long v, long long factor, long max, long long *out)
+{
+	if (v < 0 || v > max / factor)
+		return -1;
+	*out = v * factor;
+	return 0;
+}
+
+/*
+ * The value of s in q's stored unit, within spec's range; -1 and err
+ * when it is not a quantity or out of range.
+ */
+static int
+parse_quantity(const struct key_spec *spec, const struct quantity *q,
+    const config_setting_t *s, long long *out, struct err *err)
+{
+	const struct unit *u;
+	const char *text;
+	char number[64];
+	size_t n;
+	int rc;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_STRING:
+		text = config_setting_get_string(s);
+		n = number_length(text);
+		if (n == 0 || n >= sizeof(number))
+			goto bad;
+		memcpy(number, text, n);
+		number[n] = '\0';
+		while (text[n] == ' ')
+			n++;
+		if ((u = find_unit(q->units, text + n)) == NULL)
+			goto bad;
+		rc = scale(strtod(number, NULL), u->factor, spec->max, out);
+		break;
+	case CONFIG_TYPE_FLOAT:
+		rc = scale(config_setting_get_float(s), bare_factor(q->units),
+		    spec->max, out);
+		break;
+	default:
+		rc = scale_int(config_setting_get_int64(s),
+		    bare_factor(q->units), spec->max, out);
+		break;
+	}
+	if (rc == -1 || *out < spec->min) {
+		errf(err, "out of range (%ld%s to %ld%s)", spec->min, q->unit,
+		    spec->max, q->unit);
+		return -1;
+	}
+	return 0;
+bad:
+	errf(err, "\"%s\" is not %s", text, q->what);
 	return -1;
 }
 
 static int
 store_duration(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
-	static const char *const units[] = { "ms", "s", "m", "h", "", NULL };
-	static const long long ms[] = { 1, 1000, 60000, 3600000, 1000 };
 	long long v;
 	long *dst;
 
-	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		if (parse_with_unit(config_setting_get_string(s), units, ms,
-		    &v) == -1) {
-			snprintf(err, ERRLEN, "\"%s\" is not a duration such "
-			    "as \"30s\", \"500ms\" or \"2m\"",
-			    config_setting_get_string(s));
-			return -1;
-		}
-	} else if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
-		v = (long long)(config_setting_get_float(s) * 1000);
-	else
-		v = config_setting_get_int64(s) * 1000;	/* seconds */
-	if (v < spec->min || v > spec->max) {
-		snprintf(err, ERRLEN, "out of range (%ld ms to %ld ms)",
-		    spec->min, spec->max);
-		return -1;
-	}
-	if ((dst = slot(spec, cfg, err)) == NULL)
+	if (parse_quantity(spec, find_quantity(TYPE_DURATION), s, &v,
+	    err) == -1 || (dst = slot(spec, cfg, err)) == NULL)
 		return -1;
 	*dst = (long)v;
 	return 0;
@@ -571,26 +709,33 @@ store_duration(const struct key_spec *spec, const config_setting_t *s,
 
 static int
 store_size(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
-	static const char *const units[] = { "B", "KB", "MB", "GB", "TB",
-	    "KiB", "MiB", "GiB", "TiB", "", NULL };
-	static const long long bytes[] = { 1, 1000, 1000000, 1000000000LL,
-	    1000000000000LL, 1LL << 10, 1LL << 20, 1LL << 30, 1LL << 40, 1 };
 	long long v, *dst;
 
-	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		if (parse_with_unit(config_setting_get_string(s), units, bytes,
-		    &v) == -1) {
-			snprintf(err, ERRLEN, "\"%s\" is not a size such as "
-			    "\"1GiB\" or \"500MB\"",
-			    config_setting_get_string(s));
-			return -1;
-		}
-	} else
-		v = config_setting_get_int64(s);
-	if (v < 1 << 20) {
-		snprintf(err, ERRLEN, "must be at least 1MiB");
+	if (parse_quantity(spec, find_quantity(TYPE_SIZE), s, &v, err) == -1 ||
+	    (dst = slot(spec, cfg, err)) == NULL)
+		return -1;
+	*dst = v;
+	return 0;
+}
+
+/* A size per second; 0 or "unlimited" lifts the limit. */
+static int
+store_rate(const struct key_spec *spec, const config_setting_t *s,
+    struct config *cfg, struct err *err)
+{
+	struct key_spec from_zero = *spec;
+	long long v = 0, *dst;
+
+	from_zero.min = 0;
+	if ((config_setting_type(s) != CONFIG_TYPE_STRING ||
+	    strcmp(config_setting_get_string(s), "unlimited") != 0) &&
+	    parse_quantity(&from_zero, find_quantity(TYPE_RATE), s, &v,
+	    err) == -1)
+		return -1;
+	if (v != 0 && v < spec->min) {
+		errf(err, "must be 0 (unlimited) or at least %ldB", spec->min);
 		return -1;
 	}
 	if ((dst = slot(spec, cfg, err)) == NULL)
@@ -602,7 +747,7 @@ store_size(const struct key_spec *spec, const config_setting_t *s,
 /* A word from spec->choices, stored as the value it stands for. */
 static int
 store_choice(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	const char *word = config_setting_get_string(s);
 	long *dst;
@@ -612,10 +757,12 @@ store_choice(const struct key_spec *spec, const config_setting_t *s,
 		if (strcmp(spec->choices[i].word, word) == 0)
 			break;
 	if (spec->choices[i].word == NULL) {
-		n = (size_t)snprintf(err, ERRLEN, "\"%s\" is not one of", word);
-		for (i = 0; spec->choices[i].word != NULL && n < ERRLEN; i++)
-			n += (size_t)snprintf(err + n, ERRLEN - n, "%s %s",
+		errf(err, "\"%s\" is not one of", word);
+		for (i = 0; spec->choices[i].word != NULL; i++) {
+			n = strlen(err->msg);
+			snprintf(err->msg + n, sizeof(err->msg) - n, "%s %s",
 			    i ? "," : "", spec->choices[i].word);
+		}
 		return -1;
 	}
 	if ((dst = slot(spec, cfg, err)) == NULL)
@@ -626,7 +773,7 @@ store_choice(const struct key_spec *spec, const config_setting_t *s,
 
 static int
 store_permissions(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	const char *text = config_setting_get_string(s);
 	char *end;
@@ -637,12 +784,12 @@ store_permissions(const struct key_spec *spec, const config_setting_t *s,
 	mode = strtol(text, &end, 8);
 	if (errno != 0 || *end != '\0' || text[0] == '\0' || mode < 0 ||
 	    mode > 0777) {
-		snprintf(err, ERRLEN, "\"%s\" is not an octal file mode such "
+		errf(err, "\"%s\" is not an octal file mode such "
 		    "as \"0600\"", text);
 		return -1;
 	}
 	if (mode & 0007) {
-		snprintf(err, ERRLEN, "\"%s\" would let any user read the audit "
+		errf(err, "\"%s\" would let any user read the audit "
 		    "trail; use at most \"0640\"", text);
 		return -1;
 	}
@@ -658,7 +805,7 @@ store_permissions(const struct key_spec *spec, const config_setting_t *s,
  */
 static int
 store_map(const struct key_spec *spec, const config_setting_t *group,
-    struct config *cfg, const char *sep, char *err)
+    struct config *cfg, const char *sep, struct err *err)
 {
 	const config_setting_t *e;
 	struct string_list *dst;
@@ -670,19 +817,19 @@ store_map(const struct key_spec *spec, const config_setting_t *group,
 	for (i = 0; (e = config_setting_get_elem(group, (unsigned)i)) != NULL;
 	    i++) {
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			snprintf(err, ERRLEN, "%s must be a string",
+			errf(err, "%s must be a string",
 			    config_setting_name(e));
 			return -1;
 		}
 		if (asprintf(&item, "%s%s%s", config_setting_name(e), sep,
 		    config_setting_get_string(e)) == -1) {
-			snprintf(err, ERRLEN, "out of memory");
+			errf(err, "out of memory");
 			return -1;
 		}
 		rc = string_list_add(dst, item);
 		free(item);
 		if (rc == -1) {
-			snprintf(err, ERRLEN, "out of memory");
+			errf(err, "out of memory");
 			return -1;
 		}
 	}
@@ -691,14 +838,14 @@ store_map(const struct key_spec *spec, const config_setting_t *group,
 
 static int
 store_headers(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	return store_map(spec, s, cfg, ": ", err);
 }
 
 static int
 store_parameters(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	return store_map(spec, s, cfg, "=", err);
 }
@@ -709,7 +856,7 @@ store_parameters(const struct key_spec *spec, const config_setting_t *s,
  */
 static int
 store_secret_file(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
+    struct config *cfg, struct err *err)
 {
 	const char *path = config_setting_get_string(s);
 	char buf[4096], **dst;
@@ -718,12 +865,12 @@ store_secret_file(const struct key_spec *spec, const config_setting_t *s,
 	FILE *f;
 
 	if ((f = fopen(path, "re")) == NULL) {
-		snprintf(err, ERRLEN, "cannot read %s: %s", path,
+		errf(err, "cannot read %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077) != 0) {
-		snprintf(err, ERRLEN, "%s is readable by group or others "
+		errf(err, "%s is readable by group or others "
 		    "(mode %04o): chmod 600 %s", path,
 		    (unsigned)(st.st_mode & 07777), path);
 		fclose(f);
@@ -734,7 +881,7 @@ store_secret_file(const struct key_spec *spec, const config_setting_t *s,
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0') {
-		snprintf(err, ERRLEN, "%s is empty", path);
+		errf(err, "%s is empty", path);
 		return -1;
 	}
 	if ((dst = slot(spec, cfg, err)) == NULL)
@@ -742,39 +889,6 @@ store_secret_file(const struct key_spec *spec, const config_setting_t *s,
 	n = replace_string(dst, buf, err) == -1 ? 1 : 0;
 	explicit_bzero(buf, sizeof(buf));
 	return n ? -1 : 0;
-}
-
-/* A size per second; 0 or "unlimited" lifts the limit. */
-static int
-store_rate(const struct key_spec *spec, const config_setting_t *s,
-    struct config *cfg, char *err)
-{
-	static const char *const units[] = { "B", "KB", "MB", "GB", "KiB",
-	    "MiB", "GiB", "", NULL };
-	static const long long bytes[] = { 1, 1000, 1000000, 1000000000LL,
-	    1LL << 10, 1LL << 20, 1LL << 30, 1 };
-	const char *text;
-	long long v, *dst;
-
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		v = config_setting_get_int64(s);
-	else if (strcmp((text = config_setting_get_string(s)),
-	    "unlimited") == 0)
-		v = 0;
-	else if (parse_with_unit(text, units, bytes, &v) == -1) {
-		snprintf(err, ERRLEN, "\"%s\" is not a rate such as \"50 MiB\" "
-		    "or \"unlimited\"", text);
-		return -1;
-	}
-	if (v < 0 || (v > 0 && v < 1 << 16)) {
-		snprintf(err, ERRLEN, "must be 0 (unlimited) or at least "
-		    "64KiB");
-		return -1;
-	}
-	if ((dst = slot(spec, cfg, err)) == NULL)
-		return -1;
-	*dst = v;
-	return 0;
 }
 
 static int
@@ -787,6 +901,7 @@ type_matches(int want, int have)
 		return have == CONFIG_TYPE_INT || have == CONFIG_TYPE_INT64 ||
 		    have == CONFIG_TYPE_FLOAT || have == CONFIG_TYPE_STRING;
 	case TYPE_SIZE:
+	case TYPE_RATE:
 		return have == CONFIG_TYPE_INT || have == CONFIG_TYPE_INT64 ||
 		    have == CONFIG_TYPE_STRING;
 	case CONFIG_TYPE_ARRAY:
@@ -806,7 +921,7 @@ report(FILE *errors, const char *file, const config_setting_t *s,
 /* One condition of a drop_event rule: an array of strings or of ids. */
 static int
 store_rule_list(const config_setting_t *s, struct filter_rule *rule,
-    const char *name, char *err)
+    const char *name, struct err *err)
 {
 	const config_setting_t *e;
 	int i, ids = strcmp(name, "uids") == 0 || strcmp(name, "auids") == 0;
@@ -818,7 +933,7 @@ store_rule_list(const config_setting_t *s, struct filter_rule *rule,
 
 	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
 	    config_setting_type(s) != CONFIG_TYPE_LIST) {
-		snprintf(err, ERRLEN, "must be an array [ ... ] of %s",
+		errf(err, "must be an array [ ... ] of %s",
 		    ids ? "ids" : "strings");
 		return -1;
 	}
@@ -836,18 +951,18 @@ store_rule_list(const config_setting_t *s, struct filter_rule *rule,
 			    config_setting_get_string(e)) == -1)
 				goto oom;
 		} else {
-			snprintf(err, ERRLEN, "element %d must be %s", i,
+			errf(err, "element %d must be %s", i,
 			    ids ? "a user id (a number)" : "a string");
 			return -1;
 		}
 	}
 	if (i == 0) {
-		snprintf(err, ERRLEN, "is empty: it would match nothing");
+		errf(err, "is empty: it would match nothing");
 		return -1;
 	}
 	return 0;
 oom:
-	snprintf(err, ERRLEN, "out of memory");
+	errf(err, "out of memory");
 	return -1;
 }
 
@@ -860,7 +975,8 @@ walk_drop_event(const config_setting_t *list, struct config *cfg,
 	    "executables", "uids", "auids", "success" };
 	const config_setting_t *g, *s;
 	struct filter_rule *rule;
-	char path[256], err[ERRLEN];
+	char path[256];
+	struct err err;
 	int i, j, nerrors = 0;
 	size_t c;
 
@@ -886,22 +1002,22 @@ walk_drop_event(const config_setting_t *list, struct config *cfg,
 			    sizeof(conditions[0]); c++)
 				if (strcmp(conditions[c], name) == 0)
 					break;
-			err[0] = '\0';
+			err.msg[0] = '\0';
 			if (c == sizeof(conditions) / sizeof(conditions[0]))
-				snprintf(err, ERRLEN, "unknown condition (one "
+				errf(&err, "unknown condition (one "
 				    "of keys, record_types, executables, uids, "
 				    "auids, success)");
 			else if (strcmp(name, "success") == 0) {
 				if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-					snprintf(err, ERRLEN, "must be true or "
+					errf(&err, "must be true or "
 					    "false");
 				else
 					rule->success =
 					    config_setting_get_bool(s);
 			} else
-				(void)store_rule_list(s, rule, name, err);
-			if (err[0] != '\0') {
-				report(errors, file, s, path, err);
+				(void)store_rule_list(s, rule, name, &err);
+			if (err.msg[0] != '\0') {
+				report(errors, file, s, path, err.msg);
 				nerrors++;
 			}
 		}
@@ -916,7 +1032,9 @@ walk(const config_setting_t *group, const char *prefix, struct config *cfg,
 {
 	const config_setting_t *s;
 	const struct key_spec *spec;
-	char path[256], err[ERRLEN], what[ERRLEN + 64];
+	const struct section *sec;
+	char path[256], what[sizeof(struct err) + 64];
+	struct err err;
 	int i, nerrors = 0;
 
 	for (i = 0; (s = config_setting_get_elem(group, (unsigned)i)) != NULL;
@@ -942,24 +1060,136 @@ walk(const config_setting_t *group, const char *prefix, struct config *cfg,
 		}
 		if (spec->type == CONFIG_TYPE_GROUP && spec->store == NULL) {
 			/* An output named, even empty, is an output wanted. */
-			if ((strcmp(path, "output.file") == 0 &&
-			    file_output(cfg) == NULL) ||
-			    (strcmp(path, "output.logstash") == 0 &&
-			    logstash_output(cfg) == NULL) ||
-			    (strcmp(path, "output.elasticsearch") == 0 &&
-			    es_output(cfg) == NULL) ||
-			    (strcmp(path, "fim") == 0 && fim_section(cfg) == NULL))
+			if ((sec = find_section(IN_CONFIG, path)) != NULL &&
+			    target_struct(sec->target, cfg) == NULL)
 				nerrors++;
 			nerrors += walk(s, path, cfg, file, errors);
 			continue;
 		}
-		err[0] = '\0';
-		if (spec->store(spec, s, cfg, err) == -1) {
-			report(errors, file, s, path, err);
+		err.msg[0] = '\0';
+		if (spec->store(spec, s, cfg, &err) == -1) {
+			report(errors, file, s, path, err.msg);
 			nerrors++;
 		}
 	}
 	return nerrors;
+}
+
+/* def with "${path.data}" replaced by data_dir, quoted for libconfig. */
+static char *
+expand_default(const char *def, const char *data_dir)
+{
+	static const char token[] = "${path.data}";
+	const char *at = strstr(def, token), *c;
+	char *out, *o;
+
+	if (at == NULL)
+		return strdup(def);
+	if ((out = malloc(strlen(def) + 2 * strlen(data_dir) + 1)) == NULL)
+		return NULL;
+	o = out;
+	memcpy(o, def, (size_t)(at - def));
+	o += at - def;
+	for (c = data_dir; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			*o++ = '\\';
+		*o++ = *c;
+	}
+	strcpy(o, at + sizeof(token) - 1);
+	return out;
+}
+
+/* Stores spec's default as store would store the same text in a file. */
+static int
+store_default(const struct key_spec *spec, struct config *cfg,
+    struct err *err)
+{
+	const config_setting_t *s;
+	config_t lc;
+	char *text, *doc = NULL;
+	int rc = -1;
+
+	if ((text = expand_default(spec->def, cfg->data_dir ? cfg->data_dir :
+	    CONFIG_DEFAULT_DATA_DIR)) == NULL ||
+	    asprintf(&doc, "v = %s;", text) == -1) {
+		free(text);
+		errf(err, "out of memory");
+		return -1;
+	}
+	config_init(&lc);
+	if (config_read_string(&lc, doc) != CONFIG_TRUE ||
+	    (s = config_lookup(&lc, "v")) == NULL)
+		errf(err, "%s does not parse", text);
+	else if (!type_matches(spec->type, config_setting_type(s)))
+		errf(err, "%s is not %s", text, type_name(spec->type));
+	else
+		rc = spec->store(spec, s, cfg, err);
+	config_destroy(&lc);
+	free(doc);
+	free(text);
+	return rc;
+}
+
+/*
+ * Applies the schema's defaults for the struct of target: those that
+ * depend on path.data when late (once the file is read, and only where the
+ * file left the key unset), the others when early.
+ */
+static int
+apply_defaults(struct config *cfg, enum target target, int late)
+{
+	const struct key_spec *spec;
+	struct err err;
+	char **set;
+	size_t i;
+
+	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
+		spec = &schema[i];
+		if (spec->target != target || spec->def == NULL ||
+		    spec->store == NULL ||
+		    (strstr(spec->def, "${path.data}") != NULL) != late)
+			continue;
+		/* Late defaults are strings: NULL until the file sets one. */
+		if (late && (set = slot(spec, cfg, &err)) != NULL &&
+		    *set != NULL)
+			continue;
+		if (store_default(spec, cfg, &err) == -1) {
+			fprintf(stderr, "built-in default of %s: %s\n",
+			    spec->path, err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The late defaults, for struct config and every section it has. */
+static int
+apply_late_defaults(struct config *cfg)
+{
+	size_t i;
+
+	if (apply_defaults(cfg, IN_CONFIG, 1) == -1)
+		return -1;
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (*section_ptr(cfg, &sections[i]) != NULL &&
+		    apply_defaults(cfg, sections[i].target, 1) == -1)
+			return -1;
+	return 0;
+}
+
+/* A struct config with the early defaults. */
+static struct config *
+config_new(void)
+{
+	struct config *cfg;
+
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
+		return NULL;
+	if (apply_defaults(cfg, IN_CONFIG, 0) == -1) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
 }
 
 struct config *
@@ -967,20 +1197,10 @@ config_defaults(void)
 {
 	struct config *cfg;
 
-	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
+	if ((cfg = config_new()) == NULL)
 		return NULL;
-	cfg->input_buffer_size = 64 * 1024 * 1024;
-	cfg->max_record_size = 65536;
-	cfg->eoe_timeout = 2;
-	cfg->queue_events = 65536;
-	cfg->resolve_ids = 1;
-	cfg->args_max_bytes = 1048576;
-	cfg->log_level = LOG_LEVEL_INFO;
-	cfg->spool.max_size = 1LL << 30;
-	cfg->spool.policy = SPOOL_DROP_OLDEST;
-	cfg->metrics_period_ms = 30000;
-	if ((cfg->data_dir = strdup(CONFIG_DEFAULT_DATA_DIR)) == NULL) {
-		free(cfg);
+	if (apply_late_defaults(cfg) == -1) {
+		config_free(cfg);
 		return NULL;
 	}
 	return cfg;
@@ -995,17 +1215,12 @@ config_defaults(void)
 static const char *
 secret_held(config_t *lc)
 {
-	static const char *const keys[] = {
-		"output.logstash.ssl.key_passphrase",
-		"output.elasticsearch.ssl.key_passphrase",
-		"output.elasticsearch.password",
-		"output.elasticsearch.api_key",
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (config_lookup(lc, keys[i]) != NULL)
-			return keys[i];
+	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
+		if ((schema[i].flags & KEY_SECRET) &&
+		    config_lookup(lc, schema[i].path) != NULL)
+			return schema[i].path;
 	return NULL;
 }
 
@@ -1068,8 +1283,6 @@ check_logstash(struct config *cfg, config_t *lc, const char *file,
 		    "init must not be larger than max");
 		return 1;
 	}
-	if (ls->index == NULL && (ls->index = strdup("audisp-ecs")) == NULL)
-		return 1;
 	return 0;
 }
 
@@ -1103,7 +1316,6 @@ check_elasticsearch(struct config *cfg, config_t *lc, const char *file,
 {
 	struct es_output_config *es = cfg->elasticsearch;
 	const config_setting_t *s = config_lookup(lc, "output.elasticsearch");
-	char path[4096];
 
 	if (es->hosts.count == 0) {
 		report(errors, file, s, "output.elasticsearch.hosts",
@@ -1117,17 +1329,6 @@ check_elasticsearch(struct config *cfg, config_t *lc, const char *file,
 		report(errors, file, s, "output.elasticsearch.backoff",
 		    "init must not be larger than max");
 		return 1;
-	}
-	if (es->index == NULL && (es->index = strdup(ES_DEFAULT_INDEX)) == NULL)
-		return 1;
-	if (es->dead_letter_index == NULL && (es->dead_letter_index =
-	    strdup(ES_DEFAULT_DEAD_LETTER_INDEX)) == NULL)
-		return 1;
-	if (es->dead_letter_file == NULL) {
-		snprintf(path, sizeof(path), "%s/dead-letter.ndjson",
-		    cfg->data_dir);
-		if ((es->dead_letter_file = strdup(path)) == NULL)
-			return 1;
 	}
 	return 0;
 }
@@ -1146,14 +1347,6 @@ struct fim_check {
 	FILE		*errors;
 };
 
-static int
-fim_key_given(void *arg, const char *key)
-{
-	struct fim_check *fc = arg;
-
-	return config_lookup(fc->lc, key) != NULL;
-}
-
 static void
 fim_report(void *arg, const char *key, const char *what)
 {
@@ -1165,14 +1358,13 @@ fim_report(void *arg, const char *key, const char *what)
 	report(fc->errors, fc->file, s, key, what);
 }
 
-/* The fim section as a whole (fim/fim_conf.c), once path.data is known. */
+/* The fim section as a whole (fim/fim_conf.c), its defaults applied. */
 static int
 check_fim(struct config *cfg, config_t *lc, const char *file, FILE *errors)
 {
 	struct fim_check fc = { lc, file, errors };
 
-	return fim_config_finish(cfg->fim, cfg->data_dir, fim_key_given,
-	    fim_report, &fc) > 0;
+	return fim_config_finish(cfg->fim, fim_report, &fc) > 0;
 }
 
 /* Checks that only make sense once the whole file is read. */
@@ -1181,7 +1373,6 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
     FILE *errors)
 {
 	const config_setting_t *s = config_lookup(lc, "output");
-	char path[4096];
 
 	if (s != NULL && config_setting_length(s) == 0) {
 		report(errors, file, s, "output", "names no output");
@@ -1192,10 +1383,6 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 		    "enabled (file, logstash or elasticsearch)");
 		return 1;
 	}
-	if (cfg->file_output != NULL && cfg->file_output->path == NULL &&
-	    (cfg->file_output->path =
-	    strdup("/var/log/audisp-ecs/events.json")) == NULL)
-		return 1;
 	if (cfg->logstash != NULL && check_logstash(cfg, lc, file, errors))
 		return 1;
 	if (cfg->elasticsearch != NULL &&
@@ -1203,11 +1390,6 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 		return 1;
 	if (cfg->fim != NULL && check_fim(cfg, lc, file, errors))
 		return 1;
-	if (cfg->spool.path == NULL) {
-		snprintf(path, sizeof(path), "%s/spool", cfg->data_dir);
-		if ((cfg->spool.path = strdup(path)) == NULL)
-			return 1;
-	}
 	cfg->has_outputs = count_outputs(cfg) > 0;
 	return check_secret_mode(lc, file, errors);
 }
@@ -1219,14 +1401,13 @@ config_load(const char *path, FILE *errors)
 	struct config *cfg;
 	int nerrors;
 
-	if ((cfg = config_defaults()) == NULL) {
+	if (path == NULL && access(CONFIG_DEFAULT_PATH, F_OK) != 0)
+		return config_defaults();
+	if (path == NULL)
+		path = CONFIG_DEFAULT_PATH;
+	if ((cfg = config_new()) == NULL) {
 		fprintf(errors, "out of memory\n");
 		return NULL;
-	}
-	if (path == NULL) {
-		if (access(CONFIG_DEFAULT_PATH, F_OK) != 0)
-			return cfg;
-		path = CONFIG_DEFAULT_PATH;
 	}
 	if ((cfg->source = strdup(path)) == NULL) {
 		config_free(cfg);
@@ -1247,7 +1428,10 @@ config_load(const char *path, FILE *errors)
 		return NULL;
 	}
 	nerrors = walk(config_root_setting(&lc), "", cfg, path, errors);
-	nerrors += check_complete(cfg, &lc, path, errors);
+	if (nerrors == 0 && apply_late_defaults(cfg) == -1)
+		nerrors++;
+	if (nerrors == 0)
+		nerrors += check_complete(cfg, &lc, path, errors);
 	config_destroy(&lc);
 	if (nerrors > 0) {
 		config_free(cfg);
@@ -1325,13 +1509,75 @@ config_free(struct config *cfg)
 	free(cfg);
 }
 
-void
-config_print_schema(FILE *out)
+/* The words of a type in the reference, where type_name() makes a sentence. */
+static const struct {
+	int		 type;
+	const char	*word;
+} type_words[] = {
+	{ CONFIG_TYPE_INT, "integer" }, { CONFIG_TYPE_BOOL, "bool" },
+	{ CONFIG_TYPE_STRING, "string" }, { CONFIG_TYPE_ARRAY, "array" },
+	{ CONFIG_TYPE_GROUP, "group" }, { CONFIG_TYPE_LIST, "list" },
+	{ TYPE_DURATION, "duration" }, { TYPE_SIZE, "size" },
+	{ TYPE_RATE, "rate" },
+};
+
+static const char *
+type_word(int type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
-		if (schema[i].store != NULL)
-			fprintf(out, "%-32s %-14s %s\n", schema[i].path,
-			    type_name(schema[i].type), schema[i].default_text);
+	for (i = 0; i < sizeof(type_words) / sizeof(type_words[0]); i++)
+		if (type_words[i].type == type)
+			return type_words[i].word;
+	return "?";
+}
+
+/* The values spec accepts, as the reference shows them. */
+static void
+print_range(FILE *out, const struct key_spec *spec)
+{
+	const struct quantity *q = find_quantity(spec->type);
+	size_t i;
+
+	if (spec->choices != NULL) {
+		for (i = 0; spec->choices[i].word != NULL; i++)
+			fprintf(out, "%s%s", i ? "|" : "",
+			    spec->choices[i].word);
+	} else if (spec->type == TYPE_RATE)
+		fprintf(out, "0 (unlimited) or %ld%s..", spec->min, q->unit);
+	else if (q != NULL && spec->max == LONG_MAX)
+		fprintf(out, "%ld%s..", spec->min, q->unit);
+	else if (q != NULL)
+		fprintf(out, "%ld%s..%ld%s", spec->min, q->unit, spec->max,
+		    q->unit);
+	else if (spec->store == store_int)
+		fprintf(out, "%ld..%ld", spec->min, spec->max);
+	else if (spec->store == store_strings)
+		fprintf(out, "%ld..%ld elements", spec->min, spec->max);
+	else
+		fprintf(out, "-");
+}
+
+/*
+ * One line per key: key, type, default (as it would be written in the
+ * file; "required" or "none" when there is none), accepted values, and
+ * "secret" for keys that make the file need mode 0600; tab-separated.
+ */
+void
+config_print_defaults(FILE *out)
+{
+	const struct key_spec *spec;
+	size_t i;
+
+	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
+		spec = &schema[i];
+		if (spec->type == CONFIG_TYPE_GROUP && spec->store == NULL)
+			continue;
+		fprintf(out, "%s\t%s\t%s\t", spec->path, type_word(spec->type),
+		    spec->def != NULL ? spec->def :
+		    (spec->flags & KEY_REQUIRED) ? "required" : "none");
+		print_range(out, spec);
+		fprintf(out, "%s\n", (spec->flags & KEY_SECRET) ? "\tsecret" :
+		    "");
+	}
 }

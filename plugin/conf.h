@@ -1,7 +1,7 @@
 /*
  * The configuration file (libconfig syntax) and its validation.
  *
- * Every accepted key is listed once in the schema table in config.c with
+ * Every accepted key is listed once in the schema table in conf.c with
  * its type, default and check; config_load() reports every unknown key,
  * wrong type and bad value as "FILE:LINE: key: what is wrong" and fails if
  * there was any.  Option names follow Auditbeat/libbeat where the concept
@@ -52,7 +52,7 @@ struct config	*config_load(const char *path, FILE *errors);
 /* The built-in defaults alone. */
 struct config	*config_defaults(void);
 void		 config_free(struct config *);
-/* Writes the schema (key, type, default) for the documentation. */
-void		 config_print_schema(FILE *);
+/* Writes every key with its type, default and range, from the schema. */
+void		 config_print_defaults(FILE *);
 
 #endif

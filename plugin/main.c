@@ -6,6 +6,7 @@
  *   audisp-ecs replay [-c FILE] [LOG...]   files to documents (replay.c)
  *   audisp-ecs fim-scan [-c FILE]          one file integrity scan (fim_scan.c)
  *   audisp-ecs test config [-c FILE]       validate the configuration
+ *   audisp-ecs test config --print-defaults every key, its default, range
  *   audisp-ecs test output [-c FILE]       try the output (test_output.c)
  *   audisp-ecs setup [-c FILE] [--ilm]     Elasticsearch templates (setup.c)
  */
@@ -27,7 +28,7 @@ usage(FILE *out)
 	    "usage: audisp-ecs [-f] [-c FILE]\n"
 	    "       audisp-ecs replay [-c FILE] [LOG...]\n"
 	    "       audisp-ecs fim-scan [-c FILE]\n"
-	    "       audisp-ecs test config [-c FILE]\n"
+	    "       audisp-ecs test config [-c FILE] | --print-defaults\n"
 	    "       audisp-ecs test output [-c FILE]\n"
 	    "       audisp-ecs setup [-c FILE] [--ilm]\n"
 	    "       audisp-ecs -V | -h\n"
@@ -131,6 +132,12 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		return fim_scan_main(config_path);
+	}
+	if (argc == 4 && strcmp(argv[1], "test") == 0 &&
+	    strcmp(argv[2], "config") == 0 &&
+	    strcmp(argv[3], "--print-defaults") == 0) {
+		config_print_defaults(stdout);
+		return 0;
 	}
 	if (argc > 2 && strcmp(argv[1], "test") == 0 &&
 	    (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "output") == 0)) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "plugin/conf.h"
@@ -387,6 +388,188 @@ test_missing_file_cannot_be_read(void **state)
 	assert_string_equal(f->errors, want);
 }
 
+/* text is refused, with want in the one error line. */
+static void
+assert_refused(struct fixture *f, const char *text, const char *want)
+{
+	write_config(f, text);
+	assert_null(load(f));
+	if (strstr(f->errors, want) == NULL)
+		fail_msg("for %s: want \"%s\", got \"%s\"", text, want,
+		    f->errors);
+}
+
+static void
+test_quantities_with_units(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f, "output: { logstash: { hosts = [\"h\"];\n"
+	    "  timeout = \"500ms\"; ttl = \"2m\"; backoff: { init = 1.5;\n"
+	    "  max = \"1.5e1 s\"; }; }; };\n"
+	    "logging: { metrics: { period = 0; }; };\n"
+	    "queue: { spool: { max_size = \"500MB\"; }; };\n"
+	    "fim: { paths = [\"/etc\"]; max_file_size = 2097152;\n"
+	    "  scan_rate_per_sec = \"unlimited\"; };\n");
+	assert_loads(f, &cfg);
+	assert_int_equal(cfg->logstash->timeout_ms, 500);
+	assert_int_equal(cfg->logstash->ttl_ms, 120000);
+	assert_int_equal(cfg->logstash->backoff_init_ms, 1500);
+	assert_int_equal(cfg->logstash->backoff_max_ms, 15000);
+	assert_int_equal(cfg->metrics_period_ms, 0);
+	assert_int_equal(cfg->spool.max_size, 500000000LL);
+	assert_int_equal(cfg->fim->max_file_size, 2097152);
+	assert_int_equal(cfg->fim->scan_rate_per_sec, 0);
+	config_free(cfg);
+}
+
+static void
+test_quantities_refused(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "logging: { metrics: { period = \"inf\"; }; };",
+		    "period: \"inf\" is not a duration such as \"30s\"" },
+		{ "logging: { metrics: { period = \"nan\"; }; };",
+		    "period: \"nan\" is not a duration" },
+		{ "logging: { metrics: { period = \"0x10s\"; }; };",
+		    "period: \"0x10s\" is not a duration" },
+		{ "logging: { metrics: { period = \"-5s\"; }; };",
+		    "period: \"-5s\" is not a duration" },
+		{ "logging: { metrics: { period = \"5 parsecs\"; }; };",
+		    "period: \"5 parsecs\" is not a duration" },
+		{ "logging: { metrics: { period = \"1e400ms\"; }; };",
+		    "period: out of range (0ms to 86400000ms)" },
+		{ "logging: { metrics: { period = 1e300; }; };",
+		    "period: out of range (0ms to 86400000ms)" },
+		{ "logging: { metrics: { period = -1; }; };",
+		    "period: out of range (0ms to 86400000ms)" },
+		{ "output: { logstash: { hosts = [\"h\"];\n"
+		    "  timeout = 18446744073709552L; }; };",
+		    "timeout: out of range (100ms to 3600000ms)" },
+		{ "output: { logstash: { hosts = [\"h\"];\n"
+		    "  timeout = 9223372036854775807L; }; };",
+		    "timeout: out of range (100ms to 3600000ms)" },
+		{ "queue: { spool: { max_size = \"1e30 GiB\"; }; };",
+		    "max_size: out of range (1048576B to 9223372036854775807B)" },
+		{ "queue: { spool: { max_size = \"0x10MiB\"; }; };",
+		    "max_size: \"0x10MiB\" is not a size such as \"1GiB\"" },
+		{ "queue: { spool: { max_size = \"-1GiB\"; }; };",
+		    "max_size: \"-1GiB\" is not a size" },
+		{ "queue: { spool: { max_size = \"infGiB\"; }; };",
+		    "max_size: \"infGiB\" is not a size" },
+		{ "queue: { spool: { max_size = -5; }; };",
+		    "max_size: out of range" },
+		{ "queue: { spool: { max_size = \"1KiB\"; }; };",
+		    "max_size: out of range (1048576B to" },
+		{ "fim: { paths = [\"/etc\"]; scan_rate_per_sec = \"1KiB\"; };",
+		    "scan_rate_per_sec: must be 0 (unlimited) or at least 65536B" },
+		{ "fim: { paths = [\"/etc\"]; scan_rate_per_sec = \"nan\"; };",
+		    "scan_rate_per_sec: \"nan\" is not a rate" },
+	};
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_refused(f, cases[i].text, cases[i].want);
+}
+
+/* The schema's "${path.data}/..." defaults follow path.data. */
+static void
+test_defaults_follow_path_data(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f, "output: { elasticsearch: { hosts = [\"es\"]; }; };\n"
+	    "fim: { paths = [\"/etc\"]; };\n"
+	    "path: { data = \"/srv/ecs\"; };\n");
+	assert_loads(f, &cfg);
+	assert_string_equal(cfg->spool.path, "/srv/ecs/spool");
+	assert_string_equal(cfg->elasticsearch->dead_letter_file,
+	    "/srv/ecs/dead-letter.ndjson");
+	assert_string_equal(cfg->fim->state_path, "/srv/ecs/fim");
+	assert_string_equal(cfg->elasticsearch->index, ES_DEFAULT_INDEX);
+	assert_string_equal(cfg->elasticsearch->dead_letter_index,
+	    ES_DEFAULT_DEAD_LETTER_INDEX);
+	assert_int_equal(cfg->elasticsearch->non_indexable_policy,
+	    NON_INDEXABLE_DEAD_LETTER_FILE);
+	assert_int_equal(cfg->elasticsearch->ssl.protocols.count, 2);
+	assert_int_equal(cfg->elasticsearch->ssl.enabled, 0);
+	config_free(cfg);
+
+	write_config(f, "queue: { spool: { path = \"/q\"; }; };\n"
+	    "path: { data = \"/srv/ecs\"; };\n");
+	assert_loads(f, &cfg);
+	assert_string_equal(cfg->spool.path, "/q");
+	config_free(cfg);
+
+	assert_non_null(cfg = config_defaults());
+	assert_string_equal(cfg->spool.path, CONFIG_DEFAULT_DATA_DIR "/spool");
+	config_free(cfg);
+}
+
+/* A list in the file replaces the default list; it does not add to it. */
+static void
+test_list_replaces_default(void **state)
+{
+	struct fixture *f = *state;
+	struct config *cfg;
+
+	write_config(f, "fim: { paths = [\"/etc\"]; hash_types = [\"md5\"];\n"
+	    "  attributes = [\"size\"]; };\n");
+	assert_loads(f, &cfg);
+	assert_int_equal(cfg->fim->hash_types.count, 1);
+	assert_string_equal(cfg->fim->hash_types.items[0], "md5");
+	assert_int_equal(cfg->fim->attributes.count, 1);
+	config_free(cfg);
+
+	write_config(f, "fim: { paths = [\"/etc\"]; };\n");
+	assert_loads(f, &cfg);
+	assert_int_equal(cfg->fim->hash_types.count, 1);
+	assert_string_equal(cfg->fim->hash_types.items[0], "sha256");
+	assert_int_equal(cfg->fim->attributes.count, 10);
+	config_free(cfg);
+}
+
+/* The secret keys come from the schema's flag. */
+static void
+test_secret_needs_private_file(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "output: { elasticsearch: { hosts = [\"es\"];\n"
+	    "  api_key = \"id:key\"; }; };\n");
+	assert_int_equal(chmod(f->path, 0644), 0);
+	assert_null(load(f));
+	assert_non_null(strstr(f->errors,
+	    "holds output.elasticsearch.api_key but is readable"));
+}
+
+/* Every key the reference lists has a default that stores cleanly. */
+static void
+test_print_defaults(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	config_print_defaults(out);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(strstr(text,
+	    "\nqueue.spool.path\tstring\t\"${path.data}/spool\"\t-\n"));
+	assert_non_null(strstr(text,
+	    "\noutput.logstash.timeout\tduration\t\"30s\"\t100ms..3600000ms\n"));
+	assert_non_null(strstr(text,
+	    "\noutput.elasticsearch.password\tstring\tnone\t-\tsecret\n"));
+	assert_non_null(strstr(text, "\nfim.paths\tarray\trequired\t"));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -411,6 +594,12 @@ main(void)
 		T(test_syntax_error),
 		T(test_syntax_error_stops_before_checking_keys),
 		T(test_missing_file_cannot_be_read),
+		T(test_quantities_with_units),
+		T(test_quantities_refused),
+		T(test_defaults_follow_path_data),
+		T(test_list_replaces_default),
+		T(test_secret_needs_private_file),
+		T(test_print_defaults),
 	};
 #undef T
 
