@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "host_info.h"
 #include "json_writer.h"
 
@@ -102,8 +102,7 @@ uuid_random(char buf[37])
 static void
 load_agent_id(struct host_info *h, const char *data_dir)
 {
-	char path[4096], id[40];
-	int fd;
+	char path[4096], id[40], line[40];
 
 	h->agent_id[0] = '\0';
 	if (data_dir == NULL ||
@@ -118,12 +117,13 @@ load_agent_id(struct host_info *h, const char *data_dir)
 	if (uuid_random(id) == -1)
 		return;
 	(void)mkdir(data_dir, 0750);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0640)) == -1)
-		return;
-	if (dprintf(fd, "%s\n", id) > 0 && fsync(fd) == 0)
+	/*
+	 * Replaced whole: written in place, a crash could leave the file
+	 * empty and the next start would give this host a new identity.
+	 */
+	snprintf(line, sizeof(line), "%s\n", id);
+	if (atomic_replace(path, line, strlen(line), 0640) == 0)
 		memcpy(h->agent_id, id, sizeof(id));
-	close(fd);
 }
 
 /*

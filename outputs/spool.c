@@ -13,9 +13,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "../common/atomic_file.h"
+#include "../common/fsutil.h"
 #include "../common/log.h"
 #include "../common/timeutil.h"
-#include "../common/fsutil.h"
 #include "spool.h"
 
 #define RECORD_MAGIC	0x52534541u	/* "AESR" in little endian */
@@ -147,22 +148,20 @@ read_record(int fd, uint64_t off, uint64_t size, struct header *h, char **buf,
 	return 0;
 }
 
+/*
+ * Flushed to disk on every move: after a crash, an ack file cut short or
+ * lost reads as "nothing acknowledged", and the whole spool goes out again.
+ */
 static void
 write_ack_file(struct spool *sp)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096], line[64];
+	int n;
 
 	snprintf(path, sizeof(path), "%s/ack", sp->dir);
-	snprintf(tmp, sizeof(tmp), "%s/ack.tmp", sp->dir);
-	if ((f = fopen(tmp, "we")) == NULL) {
-		log_ratelimited(&sp->errors, "spool: cannot write %s: %s", tmp,
-		    strerror(errno));
-		return;
-	}
-	fprintf(f, "%llu %llu\n", (unsigned long long)sp->aseg,
-	    (unsigned long long)sp->aoff);
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
+	n = snprintf(line, sizeof(line), "%llu %llu\n",
+	    (unsigned long long)sp->aseg, (unsigned long long)sp->aoff);
+	if (atomic_replace(path, line, (size_t)n, 0600) == -1)
 		log_ratelimited(&sp->errors, "spool: cannot update %s: %s",
 		    path, strerror(errno));
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/atomic_file.h"
 #include "conf.h"
 #include "daemon.h"
 #include "../common/log.h"
@@ -50,24 +51,20 @@ log_stats(const char *when, const struct pipeline_stats *s)
 }
 
 /*
- * SIGUSR1: the counters as JSON in DATA_DIR/stats.json (replaced whole,
- * by rename), for monitoring scripts.
+ * SIGUSR1: the counters as JSON in DATA_DIR/stats.json, for monitoring
+ * scripts; replaced whole, so a script never reads half of it.
  */
 static void
 write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096], json[2048];
+	int n;
 
 	if (snprintf(path, sizeof(path), "%s/stats.json", data_dir) >=
 	    (int)sizeof(path))
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "we")) == NULL) {
-		log_warn("cannot write %s", tmp);
-		return;
-	}
-	fprintf(f, "{\"time\":%lld,\"pid\":%ld,\"bytes_in\":%llu,"
+	/* Time, pid and 20 counters of at most 20 digits, and the names. */
+	n = snprintf(json, sizeof(json), "{\"time\":%lld,\"pid\":%ld,\"bytes_in\":%llu,"
 	    "\"records\":%llu,\"rejected\":%llu,\"events\":%llu,"
 	    "\"filtered\":%llu,\"lost_upstream\":%llu,\"written\":%llu,"
 	    "\"spooled\":%llu,\"dropped\":%llu,\"retries\":%llu,"
@@ -82,7 +79,11 @@ write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 	    s->es_conflicts, s->es_item_retries, s->dead_lettered,
 	    s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed, s->fim_changes,
 	    s->fim_overflows, s->fim_errors);
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
+	if (n < 0 || (size_t)n >= sizeof(json)) {
+		log_warnx("cannot write %s: counters too long", path);
+		return;
+	}
+	if (atomic_replace(path, json, (size_t)n, 0644) == -1)
 		log_warn("cannot write %s", path);
 }
 

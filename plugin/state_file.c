@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/atomic_file.h"
 #include "../common/log.h"
 #include "state_file.h"
 
@@ -30,20 +31,14 @@ void
 state_save_serial(const char *data_dir, unsigned long serial)
 {
 	static struct ratelimit errors = RATELIMIT_INIT(60, 1);
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096], line[32];
+	int n;
 
 	if (snprintf(path, sizeof(path), "%s/%s", data_dir, SERIAL_FILE) >=
 	    (int)sizeof(path))
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "we")) == NULL) {
-		log_ratelimited(&errors, "cannot write %s: %s", tmp,
-		    strerror(errno));
-		return;
-	}
-	fprintf(f, "%lu\n", serial);
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
+	n = snprintf(line, sizeof(line), "%lu\n", serial);
+	if (atomic_replace(path, line, (size_t)n, 0640) == -1)
 		log_ratelimited(&errors, "cannot update %s: %s", path,
 		    strerror(errno));
 }
