@@ -18,13 +18,12 @@
 
 #include "common/log.h"
 #include "outputs/spool.h"
+#include "call_probe.h"
 
 #define HEADER_SIZE	16		/* of a record, see spool.h */
 #define BIG_DOC		4080		/* with its header, 4 KiB a record */
 #define BIG_RECORD	(HEADER_SIZE + BIG_DOC)
 #define PER_SEGMENT	(SPOOL_SEGMENT_MIN / BIG_RECORD)
-#define HANG_MS		10000		/* longer than this is a hang */
-#define BLOCKED_MS	200		/* long enough to see a call block */
 
 struct fixture {
 	char		 dir[256];
@@ -549,87 +548,26 @@ test_drop_oldest_spares_taken(void **state)
 
 /* One append from another thread, which may block. */
 struct appender {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 changed;
-	int		 started;
-	int		 done;
+	struct call_probe probe;
 	struct spool	*sp;
 	int		 n;
-	int		 rc;
 };
 
-static void
-appender_set(struct appender *a, int *flag)
-{
-	pthread_mutex_lock(&a->lock);
-	*flag = 1;
-	pthread_cond_broadcast(&a->changed);
-	pthread_mutex_unlock(&a->lock);
-}
-
-static void *
-append_thread(void *arg)
+static int
+call_append(void *arg)
 {
 	struct appender *a = arg;
-	int rc;
 
-	appender_set(a, &a->started);
-	rc = append_docs(a->sp, a->n, 1, BIG_DOC);
-	a->rc = rc;
-	appender_set(a, &a->done);
-	return NULL;
+	return append_docs(a->sp, a->n, 1, BIG_DOC);
 }
 
-/* Wait until *flag is set or ms have passed; returns the flag. */
-static int
-appender_wait(struct appender *a, int *flag, long ms)
-{
-	struct timespec deadline;
-	int set;
-
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += ms / 1000;
-	deadline.tv_nsec += (ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&a->lock);
-	while (!*flag && pthread_cond_timedwait(&a->changed, &a->lock,
-	    &deadline) != ETIMEDOUT)
-		;
-	set = *flag;
-	pthread_mutex_unlock(&a->lock);
-	return set;
-}
-
-/* Start the thread and return once it is about to append. */
+/* Start the append and return once it is about to enter the spool. */
 static void
 appender_start(struct appender *a, struct spool *sp, int n)
 {
-	pthread_condattr_t attr;
-
 	a->sp = sp;
 	a->n = n;
-	a->rc = -2;
-	a->started = a->done = 0;
-	pthread_mutex_init(&a->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&a->changed, &attr);
-	pthread_condattr_destroy(&attr);
-	assert_int_equal(pthread_create(&a->thread, NULL, append_thread, a), 0);
-	assert_true(appender_wait(a, &a->started, HANG_MS));
-}
-
-static void
-appender_finish(struct appender *a)
-{
-	assert_true(appender_wait(a, &a->done, HANG_MS));
-	assert_int_equal(pthread_join(a->thread, NULL), 0);
-	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->changed);
+	probe_start(&a->probe, call_append, a);
 }
 
 static struct spool *
@@ -654,7 +592,7 @@ test_block_waits_for_ack(void **state)
 
 	appender_start(&a, sp, 3 * PER_SEGMENT);
 	/* Full: the append waits, and nothing is dropped. */
-	assert_false(appender_wait(&a, &a.done, BLOCKED_MS));
+	probe_assert_blocked(&a.probe);
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.appended, 3 * PER_SEGMENT);
 	assert_int_equal(st.dropped, 0);
@@ -662,10 +600,10 @@ test_block_waits_for_ack(void **state)
 	/* Taking is not enough: only acknowledging makes room. */
 	t = spool_take(sp, PER_SEGMENT, 0);
 	assert_ticket(t, 0, PER_SEGMENT);
-	assert_false(appender_wait(&a, &a.done, BLOCKED_MS));
+	probe_assert_blocked(&a.probe);
 	spool_ack(sp, t);
-	appender_finish(&a);
-	assert_int_equal(a.rc, 0);
+	probe_finish(&a.probe);
+	assert_int_equal(a.probe.rc, 0);
 
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.appended, 3 * PER_SEGMENT + 1);
@@ -686,10 +624,10 @@ test_block_abort_fails_waiting_append(void **state)
 	struct appender a;
 
 	appender_start(&a, sp, 3 * PER_SEGMENT);
-	assert_false(appender_wait(&a, &a.done, BLOCKED_MS));
+	probe_assert_blocked(&a.probe);
 	spool_abort(sp);
-	appender_finish(&a);
-	assert_int_equal(a.rc, -1);
+	probe_finish(&a.probe);
+	assert_int_equal(a.probe.rc, -1);
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.appended, 3 * PER_SEGMENT);
 	assert_int_equal(st.dropped, 1);
