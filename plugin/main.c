@@ -1,14 +1,9 @@
 /*
  * audisp-ecs: an auditd plugin that turns audit events into ECS documents.
  *
- * The command line picks a verb; each lives in its own file:
- *   audisp-ecs [-f] [-c FILE]              plugin mode (daemon.c)
- *   audisp-ecs replay [-c FILE] [LOG...]   files to documents (replay.c)
- *   audisp-ecs fim-scan [-c FILE]          one file integrity scan (fim_scan.c)
- *   audisp-ecs test config [-c FILE]       validate the configuration
- *   audisp-ecs test config --print-defaults every key, its default, range
- *   audisp-ecs test output [-c FILE]       try the output (test_output.c)
- *   audisp-ecs setup [-c FILE] [--ilm]     Elasticsearch templates (setup.c)
+ * The command line picks a verb; each is an entry in its own file
+ * (verb_*.c, see verb.h) and this file keeps their table.  Without a verb,
+ * plugin mode: audit records from auditd on stdin.
  */
 #include "config.h"
 
@@ -19,18 +14,40 @@
 #include <string.h>
 
 #include "conf.h"
-#include "daemon.h"
+#include "verb.h"
+
+/* Every option a verb may take; each entry says which it does. */
+#define SHARED_OPTIONS	"+c:fhV"
+
+static void	usage(FILE *);
+static size_t	verb_match(const struct verb_entry *, int, char **);
+static int	verb_parse(const struct verb_entry *, int, char **,
+		    struct verb_args *);
+
+/* In usage order; the entry without a name comes first and is the default. */
+static const struct verb_entry *const verb_table[] = {
+	&verb_run_entry,
+	&verb_replay_entry,
+	&verb_fim_scan_entry,
+	&verb_test_config_entry,
+	&verb_test_output_entry,
+	&verb_setup_entry,
+	NULL
+};
 
 static void
 usage(FILE *out)
 {
+	const struct verb_entry *const	*v;
+	const struct verb_entry		*e;
+
+	for (v = verb_table; (e = *v) != NULL; v++) {
+		fprintf(out, "%s audisp-ecs%s%s%s%s\n",
+		    v == verb_table ? "usage:" : "      ",
+		    e->name != NULL ? " " : "", e->name != NULL ? e->name : "",
+		    *e->usage != '\0' ? " " : "", e->usage);
+	}
 	fprintf(out,
-	    "usage: audisp-ecs [-f] [-c FILE]\n"
-	    "       audisp-ecs replay [-c FILE] [LOG...]\n"
-	    "       audisp-ecs fim-scan [-c FILE]\n"
-	    "       audisp-ecs test config [-c FILE] | --print-defaults\n"
-	    "       audisp-ecs test output [-c FILE]\n"
-	    "       audisp-ecs setup [-c FILE] [--ilm]\n"
 	    "       audisp-ecs -V | -h\n"
 	    "\n"
 	    "Without a verb, reads audit records from auditd on stdin.\n"
@@ -39,23 +56,60 @@ usage(FILE *out)
 	    CONFIG_DEFAULT_PATH);
 }
 
-/* Parses -c/-f/-h/-V; returns the index of the first operand. */
-static int
-parse_options(int argc, char *argv[], const char **config_path,
-    int *foreground)
+/*
+ * Returns how many words of argv, after the program's name, spell the
+ * entry's name ("test config" is two), or 0 when they do not.
+ */
+static size_t
+verb_match(const struct verb_entry *e, int argc, char **argv)
 {
-	int ch;
+	const char	*word, *end;
+	size_t		 len, n = 0;
 
+	if (e->name == NULL)
+		return 0;
+	for (word = e->name; *word != '\0'; word = end) {
+		end = word + strcspn(word, " ");
+		len = end - word;
+		if ((int)n + 1 >= argc || strlen(argv[n + 1]) != len ||
+		    strncmp(argv[n + 1], word, len) != 0)
+			return 0;
+		n++;
+		end += strspn(end, " ");
+	}
+	return n;
+}
+
+/*
+ * Parses the options the entry takes from argv (argv[0] is the last word
+ * of its name, or the program's); -h and -V answer and exit.  Returns 0,
+ * or -1 for a bad command line.
+ */
+static int
+verb_parse(const struct verb_entry *e, int argc, char **argv,
+    struct verb_args *args)
+{
+	int	ch;
+
+	memset(args, 0, sizeof *args);
+	if (e->options == NULL) {
+		args->argc = argc - 1;
+		args->argv = argv + 1;
+		return 0;
+	}
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+c:fhV")) != -1) {
+	while ((ch = getopt_long(argc, argv, SHARED_OPTIONS, e->longopts,
+	    NULL)) != -1) {
+		if (ch == 0)	/* a long option set its flag */
+			continue;
+		if (ch == '?' || ch == ':' || strchr(e->options, ch) == NULL)
+			return -1;
 		switch (ch) {
 		case 'c':
-			*config_path = optarg;
+			args->config_path = optarg;
 			break;
 		case 'f':
-			if (foreground == NULL)
-				goto bad;
-			*foreground = 1;
+			args->foreground = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -63,97 +117,45 @@ parse_options(int argc, char *argv[], const char **config_path,
 		case 'V':
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
-		default:
-			goto bad;
 		}
 	}
-	return optind;
-bad:
-	usage(stderr);
-	exit(2);
-}
-
-static int
-test_config(const char *config_path)
-{
-	struct config *cfg;
-
-	if ((cfg = config_load(config_path, stderr)) == NULL)
-		return 1;
-	printf("%s: OK\n", cfg->source ? cfg->source :
-	    "no configuration file; built-in defaults");
-	config_free(cfg);
+	args->argc = argc - optind;
+	args->argv = argv + optind;
 	return 0;
-}
-
-/* setup [-c FILE] [--ilm] */
-static int
-setup_verb(int argc, char *argv[])
-{
-	const char *config_path = NULL;
-	int i, ilm = 0;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--ilm") == 0)
-			ilm = 1;
-		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			config_path = argv[++i];
-		else {
-			usage(stderr);
-			return 2;
-		}
-	}
-	return setup_main(config_path, ilm);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *config_path = NULL;
-	int foreground = 0, first;
+	const struct verb_entry *const	*v;
+	const struct verb_entry		*e = verb_table[0];
+	struct verb_args		 args;
+	size_t				 words = 0;
+	int				 status;
 
 	/* Before any thread: curl's global state is not thread-safe. */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "audisp-ecs: cannot initialise libcurl\n");
 		return 1;
 	}
-	if (argc > 1 && strcmp(argv[1], "setup") == 0)
-		return setup_verb(argc - 1, argv + 1);
-
-	if (argc > 1 && strcmp(argv[1], "replay") == 0) {
-		first = parse_options(argc - 1, argv + 1, &config_path, NULL);
-		return replay_main(config_path, argv + 1 + first,
-		    argc - 1 - first);
-	}
-	if (argc > 1 && strcmp(argv[1], "fim-scan") == 0) {
-		first = parse_options(argc - 1, argv + 1, &config_path, NULL);
-		if (first != argc - 1) {
-			usage(stderr);
-			return 2;
+	for (v = verb_table; *v != NULL; v++) {
+		if ((words = verb_match(*v, argc, argv)) != 0) {
+			e = *v;
+			break;
 		}
-		return fim_scan_main(config_path);
 	}
-	if (argc == 4 && strcmp(argv[1], "test") == 0 &&
-	    strcmp(argv[2], "config") == 0 &&
-	    strcmp(argv[3], "--print-defaults") == 0) {
-		config_print_defaults(stdout);
-		return 0;
+	if (verb_parse(e, argc - words, argv + words, &args) != 0)
+		goto bad;
+	if (args.argc < e->lower || (e->upper != -1 && args.argc > e->upper)) {
+		/* In plugin mode, an operand is a verb we do not know. */
+		if (e->name == NULL)
+			fprintf(stderr, "audisp-ecs: unknown verb '%s'\n",
+			    args.argv[0]);
+		goto bad;
 	}
-	if (argc > 2 && strcmp(argv[1], "test") == 0 &&
-	    (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "output") == 0)) {
-		first = parse_options(argc - 2, argv + 2, &config_path, NULL);
-		if (first != argc - 2) {
-			usage(stderr);
-			return 2;
-		}
-		return strcmp(argv[2], "config") == 0 ?
-		    test_config(config_path) : test_output(config_path);
-	}
-	first = parse_options(argc, argv, &config_path, &foreground);
-	if (first != argc) {
-		fprintf(stderr, "audisp-ecs: unknown verb '%s'\n", argv[first]);
-		usage(stderr);
-		return 2;
-	}
-	return daemon_main(config_path, foreground);
+	if ((status = e->exec(&args)) != VERB_USAGE)
+		return status;
+bad:
+	usage(stderr);
+	return 2;
 }
