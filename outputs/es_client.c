@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <stdatomic.h>
@@ -117,8 +118,8 @@ static int
 load_ca_bundle(struct es_client_settings *s, const struct ssl_settings *ssl,
     char *err, size_t errlen)
 {
-	char *bundle = NULL, *grown;
-	size_t len = 0, i, n;
+	struct buf bundle = BUF_INITIALIZER(MAX_CA_BUNDLE);
+	size_t i, n;
 	FILE *f;
 	char buf[65536];
 
@@ -126,28 +127,29 @@ load_ca_bundle(struct es_client_settings *s, const struct ssl_settings *ssl,
 		if ((f = fopen(ssl->cas.items[i], "re")) == NULL) {
 			seterr(err, errlen, "cannot read certificate authority "
 			    "%s: %m", ssl->cas.items[i]);
-			free(bundle);
+			buf_release(&bundle);
 			return -1;
 		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-			if (len + n + 2 > MAX_CA_BUNDLE ||
-			    (grown = realloc(bundle, len + n + 2)) == NULL) {
-				fclose(f);
-				free(bundle);
-				seterr(err, errlen, "certificate authorities: "
-				    "too large or out of memory");
-				return -1;
-			}
-			bundle = grown;
-			memcpy(bundle + len, buf, n);
-			len += n;
-		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			if (buf_append(&bundle, buf, n) == -1)
+				break;
 		fclose(f);
-		if (bundle != NULL)
-			bundle[len++] = '\n';
+		/* A file may lack its last newline: PEM blocks need one. */
+		if (n > 0 || (bundle.len > 0 &&
+		    buf_append(&bundle, "\n", 1) == -1)) {
+			if (errno == EMSGSIZE)
+				seterr(err, errlen, "certificate authorities: "
+				    "larger than %d MiB", MAX_CA_BUNDLE >> 20);
+			else
+				seterr(err, errlen, "certificate authorities: "
+				    "out of memory");
+			buf_release(&bundle);
+			return -1;
+		}
 	}
-	s->ca_bundle = bundle;
-	s->ca_bundle_len = len;
+	s->ca_bundle_len = 0;
+	s->ca_bundle = bundle.len > 0 ? buf_take(&bundle, &s->ca_bundle_len) :
+	    NULL;
 	return 0;
 }
 
