@@ -210,14 +210,14 @@ host_info_render(const struct host_info *h, const char *service_type)
 	jw_cstring(&w, "version", ECS_VERSION);
 	jw_object_close(&w);
 	jw_object_close(&w);
-	if (jw_failed(&w) || w.len < 2) {
+	if (jw_failed(&w) || jw_len(&w) < 2) {
 		jw_release(&w);
 		return NULL;
 	}
 	/* Drop the outer braces: the caller splices the members in. */
-	if ((text = malloc(w.len - 1)) != NULL) {
-		memcpy(text, w.buf + 1, w.len - 2);
-		text[w.len - 2] = '\0';
+	if ((text = malloc(jw_len(&w) - 1)) != NULL) {
+		memcpy(text, jw_data(&w) + 1, jw_len(&w) - 2);
+		text[jw_len(&w) - 2] = '\0';
 	}
 	jw_release(&w);
 	return text;

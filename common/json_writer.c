@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "json_writer.h"
 #include "numfmt.h"
 
@@ -14,24 +15,24 @@ void
 jw_init(struct jw *w)
 {
 	memset(w, 0, sizeof(*w));
+	buf_init(&w->out, JW_MAX_BYTES);
 }
 
 void
 jw_release(struct jw *w)
 {
-	free(w->buf);
+	buf_release(&w->out);
 	jw_init(w);
 }
 
 void
 jw_reset(struct jw *w)
 {
-	char *buf = w->buf;
-	size_t cap = w->cap;
+	struct buf out = w->out;
 
 	jw_init(w);
-	w->buf = buf;
-	w->cap = cap;
+	w->out = out;
+	buf_reset(&w->out);
 }
 
 void
@@ -48,41 +49,44 @@ jw_failed(const struct jw *w)
 	return w->failed;
 }
 
-static int
-grow(struct jw *w, size_t more)
+void
+jw_rewind(struct jw *w, size_t mark)
 {
-	size_t cap;
-	char *buf;
-
-	cap = w->cap ? w->cap : 64 * 1024;
-	while (cap < w->len + more)
-		cap *= 2;
-	if ((buf = realloc(w->buf, cap)) == NULL) {
-		w->failed = 1;
-		return -1;
-	}
-	w->buf = buf;
-	w->cap = cap;
-	return 0;
+	buf_truncate(&w->out, mark);
+	w->failed = 0;
 }
 
+char *
+jw_take(struct jw *w, size_t *lenp)
+{
+	char *p;
+
+	if ((p = buf_take(&w->out, lenp)) == NULL)
+		return NULL;
+	jw_init(w);
+	return p;
+}
+
+/* Room for more bytes, or a sticky failure. */
 static inline int
 reserve(struct jw *w, size_t more)
 {
 	if (w->failed)
 		return -1;
-	if (w->len + more <= w->cap)
-		return 0;
-	return grow(w, more);
+	if (buf_reserve(&w->out, more) == -1) {
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 void
 jw_append(struct jw *w, const char *s, size_t n)
 {
-	if (reserve(w, n) == -1)
+	if (w->failed)
 		return;
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
+	if (buf_append(&w->out, s, n) == -1)
+		w->failed = 1;
 }
 
 static inline void
@@ -90,7 +94,7 @@ put_char(struct jw *w, char c)
 {
 	if (reserve(w, 1) == -1)
 		return;
-	w->buf[w->len++] = c;
+	w->out.p[w->out.len++] = c;
 }
 
 size_t
@@ -158,6 +162,54 @@ remember_escaped(struct jw *w, const char *key)
 	w->nescaped++;
 }
 
+/* The length of s written by put_escaped. */
+static size_t
+escaped_length(const unsigned char *s, size_t n, int recover)
+{
+	size_t i = 0, len = 0, seq;
+
+	while (i < n) {
+		if (s[i] >= 0x80) {
+			if ((seq = utf8_sequence_length(s + i, n - i)) != 0) {
+				len += seq;
+				i += seq;
+			} else {
+				len += 5;
+				i++;
+			}
+			continue;
+		}
+		if (s[i] == '\\')
+			len += recover ? 4 : 2;
+		else if (s[i] == '"' || s[i] == '\n' || s[i] == '\t' ||
+		    s[i] == '\r')
+			len += 2;
+		else if (s[i] < 0x20)
+			len += 6;
+		else
+			len++;
+		i++;
+	}
+	return len;
+}
+
+/*
+ * Room for s escaped: worst case every byte becomes 6 characters; when
+ * that would pass the bound, room for exactly what will be written.
+ */
+static int
+reserve_escaped(struct jw *w, const unsigned char *s, size_t n, int recover)
+{
+	if (w->failed)
+		return -1;
+	if (n <= (size_t)-1 / 6 && buf_reserve(&w->out, n * 6) == 0)
+		return 0;
+	if (buf_reserve(&w->out, escaped_length(s, n, recover)) == 0)
+		return 0;
+	w->failed = 1;
+	return -1;
+}
+
 /* Writes s as a JSON string body (no quotes); see the header for the rules. */
 static void
 put_escaped(struct jw *w, const char *key, const char *str, size_t n)
@@ -169,29 +221,28 @@ put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 
 	if (recover)
 		remember_escaped(w, key);
-	/* Worst case every byte becomes 6 characters. */
-	if (reserve(w, n * 6 + 2) == -1)
+	if (reserve_escaped(w, s, n, recover) == -1)
 		return;
 	while (i < n) {
 		/* Copy the longest run of bytes that need no attention. */
 		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
 		    s[run] != '"' && s[run] != '\\'; run++)
 			;
-		memcpy(w->buf + w->len, s + i, run - i);
-		w->len += run - i;
+		memcpy(w->out.p + w->out.len, s + i, run - i);
+		w->out.len += run - i;
 		if ((i = run) >= n)
 			break;
 		if (s[i] >= 0x80) {
 			if ((seq = utf8_sequence_length(s + i, n - i)) != 0) {
-				memcpy(w->buf + w->len, s + i, seq);
-				w->len += seq;
+				memcpy(w->out.p + w->out.len, s + i, seq);
+				w->out.len += seq;
 				i += seq;
 			} else {
 				/* Only reached in recover mode. */
-				memcpy(w->buf + w->len, "\\\\x", 3);
-				w->buf[w->len + 3] = hexdigits[s[i] >> 4];
-				w->buf[w->len + 4] = hexdigits[s[i] & 0xF];
-				w->len += 5;
+				memcpy(w->out.p + w->out.len, "\\\\x", 3);
+				w->out.p[w->out.len + 3] = hexdigits[s[i] >> 4];
+				w->out.p[w->out.len + 4] = hexdigits[s[i] & 0xF];
+				w->out.len += 5;
 				i++;
 			}
 			continue;
@@ -217,8 +268,8 @@ put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 			run = 6;
 			break;
 		}
-		memcpy(w->buf + w->len, esc, run);
-		w->len += run;
+		memcpy(w->out.p + w->out.len, esc, run);
+		w->out.len += run;
 		i++;
 	}
 }
@@ -258,11 +309,11 @@ begin_value(struct jw *w, const char *key)
 	}
 	if (reserve(w, n + 3) == -1)
 		return;
-	w->buf[w->len++] = '"';
-	memcpy(w->buf + w->len, key, n);
-	w->len += n;
-	w->buf[w->len++] = '"';
-	w->buf[w->len++] = ':';
+	w->out.p[w->out.len++] = '"';
+	memcpy(w->out.p + w->out.len, key, n);
+	w->out.len += n;
+	w->out.p[w->out.len++] = '"';
+	w->out.p[w->out.len++] = ':';
 }
 
 static void

@@ -11,7 +11,8 @@
  *     bytes can be recovered exactly.  The writer remembers the dotted path
  *     of each such field (jw_escaped_fields) so the document can say which
  *     values were transformed.
- * Out of memory is sticky: jw_failed() reports it once the document is done.
+ * The buffer is bounded (JW_MAX_BYTES).  Running out of memory or past the
+ * bound is sticky: jw_failed() reports it once the document is done.
  */
 #ifndef AUDISP_ECS_JSON_WRITER_H
 #define AUDISP_ECS_JSON_WRITER_H
@@ -19,13 +20,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define JW_MAX_DEPTH	12
 #define JW_MAX_ESCAPED	8
+/*
+ * A writer holds one document or a batch of them: the parser's batches
+ * are handed on at 256 KiB and the scanner's likewise, so a batch passes
+ * that by at most one document.  The bound is the spool's on one record
+ * (a batch is spooled whole): anything larger could not be kept anyway.
+ */
+#define JW_MAX_BYTES	(256u * 1024 * 1024)
 
 struct jw {
-	char		*buf;
-	size_t		 len;
-	size_t		 cap;
+	struct buf	 out;
 	int		 depth;
 	int		 need_comma[JW_MAX_DEPTH];
 	const char	*keys[JW_MAX_DEPTH];	/* key of each open container */
@@ -35,13 +43,39 @@ struct jw {
 	int		 failed;
 };
 
+/* An empty writer; allocates nothing. */
 void	jw_init(struct jw *);
+/* Frees the buffer; the writer is empty again. */
 void	jw_release(struct jw *);
 /* Forget the content but keep the allocation, for the next batch. */
 void	jw_reset(struct jw *);
 /* Start a new document after the ones already in the buffer. */
 void	jw_begin_document(struct jw *);
+/* 1 once an append failed (out of memory, JW_MAX_BYTES, too deep). */
 int	jw_failed(const struct jw *);
+/*
+ * Drops what was written after mark (a jw_len() taken before a document
+ * began) and forgets a failure: the batch so far is kept.
+ */
+void	jw_rewind(struct jw *, size_t mark);
+/*
+ * Hands the text over to the caller (free() it), its length in *lenp; the
+ * writer is left empty as after jw_init.  NULL when out of memory.
+ */
+char	*jw_take(struct jw *, size_t *lenp);
+
+/* The text written so far: jw_len() bytes, not NUL-terminated. */
+static inline const char *
+jw_data(const struct jw *w)
+{
+	return w->out.p;
+}
+
+static inline size_t
+jw_len(const struct jw *w)
+{
+	return w->out.len;
+}
 
 /* key may be NULL inside arrays and for the top-level object. */
 void	jw_object_open(struct jw *, const char *key);

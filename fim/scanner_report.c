@@ -22,10 +22,13 @@
 void
 scanner_flush(struct scanner *sc)
 {
+	size_t len;
+	char *text;
+
 	if (sc->ndocs == 0)
 		return;
-	sc->hooks.emit(sc->hooks.ctx, sc->w.buf, sc->w.len, sc->ndocs);
-	jw_init(&sc->w);
+	text = jw_take(&sc->w, &len);
+	sc->hooks.emit(sc->hooks.ctx, text, len, sc->ndocs);
 	sc->ndocs = 0;
 }
 
@@ -39,7 +42,7 @@ scanner_commit(struct scanner *sc)
 void
 scanner_maybe_commit(struct scanner *sc)
 {
-	if (sc->w.len >= EMIT_BYTES)
+	if (jw_len(&sc->w) >= EMIT_BYTES)
 		scanner_flush(sc);
 	if (baseline_pending(sc->base) >= COMMIT_EVERY)
 		scanner_commit(sc);

@@ -10,38 +10,9 @@
 #include "../common/errbuf.h"
 #include "es_bulk.h"
 
-int
-es_buf_reserve(struct es_buf *b, size_t room)
-{
-	size_t cap;
-	char *grown;
-
-	if (b->len + room + 1 <= b->cap)
-		return 0;
-	cap = b->cap > 0 ? b->cap : 65536;
-	while (cap < b->len + room + 1)
-		cap *= 2;
-	if ((grown = realloc(b->data, cap)) == NULL)
-		return -1;
-	b->data = grown;
-	b->cap = cap;
-	return 0;
-}
-
-int
-es_buf_append(struct es_buf *b, const char *data, size_t len)
-{
-	if (es_buf_reserve(b, len) == -1)
-		return -1;
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
 /* Percent-encoding of a URL path segment or query value. */
 int
-es_buf_append_escaped(struct es_buf *b, const char *s)
+es_append_escaped(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char enc[3];
@@ -51,24 +22,17 @@ es_buf_append_escaped(struct es_buf *b, const char *s)
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL) {
-			if (es_buf_append(b, (const char *)&c, 1) == -1)
+			if (buf_append(b, &c, 1) == -1)
 				return -1;
 			continue;
 		}
 		enc[0] = '%';
 		enc[1] = hex[c >> 4];
 		enc[2] = hex[c & 15];
-		if (es_buf_append(b, enc, 3) == -1)
+		if (buf_append(b, enc, 3) == -1)
 			return -1;
 	}
 	return 0;
-}
-
-void
-es_buf_free(struct es_buf *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof(*b));
 }
 
 static const char *
@@ -201,7 +165,7 @@ es_document_id(const char *doc, size_t len, char id[ES_ID_MAX])
 }
 
 int
-es_bulk_add(struct es_buf *body, struct sv doc)
+es_bulk_add(struct buf *body, struct sv doc)
 {
 	char id[ES_ID_MAX], action[ES_ID_MAX + 32];
 	int n;
@@ -210,10 +174,12 @@ es_bulk_add(struct es_buf *body, struct sv doc)
 	n = id[0] != '\0' ? snprintf(action, sizeof(action),
 	    "{\"create\":{\"_id\":\"%s\"}}\n", id) :
 	    snprintf(action, sizeof(action), "{\"create\":{}}\n");
-	if (es_buf_append(body, action, (size_t)n) == -1 ||
-	    es_buf_append(body, doc.p, doc.n) == -1 ||
-	    es_buf_append(body, "\n", 1) == -1)
+	/* All or nothing: the body stays a whole number of documents. */
+	if (buf_reserve(body, (size_t)n + doc.n + 1) == -1)
 		return -1;
+	buf_append(body, action, (size_t)n);
+	buf_append(body, doc.p, doc.n);
+	buf_append(body, "\n", 1);
 	return 0;
 }
 

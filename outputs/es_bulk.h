@@ -21,10 +21,19 @@
 
 #include <stddef.h>
 
+#include "../common/buf.h"
 #include "../common/sv.h"
 
 #define ES_BULK_FILTER	"filter_path=errors,items.*.error,items.*.status"
 #define ES_ID_MAX	80
+/*
+ * The largest request body: Elasticsearch's http.max_content_length
+ * cannot be set above 2 GiB, so a larger body could never be taken.
+ * Smaller ones the cluster refuses come back as 413 and are split.
+ */
+#define ES_BODY_MAX	((size_t)0x7fffffff)
+/* A request path with its query: an index name and a few parameters. */
+#define ES_PATH_MAX	(64 * 1024)
 
 /* What became of one document of a bulk request. */
 enum es_item_outcome {
@@ -39,13 +48,6 @@ struct es_item_result {
 	char	 error[256];	/* "type: reason", for rejected ones */
 };
 
-/* A growing buffer for request bodies, kept from batch to batch. */
-struct es_buf {
-	char	*data;
-	size_t	 len;
-	size_t	 cap;
-};
-
 /*
  * The _id of a document: its event.id, or the SHA-256 of its bytes ("" if
  * even that fails: Elasticsearch then makes one up).
@@ -54,9 +56,9 @@ void	es_document_id(const char *doc, size_t len, char id[ES_ID_MAX]);
 /*
  * Appends to body one create action (with the document's _id; the index
  * is in the request's path) and the document, each ending in a newline.
- * -1 when out of memory.
+ * -1 (errno EMSGSIZE past body's maximum, ENOMEM), body then unchanged.
  */
-int	es_bulk_add(struct es_buf *body, struct sv doc);
+int	es_bulk_add(struct buf *body, struct sv doc);
 /*
  * Reads a 200 response to a bulk request of n documents into results
  * (n entries).  Returns 0, or -1 with err when the response is not what
@@ -67,11 +69,10 @@ int	es_bulk_parse(const char *response, size_t len, size_t n,
 /* The outcome for an HTTP status of an item. */
 enum es_item_outcome es_item_outcome_of(int status);
 
-int	es_buf_append(struct es_buf *, const char *data, size_t len);
-/* s percent-encoded, for a URL path segment or query value. */
-int	es_buf_append_escaped(struct es_buf *, const char *s);
-/* Room for at least room more bytes (and a NUL); -1 when out of memory. */
-int	es_buf_reserve(struct es_buf *, size_t room);
-void	es_buf_free(struct es_buf *);
+/*
+ * Appends s percent-encoded, for a URL path segment or query value.
+ * 0, or -1 as for buf_append (what was appended of s stays).
+ */
+int	es_append_escaped(struct buf *, const char *s);
 
 #endif

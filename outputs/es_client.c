@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <stdatomic.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "output_conf.h"
+#include "../common/buf.h"
 #include "../common/log.h"
 #include "../common/errbuf.h"
 #include "es_client.h"
@@ -19,6 +21,15 @@
 #define DEFAULT_PORT		9200
 #define CONNECT_TIMEOUT_MS	10000L
 #define MAX_CA_BUNDLE		(16 * 1024 * 1024)
+/*
+ * The largest response body read.  A bulk response is filtered to the
+ * errors and statuses of its items (ES_BULK_FILTER): a few hundred bytes
+ * at most for each of up to 100000 documents.  Everything else (GET /,
+ * templates, the test document) is small.  A larger body means a server that is
+ * not Elasticsearch or has gone wrong: the transfer is aborted.
+ */
+#define RESPONSE_MAX_BULK	(64 * 1024 * 1024)
+#define RESPONSE_MAX		(1024 * 1024)
 
 struct es_client_settings {
 	const struct es_output_config *cfg;
@@ -36,7 +47,9 @@ struct es_client {
 	char		*base;		/* scheme://host:port[/path] */
 	char		*url;		/* base + the request's path */
 	struct es_response resp;
-	size_t		 cap;
+	struct buf	 body;		/* resp.body's storage, reused */
+	size_t		 body_max;	/* of this request's response */
+	int		 too_large;	/* the body passed body_max */
 	atomic_int	 interrupted;
 	char		 curl_err[CURL_ERROR_SIZE];
 };
@@ -105,8 +118,8 @@ static int
 load_ca_bundle(struct es_client_settings *s, const struct ssl_settings *ssl,
     char *err, size_t errlen)
 {
-	char *bundle = NULL, *grown;
-	size_t len = 0, i, n;
+	struct buf bundle = BUF_INITIALIZER(MAX_CA_BUNDLE);
+	size_t i, n;
 	FILE *f;
 	char buf[65536];
 
@@ -114,28 +127,29 @@ load_ca_bundle(struct es_client_settings *s, const struct ssl_settings *ssl,
 		if ((f = fopen(ssl->cas.items[i], "re")) == NULL) {
 			seterr(err, errlen, "cannot read certificate authority "
 			    "%s: %m", ssl->cas.items[i]);
-			free(bundle);
+			buf_release(&bundle);
 			return -1;
 		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-			if (len + n + 2 > MAX_CA_BUNDLE ||
-			    (grown = realloc(bundle, len + n + 2)) == NULL) {
-				fclose(f);
-				free(bundle);
-				seterr(err, errlen, "certificate authorities: "
-				    "too large or out of memory");
-				return -1;
-			}
-			bundle = grown;
-			memcpy(bundle + len, buf, n);
-			len += n;
-		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			if (buf_append(&bundle, buf, n) == -1)
+				break;
 		fclose(f);
-		if (bundle != NULL)
-			bundle[len++] = '\n';
+		/* A file may lack its last newline: PEM blocks need one. */
+		if (n > 0 || (bundle.len > 0 &&
+		    buf_append(&bundle, "\n", 1) == -1)) {
+			if (errno == EMSGSIZE)
+				seterr(err, errlen, "certificate authorities: "
+				    "larger than %d MiB", MAX_CA_BUNDLE >> 20);
+			else
+				seterr(err, errlen, "certificate authorities: "
+				    "out of memory");
+			buf_release(&bundle);
+			return -1;
+		}
 	}
-	s->ca_bundle = bundle;
-	s->ca_bundle_len = len;
+	s->ca_bundle_len = 0;
+	s->ca_bundle = bundle.len > 0 ? buf_take(&bundle, &s->ca_bundle_len) :
+	    NULL;
 	return 0;
 }
 
@@ -355,24 +369,19 @@ base_url(const struct es_output_config *cfg, const char *host)
 	return url;
 }
 
+/* Returning less than was given makes curl fail the transfer. */
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct es_client *c = arg;
-	size_t n = size * nmemb, cap;
-	char *grown;
+	size_t n = size * nmemb;
 
-	if (c->resp.len + n + 1 > c->cap) {
-		cap = c->cap * 2 > c->resp.len + n + 1 ? c->cap * 2 :
-		    c->resp.len + n + 1;
-		if ((grown = realloc(c->resp.body, cap)) == NULL)
-			return 0;	/* curl fails the transfer */
-		c->resp.body = grown;
-		c->cap = cap;
+	if (n > c->body_max - c->body.len) {
+		c->too_large = 1;
+		return 0;
 	}
-	memcpy(c->resp.body + c->resp.len, data, n);
-	c->resp.len += n;
-	c->resp.body[c->resp.len] = '\0';
+	if (buf_append(&c->body, data, n) == -1)
+		return 0;
 	return n;
 }
 
@@ -504,8 +513,9 @@ es_client_new(const struct es_client_settings *s, const char *host,
 {
 	struct es_client *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->base = base_url(s->cfg, host)) == NULL ||
+	if ((c = calloc(1, sizeof(*c))) != NULL)
+		buf_init(&c->body, RESPONSE_MAX_BULK);
+	if (c == NULL || (c->base = base_url(s->cfg, host)) == NULL ||
 	    (c->curl = curl_easy_init()) == NULL) {
 		seterr(err, errlen, "out of memory");
 		es_client_free(c);
@@ -525,7 +535,7 @@ es_client_free(struct es_client *c)
 		curl_easy_cleanup(c->curl);
 	free(c->base);
 	free(c->url);
-	free(c->resp.body);
+	buf_release(&c->body);
 	free(c);
 }
 
@@ -610,11 +620,14 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 	}
 	free(c->url);
 	c->url = url;
+	c->resp.body = NULL;
 	c->resp.len = 0;
 	c->resp.status = 0;
 	c->resp.elastic_product = 0;
-	if (c->resp.body != NULL)
-		c->resp.body[0] = '\0';
+	buf_reset(&c->body);
+	c->body_max = strstr(path, "/_bulk") != NULL ? RESPONSE_MAX_BULK :
+	    RESPONSE_MAX;
+	c->too_large = 0;
 	c->curl_err[0] = '\0';
 	curl_easy_setopt(c->curl, CURLOPT_URL, url);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
@@ -631,6 +644,11 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 	rc = curl_easy_perform(c->curl);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(headers);
+	if (c->too_large) {
+		seterr(err, errlen, "response from %s larger than %zu MiB: "
+		    "not read", c->base, c->body_max / (1024 * 1024));
+		return -1;
+	}
 	if (rc != CURLE_OK) {
 		seterr(err, errlen, "%s%s", rc == CURLE_ABORTED_BY_CALLBACK ?
 		    "interrupted" : c->curl_err[0] != '\0' ? c->curl_err :
@@ -638,10 +656,14 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 		return -1;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->resp.status);
-	if (c->resp.body == NULL && (c->resp.body = calloc(1, 1)) == NULL) {
+	/* The body is NUL-terminated: there is always room for it. */
+	if (c->body.p == NULL && buf_reserve(&c->body, 1) == -1) {
 		seterr(err, errlen, "out of memory");
 		return -1;
 	}
+	c->body.p[c->body.len] = '\0';
+	c->resp.body = c->body.p;
+	c->resp.len = c->body.len;
 	*resp = c->resp;
 	return 0;
 }

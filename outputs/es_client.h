@@ -57,7 +57,9 @@ const char	*es_client_url(const struct es_client *);
  * relative to the base URL, starting with '/'; body NULL or len bytes of
  * content_type, gzip-compressed when gzipped.  Returns 0 when a response
  * arrived (whatever its status, in resp, valid until the next request), or
- * -1 with the transport error in err.
+ * -1 with the transport error in err.  A response body past its bound
+ * (64 MiB for _bulk requests, 1 MiB for others) is not read: that is an
+ * error too, never a response.
  */
 int		 es_client_request(struct es_client *, const char *method,
 		    const char *path, const char *body, size_t len,

@@ -25,7 +25,7 @@ struct dead_letter_file {
 };
 
 int
-dead_letter_document(struct es_buf *out, struct sv doc, int status,
+dead_letter_document(struct buf *out, struct sv doc, int status,
     const char *error, const char *index)
 {
 	char ts[40], id[ES_ID_MAX];
@@ -53,7 +53,7 @@ dead_letter_document(struct es_buf *out, struct sv doc, int status,
 	jw_object_close(&w);
 	jw_object_close(&w);
 	jw_append(&w, "\n", 1);
-	rc = jw_failed(&w) ? -1 : es_buf_append(out, w.buf, w.len);
+	rc = jw_failed(&w) ? -1 : buf_append(out, jw_data(&w), jw_len(&w));
 	jw_release(&w);
 	return rc;
 }
@@ -105,21 +105,22 @@ int
 dead_letter_file_write(struct dead_letter_file *f, struct sv doc, int status,
     const char *error, const char *index)
 {
-	struct es_buf line = { NULL, 0, 0 };
+	struct buf line = BUF_INITIALIZER(ES_BODY_MAX);
 	int rc = -1;
 
 	if (dead_letter_document(&line, doc, status, error, index) == -1) {
-		log_ratelimited(&f->errors, "dead-letter file: out of memory");
+		log_ratelimited(&f->errors, "dead-letter file: %s",
+		    errno == EMSGSIZE ? "document too large" : "out of memory");
 		return -1;
 	}
 	pthread_mutex_lock(&f->lock);
 	if ((f->fd != -1 || open_file(f) == 0) &&
-	    write_all(f->fd, line.data, line.len) == 0)
+	    write_all(f->fd, line.p, line.len) == 0)
 		rc = 0;
 	else
 		log_ratelimited(&f->errors, "dead-letter file %s: %s", f->path,
 		    strerror(errno));
 	pthread_mutex_unlock(&f->lock);
-	es_buf_free(&line);
+	buf_release(&line);
 	return rc;
 }

@@ -22,9 +22,9 @@ struct dead_letter_file;
 
 /*
  * The dead-letter document for doc (one line, with its newline) appended
- * to out; -1 when out of memory.
+ * to out; -1 when out of memory or past out's maximum (out unchanged).
  */
-int	dead_letter_document(struct es_buf *out, struct sv doc, int status,
+int	dead_letter_document(struct buf *out, struct sv doc, int status,
 	    const char *error, const char *index);
 
 /* path is opened on first use; the writer may be shared by threads. */

@@ -1,6 +1,7 @@
 /* The Elasticsearch output's workers; see es_publisher.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <libdeflate.h>
 #include <pthread.h>
@@ -60,8 +61,8 @@ struct es_worker {
 	size_t		 host;
 	int		 pinned;
 	long		 last_send;
-	struct es_buf	 body;
-	struct es_buf	 gz;
+	struct buf	 body;
+	struct buf	 gz;
 	struct libdeflate_compressor *zc;
 	struct es_item_result *results;
 	size_t		 results_cap;
@@ -86,37 +87,37 @@ struct es_publisher {
 
 /* One "&name=value" of output.elasticsearch.parameters. */
 static int
-append_parameter(struct es_buf *b, const char *item)
+append_parameter(struct buf *b, const char *item)
 {
 	const char *eq = strchr(item, '=');
 
-	return es_buf_append(b, "&", 1) == -1 ||
-	    es_buf_append(b, item, (size_t)(eq - item + 1)) == -1 ||
-	    es_buf_append_escaped(b, eq + 1) == -1 ? -1 : 0;
+	return buf_append(b, "&", 1) == -1 ||
+	    buf_append(b, item, (size_t)(eq - item + 1)) == -1 ||
+	    es_append_escaped(b, eq + 1) == -1 ? -1 : 0;
 }
 
 char *
 es_bulk_path(const struct es_output_config *cfg, const char *index,
     int with_pipeline)
 {
-	struct es_buf b = { NULL, 0, 0 };
+	struct buf b = BUF_INITIALIZER(ES_PATH_MAX);
 	size_t i;
 	int failed;
 
-	failed = es_buf_append(&b, "/", 1) == -1 ||
-	    es_buf_append_escaped(&b, index) == -1 ||
-	    es_buf_append(&b, "/_bulk?" ES_BULK_FILTER,
+	failed = buf_append(&b, "/", 1) == -1 ||
+	    es_append_escaped(&b, index) == -1 ||
+	    buf_append(&b, "/_bulk?" ES_BULK_FILTER,
 	    strlen("/_bulk?" ES_BULK_FILTER)) == -1;
 	if (!failed && with_pipeline && cfg->pipeline != NULL)
-		failed = es_buf_append(&b, "&pipeline=", 10) == -1 ||
-		    es_buf_append_escaped(&b, cfg->pipeline) == -1;
+		failed = buf_append(&b, "&pipeline=", 10) == -1 ||
+		    es_append_escaped(&b, cfg->pipeline) == -1;
 	for (i = 0; !failed && i < cfg->parameters.count; i++)
 		failed = append_parameter(&b, cfg->parameters.items[i]);
 	if (failed) {
-		es_buf_free(&b);
+		buf_release(&b);
 		return NULL;
 	}
-	return b.data;
+	return buf_take(&b, NULL);
 }
 
 /* The reason in an Elasticsearch error body, or the start of the body. */
@@ -261,18 +262,21 @@ next_backoff(struct es_worker *w, long *backoff)
 	*backoff = backoff_next(*backoff, pub->cfg->backoff_max_ms);
 }
 
-/* The request body of docs[idx[0..n)], gzip-compressed when configured. */
+/*
+ * The request body of docs[idx[0..n)], gzip-compressed when configured.
+ * 0, -1 when out of memory, -2 when larger than a request may be.
+ */
 static int
 build_body(struct es_worker *w, const struct sv *docs, const size_t *idx,
     size_t n, const char **body, size_t *len)
 {
 	size_t i, bound;
 
-	w->body.len = 0;
+	buf_reset(&w->body);
 	for (i = 0; i < n; i++)
 		if (es_bulk_add(&w->body, docs[idx[i]]) == -1)
-			return -1;
-	*body = w->body.data;
+			return errno == EMSGSIZE ? -2 : -1;
+	*body = w->body.p;
 	*len = w->body.len;
 	if (w->pub->cfg->compression_level == 0)
 		return 0;
@@ -280,13 +284,13 @@ build_body(struct es_worker *w, const struct sv *docs, const size_t *idx,
 	    (int)w->pub->cfg->compression_level)) == NULL)
 		return -1;
 	bound = libdeflate_gzip_compress_bound(w->zc, w->body.len);
-	w->gz.len = 0;
-	if (es_buf_reserve(&w->gz, bound) == -1)
+	buf_reset(&w->gz);
+	if (buf_reserve(&w->gz, bound) == -1)
+		return errno == EMSGSIZE ? -2 : -1;
+	if ((*len = libdeflate_gzip_compress(w->zc, w->body.p, w->body.len,
+	    w->gz.p, bound)) == 0)
 		return -1;
-	if ((*len = libdeflate_gzip_compress(w->zc, w->body.data, w->body.len,
-	    w->gz.data, bound)) == 0)
-		return -1;
-	*body = w->gz.data;
+	*body = w->gz.p;
 	return 0;
 }
 
@@ -407,12 +411,19 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 	const char *body, *why;
 	size_t len, first = 0;
 	char err[512], reason[256];
+	int built;
 
 	while (n > 0) {
 		if (aborted(w))
 			return SEND_ABORTED;
-		if (build_body(w, rd->docs, idx, n, &body, &len) == -1 ||
-		    ensure_results(w, n) == -1) {
+		if ((built = build_body(w, rd->docs, idx, n, &body, &len)) ==
+		    -2) {
+			/* As if the cluster had answered 413. */
+			act = es_request_action(413, n, &first);
+			return split_set(w, rd, idx, n, act, first, 413,
+			    "larger than the largest request body (2 GiB)");
+		}
+		if (built == -1 || ensure_results(w, n) == -1) {
 			log_ratelimited(&w->errors, "elasticsearch: out of "
 			    "memory");
 			return SEND_FAILED;
@@ -521,7 +532,7 @@ static enum send_result
 to_dead_letter_index(struct es_worker *w, const struct round *orig)
 {
 	struct es_publisher *pub = w->pub;
-	struct es_buf letters = { NULL, 0, 0 };
+	struct buf letters = BUF_INITIALIZER(ES_BODY_MAX);
 	const struct rejected *own = orig->rejected, *again;
 	size_t i, nletters = 0, *idx = NULL;
 	struct sv *letter_docs = NULL;
@@ -533,7 +544,7 @@ to_dead_letter_index(struct es_worker *w, const struct round *orig)
 		if (dead_letter_document(&letters, orig->docs[own[i].doc],
 		    own[i].status, own[i].error, pub->cfg->index) == -1)
 			goto out;
-	t.buf = letters.data;
+	t.buf = letters.p;
 	t.len = letters.len;
 	t.ndocs = orig->nrejected;
 	if ((letter_docs = spool_ticket_docs(&t, &nletters)) == NULL ||
@@ -552,7 +563,7 @@ out:
 	round_free(&rd);
 	free(idx);
 	free(letter_docs);
-	es_buf_free(&letters);
+	buf_release(&letters);
 	return r;
 }
 
@@ -665,8 +676,8 @@ worker_main(void *arg)
 static void
 worker_free(struct es_worker *w)
 {
-	es_buf_free(&w->body);
-	es_buf_free(&w->gz);
+	buf_release(&w->body);
+	buf_release(&w->gz);
 	if (w->zc != NULL)
 		libdeflate_free_compressor(w->zc);
 	free(w->results);
@@ -716,6 +727,8 @@ es_publisher_start(struct spool *sp, const struct es_output_config *cfg,
 		struct es_worker *w = &pub->workers[i];
 
 		w->pub = pub;
+		buf_init(&w->body, ES_BODY_MAX);
+		buf_init(&w->gz, ES_BODY_MAX);
 		pthread_mutex_init(&w->client_lock, NULL);
 		w->errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
 		w->item_errors = (struct ratelimit)RATELIMIT_INIT(30, 3);

@@ -29,6 +29,7 @@
 #include <libdeflate.h>
 
 #include "lumberjack.h"
+#include "../common/buf.h"
 #include "../common/errbuf.h"
 #include "tls.h"
 
@@ -42,11 +43,13 @@
 /* Buffers grown past this by a large window are released after it. */
 #define LJ_BUF_KEEP	(1024 * 1024)
 
-struct buf {
-	unsigned char	*p;
-	size_t		 len;
-	size_t		 cap;
-};
+/*
+ * A compressed window is one frame with a 32-bit length; plain windows
+ * get the same bound on what is buffered for one send.
+ */
+#define LJ_WINDOW_MAX	((size_t)UINT32_MAX)
+/* The metadata object: an index name and a version string. */
+#define LJ_META_MAX	(64 * 1024)
 
 struct lj_conn {
 	int		 fd;
@@ -80,36 +83,6 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int
-buf_reserve(struct buf *b, size_t more)
-{
-	unsigned char *p;
-	size_t cap;
-
-	if (more <= b->cap - b->len)
-		return 0;
-	if (more > SIZE_MAX / 2 - b->len)
-		return -1;
-	for (cap = b->cap ? b->cap : 4096; cap < b->len + more; cap *= 2)
-		;
-	if ((p = realloc(b->p, cap)) == NULL)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int
-buf_add(struct buf *b, const void *s, size_t n)
-{
-	if (buf_reserve(b, n) == -1)
-		return -1;
-	if (n > 0)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	return 0;
-}
-
 static void
 put_u32(unsigned char *p, uint32_t v)
 {
@@ -128,28 +101,32 @@ get_u32(const unsigned char *p)
 
 /* A frame header: version, type and one 32-bit number. */
 static int
-buf_add_header(struct buf *b, char type, uint32_t v)
+add_header(struct buf *b, char type, uint32_t v)
 {
 	unsigned char h[6] = { LJ_VERSION, (unsigned char)type };
 
 	put_u32(h + 2, v);
-	return buf_add(b, h, sizeof(h));
-}
-
-static void
-buf_release(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
+	return buf_append(b, h, sizeof(h));
 }
 
 /* Keeps a buffer of ordinary size for the next window. */
 static void
-buf_trim(struct buf *b)
+trim(struct buf *b)
 {
 	if (b->cap > LJ_BUF_KEEP)
 		buf_release(b);
-	b->len = 0;
+	buf_reset(b);
+}
+
+/* What a failed append means, for messages. */
+static void
+append_failed(char *err, size_t errlen)
+{
+	if (errno == EMSGSIZE)
+		seterr(err, errlen, "window larger than the lumberjack "
+		    "protocol allows (4 GiB)");
+	else
+		seterr(err, errlen, "out of memory encoding a window");
 }
 
 /*
@@ -164,18 +141,18 @@ add_json(struct buf *b, const char *s, size_t n, int escape_html)
 	const char *esc;
 
 	if (!escape_html)
-		return buf_add(b, s, n);
+		return buf_append(b, s, n);
 	while (s < end) {
 		for (run = s; run < end && *run != '<' && *run != '>' &&
 		    *run != '&'; run++)
 			;
-		if (buf_add(b, s, (size_t)(run - s)) == -1)
+		if (buf_append(b, s, (size_t)(run - s)) == -1)
 			return -1;
 		if (run == end)
 			break;
 		esc = *run == '<' ? "\\u003c" : *run == '>' ? "\\u003e" :
 		    "\\u0026";
-		if (buf_add(b, esc, 6) == -1)
+		if (buf_append(b, esc, 6) == -1)
 			return -1;
 		s = run + 1;
 	}
@@ -199,9 +176,10 @@ make_meta(struct buf *meta, const char *index, const char *version,
 	jw_object_close(&w);
 	jw_object_close(&w);
 	/* Without the outer braces: it goes inside each document. */
-	meta->len = 0;
-	if (!jw_failed(&w) && w.len >= 2)
-		rc = add_json(meta, w.buf + 1, w.len - 2, escape_html);
+	buf_reset(meta);
+	if (!jw_failed(&w) && jw_len(&w) >= 2)
+		rc = add_json(meta, jw_data(&w) + 1, jw_len(&w) - 2,
+		    escape_html);
 	jw_release(&w);
 	return rc;
 }
@@ -234,12 +212,13 @@ add_document(struct buf *b, const struct buf *meta, uint32_t seq,
 		;
 	empty = q == end - 1;
 	hdr = b->len;
-	if (buf_add_header(b, LJ_JSON, seq) == -1 ||
-	    buf_add(b, "\0\0\0\0", 4) == -1)
+	if (add_header(b, LJ_JSON, seq) == -1 ||
+	    buf_append(b, "\0\0\0\0", 4) == -1)
 		goto nomem;
 	start = b->len;
-	if (buf_add(b, "{", 1) == -1 || buf_add(b, meta->p, meta->len) == -1 ||
-	    (!empty && buf_add(b, ",", 1) == -1) ||
+	if (buf_append(b, "{", 1) == -1 ||
+	    buf_append(b, meta->p, meta->len) == -1 ||
+	    (!empty && buf_append(b, ",", 1) == -1) ||
 	    add_json(b, p, (size_t)(end - p), escape_html) == -1)
 		goto nomem;
 	if (b->len - start > UINT32_MAX) {
@@ -247,14 +226,14 @@ add_document(struct buf *b, const struct buf *meta, uint32_t seq,
 		    "for the lumberjack protocol", (unsigned long)seq);
 		return -1;
 	}
-	put_u32(b->p + hdr + 6, (uint32_t)(b->len - start));
+	put_u32((unsigned char *)b->p + hdr + 6, (uint32_t)(b->len - start));
 	return 0;
 notobject:
 	seterr(err, errlen, "document %lu of the window is not a JSON object",
 	    (unsigned long)seq);
 	return -1;
 nomem:
-	seterr(err, errlen, "out of memory encoding a window");
+	append_failed(err, errlen);
 	return -1;
 }
 
@@ -272,8 +251,8 @@ encode(const struct buf *meta, int level, int escape_html,
 	struct libdeflate_compressor *zc;
 	size_t i, hdr, zlen;
 
-	out->len = 0;
-	frames->len = 0;
+	buf_reset(out);
+	buf_reset(frames);
 	if (n == 0) {
 		seterr(err, errlen, "refusing to send an empty window");
 		return -1;
@@ -287,7 +266,7 @@ encode(const struct buf *meta, int level, int escape_html,
 		    level);
 		return -1;
 	}
-	if (buf_add_header(out, LJ_WINDOW, (uint32_t)n) == -1)
+	if (add_header(out, LJ_WINDOW, (uint32_t)n) == -1)
 		goto nomem;
 	for (i = 0; i < n; i++)
 		if (add_document(j, meta, (uint32_t)(i + 1), docs[i],
@@ -306,7 +285,7 @@ encode(const struct buf *meta, int level, int escape_html,
 	zc = *zcp;
 	zlen = libdeflate_zlib_compress_bound(zc, frames->len);
 	hdr = out->len;
-	if (buf_add_header(out, LJ_COMPRESSED, 0) == -1 ||
+	if (add_header(out, LJ_COMPRESSED, 0) == -1 ||
 	    buf_reserve(out, zlen) == -1)
 		goto nomem;
 	zlen = libdeflate_zlib_compress(zc, frames->p, frames->len,
@@ -317,14 +296,14 @@ encode(const struct buf *meta, int level, int escape_html,
 	}
 	if (zlen > UINT32_MAX)
 		goto toolarge;
-	put_u32(out->p + hdr + 2, (uint32_t)zlen);
+	put_u32((unsigned char *)out->p + hdr + 2, (uint32_t)zlen);
 	out->len += zlen;
 	return 0;
 toolarge:
 	seterr(err, errlen, "window too large for the lumberjack protocol");
 	return -1;
 nomem:
-	seterr(err, errlen, "out of memory encoding a window");
+	append_failed(err, errlen);
 	return -1;
 }
 
@@ -332,14 +311,16 @@ int
 lj_encode_window(const struct lj_config *cfg, const struct sv docs[],
     size_t n, struct jw *out)
 {
-	struct buf meta = { 0 }, win = { 0 }, frames = { 0 };
+	struct buf meta = BUF_INITIALIZER(LJ_META_MAX);
+	struct buf win = BUF_INITIALIZER(LJ_WINDOW_MAX);
+	struct buf frames = BUF_INITIALIZER(LJ_WINDOW_MAX);
 	struct libdeflate_compressor *zc = NULL;
 	int rc = -1;
 
 	if (make_meta(&meta, cfg->index, cfg->version, cfg->escape_html) ==
 	    0 && encode(&meta, cfg->compression_level, cfg->escape_html, docs,
 	    n, &win, &frames, &zc, NULL, 0) == 0) {
-		jw_append(out, (const char *)win.p, win.len);
+		jw_append(out, win.p, win.len);
 		rc = jw_failed(out) ? -1 : 0;
 	}
 	buf_release(&meta);
@@ -523,6 +504,9 @@ lj_connect(const char *host, const char *port, const struct lj_config *cfg,
 	}
 	c->wcap = 4;
 	c->fd = -1;
+	buf_init(&c->meta, LJ_META_MAX);
+	buf_init(&c->out, LJ_WINDOW_MAX);
+	buf_init(&c->frames, LJ_WINDOW_MAX);
 	atomic_init(&c->interrupted, 0);
 	c->timeout_ms = cfg->timeout_ms;
 	c->level = cfg->compression_level;
@@ -641,7 +625,7 @@ lj_send_window(struct lj_conn *c, const struct sv docs[], size_t n,
 	if (encode(&c->meta, c->level, c->escape_html, docs, n, &c->out,
 	    &c->frames, &c->zc, err, errlen) == -1)
 		rc = -1;
-	else if ((rc = send_all(c, c->out.p, c->out.len,
+	else if ((rc = send_all(c, (unsigned char *)c->out.p, c->out.len,
 	    now_ms() + c->timeout_ms, err, errlen)) == -1) {
 		c->failed = 1;
 		/* The error seen was only the consequence. */
@@ -649,8 +633,8 @@ lj_send_window(struct lj_conn *c, const struct sv docs[], size_t n,
 			seterr(err, errlen, "send to %s: interrupted", c->peer);
 	} else
 		c->windows[(c->wfirst + c->wcount++) % c->wcap] = (uint32_t)n;
-	buf_trim(&c->out);
-	buf_trim(&c->frames);
+	trim(&c->out);
+	trim(&c->frames);
 	return rc;
 }
 

@@ -107,7 +107,7 @@ add_held_original(struct reassembly *r, const char *text)
 static void
 write_lost(struct reassembly *r, const struct seq_gap *gap)
 {
-	size_t mark = r->batch.len;
+	size_t mark = jw_len(&r->batch);
 	unsigned long count = gap->last - gap->first + 1;
 
 	r->stats.lost += count;
@@ -116,8 +116,7 @@ write_lost(struct reassembly *r, const struct seq_gap *gap)
 	    gap->first, gap->last);
 	jw_begin_document(&r->batch);
 	if (ecs_lost_document_write(&r->ctx, gap, &r->batch) == -1) {
-		r->batch.len = mark;
-		r->batch.failed = 0;
+		jw_rewind(&r->batch, mark);
 		r->stats.failed++;
 		return;
 	}
@@ -145,7 +144,7 @@ static void
 write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 {
 	auparse_state_t *aux = NULL;
-	size_t mark = r->batch.len;
+	size_t mark = jw_len(&r->batch);
 	int rc = 0, originals = r->opts.ecs.include_raw_message;
 	char *held = NULL;
 
@@ -183,8 +182,7 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 		ecs_remember_exec(&r->ctx, &r->ev);
 	if (rc == -1) {
 		/* Drop the half-written document, keep the batch. */
-		r->batch.len = mark;
-		r->batch.failed = 0;
+		jw_rewind(&r->batch, mark);
 		r->stats.failed++;
 		log_ratelimited(&r->failure_log,
 		    "event %lu could not be converted (out of memory)",
@@ -464,12 +462,11 @@ reassembly_resume_serials(struct reassembly *r, unsigned long settled)
 void
 reassembly_report_dropped(struct reassembly *r, unsigned long long count)
 {
-	size_t mark = r->batch.len;
+	size_t mark = jw_len(&r->batch);
 
 	jw_begin_document(&r->batch);
 	if (ecs_dropped_document_write(&r->ctx, count, &r->batch) == -1) {
-		r->batch.len = mark;
-		r->batch.failed = 0;
+		jw_rewind(&r->batch, mark);
 		return;
 	}
 	r->batch_docs++;
@@ -502,13 +499,11 @@ reassembly_flush(struct reassembly *r)
 int
 reassembly_take_batch(struct reassembly *r, struct batch *b)
 {
-	if (r->batch.len == 0)
+	if (jw_len(&r->batch) == 0)
 		return 0;
-	b->buf = r->batch.buf;
-	b->len = r->batch.len;
+	b->buf = jw_take(&r->batch, &b->len);
 	b->ndocs = r->batch_docs;
 	b->settled_serial = seq_tracker_settled(&r->serials);
-	jw_init(&r->batch);
 	r->batch_docs = 0;
 	return 1;
 }
@@ -516,7 +511,7 @@ reassembly_take_batch(struct reassembly *r, struct batch *b)
 size_t
 reassembly_pending_bytes(const struct reassembly *r)
 {
-	return r->batch.len;
+	return jw_len(&r->batch);
 }
 
 void

@@ -152,7 +152,7 @@ es_index_test_document(struct es_client *c, const char *host,
     const char *index)
 {
 	char doc[1024], id[ES_ID_MAX], backing[256], err[512];
-	struct es_buf path = { NULL, 0, 0 };
+	struct buf path = BUF_INITIALIZER(ES_PATH_MAX);
 	struct es_response r;
 	int rc = 1;
 
@@ -160,14 +160,14 @@ es_index_test_document(struct es_client *c, const char *host,
 	es_document_id(doc, strlen(doc), id);
 	printf("%s: indexing one test document into %s... ", host, index);
 	fflush(stdout);
-	if (es_buf_append(&path, "/", 1) == -1 ||
-	    es_buf_append_escaped(&path, index) == -1 ||
-	    es_buf_append(&path, "/_create/", 9) == -1 ||
-	    es_buf_append(&path, id, strlen(id)) == -1) {
+	if (buf_append(&path, "/", 1) == -1 ||
+	    es_append_escaped(&path, index) == -1 ||
+	    buf_append(&path, "/_create/", 9) == -1 ||
+	    buf_append(&path, id, strlen(id)) == -1) {
 		printf("failed\n  out of memory\n");
 		goto out;
 	}
-	if (es_client_request(c, "PUT", path.data, doc, strlen(doc),
+	if (es_client_request(c, "PUT", buf_cstr(&path), doc, strlen(doc),
 	    "application/json", 0, &r, err, sizeof(err)) == -1) {
 		printf("failed\n  %s\n", err);
 		goto out;
@@ -178,14 +178,14 @@ es_index_test_document(struct es_client *c, const char *host,
 	}
 	printf("indexed\n%s: deleting it again... ", host);
 	rc = 0;
-	path.len = 0;
-	if (es_buf_append(&path, "/", 1) == -1 ||
-	    es_buf_append_escaped(&path, backing) == -1 ||
-	    es_buf_append(&path, "/_doc/", 6) == -1 ||
-	    es_buf_append(&path, id, strlen(id)) == -1)
+	buf_reset(&path);
+	if (buf_append(&path, "/", 1) == -1 ||
+	    es_append_escaped(&path, backing) == -1 ||
+	    buf_append(&path, "/_doc/", 6) == -1 ||
+	    buf_append(&path, id, strlen(id)) == -1)
 		snprintf(err, sizeof(err), "out of memory");
-	else if (es_client_request(c, "DELETE", path.data, NULL, 0, NULL, 0,
-	    &r, err, sizeof(err)) == 0) {
+	else if (es_client_request(c, "DELETE", buf_cstr(&path), NULL, 0,
+	    NULL, 0, &r, err, sizeof(err)) == 0) {
 		if (r.status == 200) {
 			printf("deleted\n");
 			goto out;
@@ -196,7 +196,7 @@ es_index_test_document(struct es_client *c, const char *host,
 	printf("not deleted (%s); it is tagged \"%s test output\"\n", err,
 	    PACKAGE_NAME);
 out:
-	es_buf_free(&path);
+	buf_release(&path);
 	return rc;
 }
 

@@ -96,6 +96,16 @@ exact requests
 [ "$(stat_of requests conflicts_409)" = 0 ] || fail "requests: 409 after refused requests"
 note "requests: 2 x 429, 2 x 503, 2 resets retried"
 
+# 2b. A response body past the client's bound (64 MiB for _bulk) is an
+# error naming the host and the bound, never a success: the set is sent
+# again.
+run_case huge "bulk_max_size = 100;" --huge-response 1
+exact huge
+[ "$(fired huge huge_response)" = 1 ] || fail "huge: the fault did not fire"
+grep -q "127.0.0.1:[0-9]*.*larger than 64 MiB" "$T/replay.log" || {
+	show_log "$T/replay.log"; fail "huge: no error naming host and bound"; }
+note "huge: an oversized response was refused and the set sent again"
+
 # 3. 413: bodies over 6000 bytes are refused; batches are split until
 # they fit.  Documents larger than that alone go to the dead-letter file.
 run_case toolarge "compression_level = 0;" --max-content-length 6000

@@ -25,7 +25,8 @@ Faults (command-line flags, or keys of POST /_test/faults at run time):
 item_429_every / item_500_every (every Nth new item fails once, its retry
 succeeds), request_429 / request_503 (the next N bulk requests fail as a
 whole), reset (the next N bulk requests are read, then the connection is
-reset), max_content_length (413, like http.max_content_length), reject_field
+reset), huge_response (the next N bulk requests are answered 200 with a
+body of 65 MiB, nothing stored), max_content_length (413, like http.max_content_length), reject_field
 / reject_substring (per-item 400 like a mapping error), delay_ms, fail_after
 (503 for every bulk request after N stored documents), forbid (403).
 
@@ -86,7 +87,7 @@ ACTION_KEYS = {
 }
 FAULT_DEFAULTS = {
     "item_429_every": 0, "item_500_every": 0, "request_429": 0,
-    "request_503": 0, "reset": 0, "max_content_length": 0,
+    "request_503": 0, "reset": 0, "huge_response": 0, "max_content_length": 0,
     "reject_field": [], "reject_substring": [], "delay_ms": 0,
     "fail_after": 0, "forbid": False,
 }
@@ -800,6 +801,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if faults.take("request_503"):
             stats.bump("faults_fired", "request_503")
             raise self.unavailable()
+        if faults.take("huge_response"):
+            stats.bump("faults_fired", "huge_response")
+            return 200, b" " * (65 << 20) + b'{"errors":false,"items":[]}'
         if f["fail_after"] and srv.store.stored_ok - faults.baseline >= f["fail_after"]:
             stats.bump("faults_fired", "fail_after")
             raise self.unavailable()
@@ -1524,6 +1528,7 @@ def faults_from_options(o):
     return {
         "item_429_every": o.item_429_every, "item_500_every": o.item_500_every,
         "request_429": o.request_429, "request_503": o.request_503, "reset": o.reset,
+        "huge_response": o.huge_response,
         "max_content_length": o.max_content_length, "reject_field": o.reject_field,
         "reject_substring": o.reject_substring, "delay_ms": o.delay_ms,
         "fail_after": o.fail_after, "forbid": o.forbid,
@@ -1577,6 +1582,7 @@ def parse_args(argv=None):
             ("request-429", "the next N bulk requests: 429 as a whole"),
             ("request-503", "the next N bulk requests: 503 as a whole"),
             ("reset", "the next N bulk requests: read, then reset the connection"),
+            ("huge-response", "the next N bulk requests: 200 with a 65 MiB body, not stored"),
             ("max-content-length", "413 for bodies larger than this (bytes, decoded)"),
             ("delay-ms", "wait this long before answering a bulk request"),
             ("fail-after", "after N stored documents, 503 for every bulk request")):
@@ -1599,7 +1605,7 @@ def parse_args(argv=None):
     if o.api_key is not None and ":" not in o.api_key:
         p.error("--api-key is ID:KEY")
     for name in ("item_429_every", "item_500_every", "request_429", "request_503", "reset",
-                 "max_content_length", "delay_ms", "fail_after"):
+                 "huge_response", "max_content_length", "delay_ms", "fail_after"):
         if getattr(o, name) < 0:
             p.error(f"--{name.replace('_', '-')} must not be negative")
     return o

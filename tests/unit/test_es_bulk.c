@@ -70,15 +70,15 @@ test_id_fallback_is_content_hash(void **state)
 static void
 test_bulk_body(void **state)
 {
-	struct es_buf b = { NULL, 0, 0 };
+	struct buf b = BUF_INITIALIZER(ES_BODY_MAX);
 
 	(void)state;
 	assert_int_equal(es_bulk_add(&b, sv_of("{\"event\":{\"id\":\"a1\"}}")), 0);
 	assert_int_equal(es_bulk_add(&b, sv_of("{\"event\":{\"id\":\"b2\"},\"x\":1}")), 0);
-	assert_string_equal(b.data,
+	assert_string_equal(buf_cstr(&b),
 	    "{\"create\":{\"_id\":\"a1\"}}\n{\"event\":{\"id\":\"a1\"}}\n"
 	    "{\"create\":{\"_id\":\"b2\"}}\n{\"event\":{\"id\":\"b2\"},\"x\":1}\n");
-	es_buf_free(&b);
+	buf_release(&b);
 }
 
 static void

@@ -22,9 +22,9 @@ static const char *
 text_of(struct jw *w)
 {
 	jw_append(w, "", 1);
-	w->len--;
 	assert_false(jw_failed(w));
-	return w->buf;
+	jw_rewind(w, jw_len(w) - 1);
+	return jw_data(w);
 }
 
 /* Parses the whole buffer as one JSON value; fails the test if invalid. */
@@ -38,12 +38,12 @@ parse_all(struct jw *w)
 	assert_non_null(tok);
 	json_tokener_set_flags(tok,
 	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, text, (int)w->len);
+	obj = json_tokener_parse_ex(tok, text, (int)jw_len(w));
 	if (json_tokener_get_error(tok) != json_tokener_success)
 		fail_msg("not valid JSON: %s: %s",
 		    json_tokener_error_desc(json_tokener_get_error(tok)), text);
 	/* Nothing may follow the value. */
-	assert_int_equal(json_tokener_get_parse_end(tok), w->len);
+	assert_int_equal(json_tokener_get_parse_end(tok), jw_len(w));
 	json_tokener_free(tok);
 	return obj;
 }
@@ -171,7 +171,7 @@ test_reset_forgets_content(void **state)
 	jw_object_open(&w, NULL);
 	jw_cstring(&w, "a", "b");
 	jw_reset(&w);
-	assert_int_equal(w.len, 0);
+	assert_int_equal(jw_len(&w), 0);
 	jw_object_open(&w, NULL);
 	jw_cstring(&w, "c", "d");
 	jw_object_close(&w);
@@ -459,11 +459,36 @@ test_large_value_grows_buffer(void **state)
 	jw_string(&w, "v", in, sizeof(in));
 	jw_object_close(&w);
 	/* {"v":" + 2 characters per quote + "} */
-	assert_int_equal(w.len, 6 + 2 * sizeof(in) + 2);
+	assert_int_equal(jw_len(&w), 6 + 2 * sizeof(in) + 2);
 	obj = parse_all(&w);
 	assert_true(json_object_object_get_ex(obj, "v", &v));
 	assert_int_equal(json_object_get_string_len(v), sizeof(in));
 	json_object_put(obj);
+	jw_release(&w);
+}
+
+/* Past the bound the writer fails, as when out of memory. */
+static void
+test_bound_is_a_failure(void **state)
+{
+	struct jw w;
+
+	(void)state;
+	jw_init(&w);
+	assert_int_equal(w.out.max, JW_MAX_BYTES);
+	w.out.max = 24;
+	jw_object_open(&w, NULL);
+	/* 6 bytes of worst-case room per byte would not fit: exact does. */
+	jw_string(&w, "k", "0123456789", 10);
+	assert_false(jw_failed(&w));
+	jw_string(&w, "l", "0123456789", 10);
+	assert_true(jw_failed(&w));
+	/* A failure is sticky until the half-written part is dropped. */
+	jw_object_close(&w);
+	assert_true(jw_failed(&w));
+	jw_rewind(&w, 1);
+	assert_false(jw_failed(&w));
+	assert_int_equal(jw_len(&w), 1);
 	jw_release(&w);
 }
 
@@ -496,6 +521,7 @@ main(void)
 		    test_utf8_sequence_length_rejects_cut_and_bad_continuation),
 		cmocka_unit_test(test_overlong_value_written_as_escaped_bytes),
 		cmocka_unit_test(test_large_value_grows_buffer),
+		cmocka_unit_test(test_bound_is_a_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

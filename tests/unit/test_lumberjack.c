@@ -106,8 +106,8 @@ static void
 assert_bytes(const struct jw *got, const struct jw *want)
 {
 	assert_false(jw_failed(got));
-	assert_int_equal(got->len, want->len);
-	assert_memory_equal(got->buf, want->buf, want->len);
+	assert_int_equal(jw_len(got), jw_len(want));
+	assert_memory_equal(jw_data(got), jw_data(want), jw_len(want));
 }
 
 /* ---- Encoding ---- */
@@ -126,8 +126,8 @@ test_encode_exact_bytes(void **state)
 	(void)state;
 	jw_init(&w);
 	assert_int_equal(lj_encode_window(&cfg, docs, 2, &w), 0);
-	assert_int_equal(w.len, sizeof(expect) - 1);
-	assert_memory_equal(w.buf, expect, sizeof(expect) - 1);
+	assert_int_equal(jw_len(&w), sizeof(expect) - 1);
+	assert_memory_equal(jw_data(&w), expect, sizeof(expect) - 1);
 	jw_release(&w);
 }
 
@@ -230,11 +230,11 @@ test_encode_compressed_window(void **state)
 	assert_int_equal(lj_encode_window(&cfg, docs, 40, &packed), 0);
 
 	/* The same W frame, then one C frame and nothing after it. */
-	assert_memory_equal(packed.buf, "2W\0\0\0\x28", 6);
-	assert_memory_equal(packed.buf + 6, "2C", 2);
-	zlen = be32((const unsigned char *)packed.buf + 8);
-	assert_int_equal(packed.len, 12 + (size_t)zlen);
-	jlen = plain.len - 6;
+	assert_memory_equal(jw_data(&packed), "2W\0\0\0\x28", 6);
+	assert_memory_equal(jw_data(&packed) + 6, "2C", 2);
+	zlen = be32((const unsigned char *)jw_data(&packed) + 8);
+	assert_int_equal(jw_len(&packed), 12 + (size_t)zlen);
+	jlen = jw_len(&plain) - 6;
 	assert_true(zlen < jlen / 4);
 
 	/* zlib format (compress2's), holding exactly the J frames. */
@@ -242,9 +242,9 @@ test_encode_compressed_window(void **state)
 	out = malloc(outlen);
 	assert_non_null(out);
 	assert_int_equal(uncompress(out, &outlen,
-	    (const unsigned char *)packed.buf + 12, zlen), Z_OK);
+	    (const unsigned char *)jw_data(&packed) + 12, zlen), Z_OK);
 	assert_int_equal(outlen, jlen);
-	assert_memory_equal(out, plain.buf + 6, jlen);
+	assert_memory_equal(out, jw_data(&plain) + 6, jlen);
 	free(out);
 	jw_release(&plain);
 	jw_release(&packed);
