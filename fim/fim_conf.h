@@ -60,8 +60,6 @@ struct fim_config {
 	size_t		 nexclude, ninclude;
 };
 
-extern const char *const fim_attr_names[FIM_ATTR_COUNT];
-
 /* A fim_config with Auditbeat's defaults and no paths; NULL if no memory. */
 struct fim_config *fim_config_new(void);
 void		 fim_config_free(struct fim_config *);
