@@ -13,7 +13,7 @@
 
 #define WHAT_LEN	256
 
-const char *const fim_attr_names[FIM_ATTR_COUNT] = {
+static const char *const fim_attr_names[FIM_ATTR_COUNT] = {
 	[FIM_ATTR_INODE] = "inode",	[FIM_ATTR_MODE] = "mode",
 	[FIM_ATTR_NLINK] = "nlink",	[FIM_ATTR_UID] = "uid",
 	[FIM_ATTR_GID] = "gid",		[FIM_ATTR_SIZE] = "size",

@@ -60,8 +60,6 @@ struct fim_config {
 	size_t		 nexclude, ninclude;
 };
 
-extern const char *const fim_attr_names[FIM_ATTR_COUNT];
-
 void		 fim_config_free(struct fim_config *);
 /*
  * Check the settings as a whole, their defaults already applied (the

@@ -74,8 +74,6 @@ void	scanner_reconcile(struct scanner *, long hold_ms);
 void	scanner_document(struct scanner *, const char *path,
 	    const struct file_state *fs, unsigned actions,
 	    const struct fim_changes *changes);
-/* Hand the documents written so far to the sink. */
-void	scanner_flush(struct scanner *);
 /* Documents first, then the baseline that no longer reports them. */
 void	scanner_commit(struct scanner *);
 /* Flush or commit when enough has gathered. */

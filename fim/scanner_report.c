@@ -19,7 +19,8 @@
 #define COMMIT_EVERY	4096		/* baseline changes per transaction */
 #define EMIT_BYTES	(256 * 1024)	/* documents per batch */
 
-void
+/* Hand the documents written so far to the sink. */
+static void
 scanner_flush(struct scanner *sc)
 {
 	size_t len;

@@ -45,12 +45,6 @@ watcher_fd(const struct watcher *w)
 	return w->ops->fd(w);
 }
 
-const char *
-watcher_backend(const struct watcher *w)
-{
-	return w->ops->name;
-}
-
 void
 watcher_read(struct watcher *w, struct coalescer *c, long now_ms,
     struct watch_result *r)

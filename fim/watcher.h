@@ -33,7 +33,6 @@ struct watch_result {
 struct watcher	*watcher_new(const struct fim_config *);
 void		 watcher_free(struct watcher *);
 int		 watcher_fd(const struct watcher *);
-const char	*watcher_backend(const struct watcher *);
 void		 watcher_read(struct watcher *, struct coalescer *,
 		    long now_ms, struct watch_result *);
 

@@ -181,7 +181,8 @@ kv_find(const struct kv_list *l, const char *name)
 	return NULL;
 }
 
-int
+/* Replace the value of name, or append it. */
+static int
 kv_set(struct kv_list *l, struct arena *arena, const char *name,
     struct sv value)
 {
@@ -195,7 +196,8 @@ kv_set(struct kv_list *l, struct arena *arena, const char *name,
 	return kv_add(l, arena, name, value);
 }
 
-void
+/* Split "user:role:domain:level[:category...]" (AppArmor: one part). */
+static void
 security_label_split(struct sv text, struct security_label *label)
 {
 	struct sv *parts[] = { &label->user, &label->role, &label->domain,
@@ -677,11 +679,4 @@ audit_collect_originals(auparse_state_t *au, struct audit_event *ev,
 			return -1;
 	} while (auparse_next_record(au) > 0);
 	return 0;
-}
-
-int
-audit_collect(auparse_state_t *au, struct audit_event *ev, struct arena *arena)
-{
-	audit_collect_begin(ev);
-	return audit_collect_records(au, ev, arena);
 }

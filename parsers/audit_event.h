@@ -1,8 +1,8 @@
 /*
  * One audit event, collected from libauparse into plain C values.
  *
- * audit_collect() walks every record and field of the event that auparse
- * has ready and sorts each field into a slot (who, what process, which file,
+ * audit_collect_records() walks every record and field of the event that
+ * auparse has ready and sorts each field into a slot (who, what process, which file,
  * which socket, the arguments) or into the leftovers that become
  * auditd.data.  Strings point into auparse's memory or into the event's
  * arena, so an audit_event is only valid inside the auparse callback, until
@@ -114,15 +114,12 @@ struct audit_event {
 };
 
 /*
- * Fill ev from the event auparse is positioned on.  Returns 0, or -1 when
- * out of memory (ev is then incomplete).  Scratch memory comes from arena.
- */
-int	audit_collect(auparse_state_t *, struct audit_event *ev, struct arena *);
-/*
- * The same in two steps, so that the records of two auparse events that
- * belong to one audit event can be collected into one struct.  The first
- * call of audit_collect_records sets the type and timestamp; the first
- * SYSCALL record seen is the main record.
+ * Fill ev from the event auparse is positioned on: audit_collect_begin
+ * once, then audit_collect_records for each auparse event that belongs to
+ * this audit event (two auparse events may make one).  The first call of
+ * audit_collect_records sets the type and timestamp; the first SYSCALL
+ * record seen is the main record.  Returns 0, or -1 when out of memory
+ * (ev is then incomplete).  Scratch memory comes from arena.
  */
 void	audit_collect_begin(struct audit_event *);
 int	audit_collect_records(auparse_state_t *, struct audit_event *,
@@ -134,10 +131,6 @@ int	audit_collect_originals(auparse_state_t *, struct audit_event *,
 
 /* Append to a kv_list allocated from arena; -1 when out of memory. */
 int	kv_add(struct kv_list *, struct arena *, const char *name, struct sv value);
-/* Replace the value of name, or append it. */
-int	kv_set(struct kv_list *, struct arena *, const char *name, struct sv value);
 const struct sv *kv_find(const struct kv_list *, const char *name);
-/* Split "user:role:domain:level[:category...]" (AppArmor: one part). */
-void	security_label_split(struct sv text, struct security_label *);
 
 #endif

@@ -104,7 +104,8 @@ login_id(const char *name, struct sv value)
 	return value;
 }
 
-struct sv
+/* A field of the event by name: auditd.data first, then the ids. */
+static struct sv
 event_field(const struct audit_event *ev, const char *name)
 {
 	const struct sv *v;

@@ -25,8 +25,6 @@ struct doc_state {
 	char				 port_buf[8];
 };
 
-/* A field of the event by name: auditd.data first, then the ids. */
-struct sv	event_field(const struct audit_event *, const char *name);
 /* The user name for a uid given as text, or NULL. */
 const char	*uid_name(struct doc_state *, struct sv uid);
 const char	*gid_name(struct doc_state *, struct sv gid);

@@ -35,6 +35,17 @@ sv_of(const char *s)
 	return (struct sv){ s, strlen(s) };
 }
 
+/* An empty filter f with one rule added, which is returned. */
+static struct filter_rule *
+first_rule(struct event_filter *f)
+{
+	struct filter_rule *r;
+
+	memset(f, 0, sizeof(*f));
+	assert_non_null(r = event_filter_add_rule(f));
+	return r;
+}
+
 static void
 test_empty_filter_matches_nothing(void **state)
 {
@@ -85,8 +96,7 @@ test_keys(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->keys, "noise"), 0);
 	assert_int_equal(string_list_add(&r->keys, "exec"), 0);
 	make_event(&ev);
@@ -129,8 +139,7 @@ test_record_types_case_insensitive(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->record_types, "user_start"), 0);
 	assert_int_equal(string_list_add(&r->record_types, "Cred_Disp"), 0);
 	make_event(&ev);
@@ -158,8 +167,7 @@ test_executables_glob(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->executables, "/usr/sbin/cron*"),
 	    0);
 	assert_int_equal(string_list_add(&r->executables, "/usr/bin/cur?"),
@@ -184,8 +192,7 @@ test_executables_glob(void **state)
 	event_filter_free(&f);
 
 	/* An exact path without glob characters matches only itself. */
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->executables, "/usr/bin/curl"), 0);
 	make_event(&ev);
 	assert_int_equal(event_filter_match(&f, &ev), 1);
@@ -202,8 +209,7 @@ test_uids(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(id_list_add(&r->uids, 0), 0);
 	assert_int_equal(id_list_add(&r->uids, 1000), 0);
 	make_event(&ev);
@@ -233,8 +239,7 @@ test_auids(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(id_list_add(&r->auids, 4294967295UL), 0);  /* unset */
 	make_event(&ev);
 	assert_int_equal(event_filter_match(&f, &ev), 0);
@@ -256,8 +261,7 @@ test_success(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	r->success = 1;
 	make_event(&ev);
 	assert_int_equal(event_filter_match(&f, &ev), 1);
@@ -292,8 +296,7 @@ test_and_within_rule(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->keys, "exec"), 0);
 	assert_int_equal(string_list_add(&r->record_types, "syscall"), 0);
 	assert_int_equal(string_list_add(&r->executables, "/usr/bin/*"), 0);
@@ -334,8 +337,7 @@ test_or_across_rules(void **state)
 	struct audit_event ev;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);		/* failed execs by uid 0 */
+	r = first_rule(&f);		/* failed execs by uid 0 */
 	assert_int_equal(string_list_add(&r->keys, "exec"), 0);
 	assert_int_equal(id_list_add(&r->uids, 0), 0);
 	r->success = 0;
@@ -380,8 +382,7 @@ test_copy_is_deep(void **state)
 	char key[] = "exec";
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->keys, key), 0);
 	key[0] = 'X';			/* string_list_add keeps its own copy */
 	assert_int_equal(string_list_add(&r->executables, "/usr/bin/*"), 0);
@@ -413,8 +414,7 @@ test_copy_is_deep(void **state)
 
 	/* The original is gone (and its memory reused): the copy still works. */
 	event_filter_free(&f);
-	memset(&f, 0, sizeof(f));
-	r = event_filter_add_rule(&f);
+	r = first_rule(&f);
 	assert_int_equal(string_list_add(&r->keys, "zzzz"), 0);
 	make_event(&ev);
 	assert_int_equal(event_filter_match(&copy, &ev), 1);

@@ -44,13 +44,18 @@ feed_quiet(struct seq_tracker *t, unsigned long serial, time_t now)
 	    now, &g), 0);
 }
 
+/*
+ * Collect into gaps (up to max) what seq_tracker_tick(now) reports, or
+ * with tick 0, what seq_tracker_flush reports.
+ */
 static size_t
-flush_all(struct seq_tracker *t, struct seq_gap *gaps, size_t max)
+collect(struct seq_tracker *t, int tick, time_t now, struct seq_gap *gaps,
+    size_t max)
 {
 	struct seq_gap g;
 	size_t n = 0;
 
-	while (seq_tracker_flush(t, &g)) {
+	while (tick ? seq_tracker_tick(t, now, &g) : seq_tracker_flush(t, &g)) {
 		assert_true(n < max);
 		gaps[n++] = g;
 	}
@@ -58,16 +63,25 @@ flush_all(struct seq_tracker *t, struct seq_gap *gaps, size_t max)
 }
 
 static size_t
+flush_all(struct seq_tracker *t, struct seq_gap *gaps, size_t max)
+{
+	return collect(t, 0, 0, gaps, max);
+}
+
+static size_t
 tick_all(struct seq_tracker *t, time_t now, struct seq_gap *gaps, size_t max)
 {
-	struct seq_gap g;
-	size_t n = 0;
+	return collect(t, 1, now, gaps, max);
+}
 
-	while (seq_tracker_tick(t, now, &g)) {
-		assert_true(n < max);
-		gaps[n++] = g;
-	}
-	return n;
+/* Flushing reports no gap and nothing was lost. */
+static void
+assert_nothing_lost(struct seq_tracker *t)
+{
+	struct seq_gap gaps[4];
+
+	assert_int_equal(flush_all(t, gaps, 4), 0);
+	assert_int_equal(t->lost, 0);
 }
 
 #define assert_gap(g, f, l) do {					\
@@ -95,7 +109,6 @@ static void
 test_serial_zero_ignored(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
@@ -104,8 +117,7 @@ test_serial_zero_ignored(void **state)
 	feed_quiet(&t, 10, NOW);
 	feed_quiet(&t, 0, NOW);
 	feed_quiet(&t, 11, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_nothing_lost(&t);
 }
 
 static void
@@ -122,8 +134,7 @@ test_reordered_serial_is_no_gap(void **state)
 	feed_quiet(&t, 501, NOW);	/* late, but within the window */
 	feed_quiet(&t, 503, NOW);
 	feed_quiet(&t, 505, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_nothing_lost(&t);
 	/* Everything up to 505 is settled: 506 follows without a gap. */
 	feed_quiet(&t, 506, NOW);
 	assert_int_equal(flush_all(&t, gaps, 4), 0);
@@ -273,8 +284,7 @@ test_tick_late_arrival_in_time(void **state)
 	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
 	feed_quiet(&t, 2, NOW + SEQ_LOST_AFTER - 1);
 	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_nothing_lost(&t);
 }
 
 /*
@@ -429,8 +439,7 @@ test_far_below_is_new_stream(void **state)
 	assert_int_equal(t.base, 5);
 	feed_quiet(&t, 6, NOW);
 	feed_quiet(&t, 7, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_nothing_lost(&t);
 	/* The new stream tracks gaps as usual. */
 	feed_quiet(&t, 9, NOW);
 	assert_int_equal(flush_all(&t, gaps, 4), 1);
@@ -442,7 +451,6 @@ static void
 test_below_within_new_stream_is_late(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
@@ -451,15 +459,13 @@ test_below_within_new_stream_is_late(void **state)
 	feed_quiet(&t, 200000 - SEQ_NEW_STREAM, NOW);
 	assert_int_equal(t.base, 200000);
 	feed_quiet(&t, 200001, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_nothing_lost(&t);
 }
 
 static void
 test_far_above_is_new_stream(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 	unsigned long far = 100 + SEQ_NEW_STREAM + 1;
 
 	(void)state;
@@ -468,8 +474,7 @@ test_far_above_is_new_stream(void **state)
 	feed_quiet(&t, far, NOW);	/* no gap of SEQ_NEW_STREAM events */
 	assert_int_equal(t.base, far);
 	feed_quiet(&t, far + 1, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_nothing_lost(&t);
 }
 
 /*
