@@ -83,7 +83,8 @@ load_os_release(struct host_info *h)
 	h->os_family[strcspn(h->os_family, " ")] = '\0';
 }
 
-int
+/* A random (version 4) UUID into buf; -1 if no randomness. */
+static int
 uuid_random(char buf[37])
 {
 	unsigned char b[16];

@@ -37,7 +37,5 @@ void	host_info_load(struct host_info *, const char *data_dir);
  * object.  Returns a malloc'd string or NULL when out of memory.
  */
 char	*host_info_render(const struct host_info *, const char *service_type);
-/* A random (version 4) UUID into buf of 37 bytes; -1 if no randomness. */
-int	uuid_random(char buf[37]);
 
 #endif

@@ -96,7 +96,11 @@ append_parameter(struct buf *b, const char *item)
 	    es_append_escaped(b, eq + 1) == -1 ? -1 : 0;
 }
 
-char *
+/*
+ * "/INDEX/_bulk?filter_path=...[&pipeline=...]&parameters", the index
+ * escaped; NULL when out of memory.
+ */
+static char *
 es_bulk_path(const struct es_output_config *cfg, const char *index,
     int with_pipeline)
 {

@@ -56,11 +56,5 @@ void		 es_publisher_get_stats(struct es_publisher *,
  */
 int		 es_check_cluster(struct es_client *c, const char *auth_name,
 		    char *found, size_t foundlen, char *err, size_t errlen);
-/*
- * "/INDEX/_bulk?filter_path=...[&pipeline=...]&parameters", the index
- * escaped; NULL when out of memory.
- */
-char		*es_bulk_path(const struct es_output_config *,
-		    const char *index, int with_pipeline);
 
 #endif

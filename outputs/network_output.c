@@ -39,12 +39,6 @@ network_output_open(const struct spool_config *spool,
 	return no;
 }
 
-const char *
-network_output_name(const struct network_output *no)
-{
-	return no->sender->name;
-}
-
 int
 network_output_append(struct network_output *no, const char *docs,
     size_t len, size_t ndocs)

@@ -47,7 +47,6 @@ struct network_output	*network_output_open(const struct spool_config *,
 			    const struct logstash_output_config *,
 			    const struct es_output_config *,
 			    char *err, size_t errlen);
-const char		*network_output_name(const struct network_output *);
 /* Into the spool; -1 when the documents were dropped (counted there). */
 int			 network_output_append(struct network_output *,
 			    const char *docs, size_t len, size_t ndocs);
