@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "fsutil.h"
 
 /* Names tried before giving up, should every one be taken. */
 #define TEMP_TRIES	100
@@ -38,25 +39,6 @@ open_temp(const char *path, mode_t mode, char *tmp, size_t size)
 			return fd;
 	}
 	return -1;
-}
-
-/* Write all of data, through interrupted and short writes. */
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /*

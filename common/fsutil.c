@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,5 +29,23 @@ mkdir_p(const char *dir, mode_t mode)
 	}
 	if (mkdir(path, mode) == -1 && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }

@@ -1,32 +1,13 @@
-/*
- * Standard output as an output (replay without a configured output), and
- * write_all, which both outputs that write to a file descriptor use.
- */
+/* Standard output as an output (replay without a configured output). */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../common/fsutil.h"
 #include "../common/log.h"
 #include "output.h"
-
-int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int
 stdout_write_batch(struct output *o, const char *buf, size_t len, size_t ndocs)

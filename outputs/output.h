@@ -27,7 +27,4 @@ struct output	*output_file_open(const struct file_output_config *);
 struct output	*output_stdout_open(void);
 void		 output_close(struct output *);
 
-/* write(2) all of buf, across EINTR and short writes; -1 with errno set. */
-int		 write_all(int fd, const char *buf, size_t len);
-
 #endif
