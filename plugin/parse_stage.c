@@ -57,6 +57,7 @@ push_batch(struct parse_stage *ps)
 	struct doc_item *item;
 	struct batch b;
 	unsigned long long drops;
+	long before;
 
 	/* Drops the outputs had to make are reported in the stream itself. */
 	if ((drops = atomic_exchange(&ps->p->drops_to_report, 0)) > 0)
@@ -69,8 +70,16 @@ push_batch(struct parse_stage *ps)
 		return;
 	}
 	item->batch = b;
+	before = monotonic_ms();
 	if (bq_push(ps->p->docs, item, b.ndocs) == -1)
 		doc_item_free(item);
+	/*
+	 * A push that waited for the outputs held the input back too: the
+	 * rest of the events in progress is still on its way, so the next
+	 * ageing waits a full tick after we go on.
+	 */
+	if (monotonic_ms() - before >= TICK_MS / 2)
+		ps->last_tick = monotonic_ms();
 	publish_stats(ps);
 }
 
@@ -183,10 +192,17 @@ take_chunk(struct parse_stage *ps, struct chunk *c)
 	chunk_free(c);
 }
 
+/*
+ * Ageing completes the events whose end never came.  Records already read
+ * may still complete them, and an event aged before its last records are
+ * fed is written twice (in two parts, with one id): so age only once the
+ * parser has caught up with the input.
+ */
 static void
 maybe_tick(struct parse_stage *ps)
 {
-	if (monotonic_ms() - ps->last_tick < TICK_MS)
+	if (monotonic_ms() - ps->last_tick < TICK_MS ||
+	    bq_count(ps->p->raw) > 0)
 		return;
 	ps->last_tick = monotonic_ms();
 	reassembly_tick(ps->r);
