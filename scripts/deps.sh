@@ -27,5 +27,5 @@ apt-get install -y -q --no-install-recommends \
 	libauparse-dev libaudit-dev libjson-c-dev libconfig-dev \
 	libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev \
 	liblmdb-dev libxxhash-dev attr acl xxhash aide \
-	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang time \
+	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang libclang-rt-14-dev time \
 	laurel
