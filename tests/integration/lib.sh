@@ -286,7 +286,8 @@ itest_find_plugin_pid() {
 
 # itest_start_auditd: start auditd -n -c <private dir> in its own session (so a
 # Ctrl-C in the terminal reaches only the test), wait until it owns the kernel
-# audit socket and has started the plugin.  Sets AUDITD_PID and PLUGIN_PID.
+# audit socket and has started the plugin.  Sets AUDITD_PID and PLUGIN_PID
+# (empty with ITEST_NO_PLUGIN=1: auditd runs alone).
 itest_start_auditd() {
     local kpid i=0 rc
     itest_require_no_other_auditd
@@ -312,8 +313,12 @@ itest_start_auditd() {
         fi
         sleep 0.1
     done
-    PLUGIN_PID=$(itest_find_plugin_pid 5) ||
-        itest_fail "auditd (pid $AUDITD_PID) did not start the plugin $AUDISP_ECS_BIN within 5 s (children: $(pgrep -a -P "$AUDITD_PID" | tr '\n' ';'))"
+    if [ "${ITEST_NO_PLUGIN:-0}" = 1 ]; then
+        PLUGIN_PID=""
+    else
+        PLUGIN_PID=$(itest_find_plugin_pid 5) ||
+            itest_fail "auditd (pid $AUDITD_PID) did not start the plugin $AUDISP_ECS_BIN within 5 s (children: $(pgrep -a -P "$AUDITD_PID" | tr '\n' ';'))"
+    fi
     # Room for bursts: the default kernel backlog (64) is small.
     auditctl -b 8192 >/dev/null
     itest_msg "auditd pid $AUDITD_PID, plugin pid $PLUGIN_PID"
