@@ -65,8 +65,14 @@ bq_free(struct bqueue *q, void (*free_item)(void *))
 	free(q);
 }
 
-int
-bq_push(struct bqueue *q, void *item, size_t weight)
+static int
+fits(const struct bqueue *q, size_t weight)
+{
+	return q->count == 0 || q->weight + weight <= q->max_weight;
+}
+
+static int
+push(struct bqueue *q, void *item, size_t weight, int wait)
 {
 	struct bq_node *n;
 
@@ -77,13 +83,14 @@ bq_push(struct bqueue *q, void *item, size_t weight)
 	n->weight = weight;
 
 	pthread_mutex_lock(&q->lock);
-	while (!q->closed && q->count > 0 &&
-	    q->weight + weight > q->max_weight)
+	while (wait && !q->closed && !fits(q, weight))
 		pthread_cond_wait(&q->not_full, &q->lock);
-	if (q->closed) {
+	if (q->closed || !fits(q, weight)) {
+		int closed = q->closed;
+
 		pthread_mutex_unlock(&q->lock);
 		free(n);
-		return -1;
+		return closed ? -1 : 1;
 	}
 	if (q->tail != NULL)
 		q->tail->next = n;
@@ -95,6 +102,18 @@ bq_push(struct bqueue *q, void *item, size_t weight)
 	pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 	return 0;
+}
+
+int
+bq_push(struct bqueue *q, void *item, size_t weight)
+{
+	return push(q, item, weight, 1);
+}
+
+int
+bq_try_push(struct bqueue *q, void *item, size_t weight)
+{
+	return push(q, item, weight, 0);
 }
 
 enum bq_status

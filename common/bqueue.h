@@ -27,6 +27,8 @@ struct bqueue	*bq_new(size_t max_weight);
 void		 bq_free(struct bqueue *, void (*free_item)(void *));
 /* 0 on success, -1 if the queue is closed (the caller keeps the item). */
 int		 bq_push(struct bqueue *, void *item, size_t weight);
+/* Never waits: 1 if the item does not fit now (the caller keeps it). */
+int		 bq_try_push(struct bqueue *, void *item, size_t weight);
 /* timeout_ms < 0 waits for ever, 0 does not wait. */
 enum bq_status	 bq_pop(struct bqueue *, void **item, int timeout_ms);
 void		 bq_close(struct bqueue *);

@@ -146,6 +146,26 @@ test_weight_bound_blocks_pusher_until_pop(void **state)
 	bq_free(q, NULL);
 }
 
+/* bq_try_push never waits: a full queue says so and keeps nothing. */
+static void
+test_try_push_refuses_when_full(void **state)
+{
+	struct bqueue *q = bq_new(10);
+
+	assert_int_equal(bq_try_push(q, &items[0], 6), 0);
+	assert_int_equal(bq_try_push(q, &items[1], 5), 1);
+	assert_int_equal(bq_count(q), 1);
+	assert_int_equal(bq_try_push(q, &items[1], 4), 0);	/* exactly full */
+	assert_pop(q, &items[0]);
+	assert_pop(q, &items[1]);
+	/* Empty, an item heavier than the bound still goes in. */
+	assert_int_equal(bq_try_push(q, &items[2], 11), 0);
+	bq_close(q);
+	assert_int_equal(bq_try_push(q, &items[3], 1), -1);
+	assert_pop(q, &items[2]);
+	bq_free(q, NULL);
+}
+
 static void
 test_pusher_waits_until_enough_room(void **state)
 {
@@ -282,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_pop_timeout),
 		cmocka_unit_test(test_pop_without_wait_on_empty_queue),
 		cmocka_unit_test(test_weight_bound_blocks_pusher_until_pop),
+		cmocka_unit_test(test_try_push_refuses_when_full),
 		cmocka_unit_test(test_pusher_waits_until_enough_room),
 		cmocka_unit_test(test_oversize_item_accepted_when_empty),
 		cmocka_unit_test(test_close_drains_then_reports_closed),
