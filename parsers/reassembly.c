@@ -176,10 +176,15 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 		ecs_remember_exec(&r->ctx, &r->ev);
 		goto done;
 	}
-	if (rc == 0)
-		rc = ecs_document_write(&r->ctx, &r->ev, &r->batch);
+	/*
+	 * An exec is remembered first: the document then finds the new
+	 * process in the table instead of looking for it in /proc, where a
+	 * short-lived one is already gone.
+	 */
 	if (rc == 0)
 		ecs_remember_exec(&r->ctx, &r->ev);
+	if (rc == 0)
+		rc = ecs_document_write(&r->ctx, &r->ev, &r->batch);
 	if (rc == -1) {
 		/* Drop the half-written document, keep the batch. */
 		jw_rewind(&r->batch, mark);
@@ -459,7 +464,7 @@ reassembly_resume_serials(struct reassembly *r, unsigned long settled)
 	seq_tracker_resume(&r->serials, settled, time(NULL));
 }
 
-void
+int
 reassembly_report_dropped(struct reassembly *r, unsigned long long count)
 {
 	size_t mark = jw_len(&r->batch);
@@ -467,9 +472,10 @@ reassembly_report_dropped(struct reassembly *r, unsigned long long count)
 	jw_begin_document(&r->batch);
 	if (ecs_dropped_document_write(&r->ctx, count, &r->batch) == -1) {
 		jw_rewind(&r->batch, mark);
-		return;
+		return -1;
 	}
 	r->batch_docs++;
+	return 0;
 }
 
 void

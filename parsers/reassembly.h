@@ -75,8 +75,8 @@ void	reassembly_resume_serials(struct reassembly *, unsigned long settled);
 /* New settings after a reload; events in progress are kept. */
 void	reassembly_configure(struct reassembly *, int eoe_timeout,
 	    size_t max_record_size, const struct event_filter *drop);
-/* Add a document saying count documents were dropped downstream. */
-void	reassembly_report_dropped(struct reassembly *, unsigned long long count);
+/* Add a document saying count documents were dropped downstream; -1 if not. */
+int	reassembly_report_dropped(struct reassembly *, unsigned long long count);
 /* About once a second for live input: completes events that are due. */
 void	reassembly_tick(struct reassembly *);
 /* End of input: every event in progress is completed now. */

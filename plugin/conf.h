@@ -29,10 +29,11 @@ struct config {
 	struct es_output_config *elasticsearch;	/* likewise */
 	struct spool_config spool;	/* queue.spool */
 	long	 metrics_period_ms;	/* logging.metrics.period */
-	long	 input_buffer_size;	/* bytes of raw records queued */
+	long	 input_buffer_size;	/* bytes of documents held, outputs behind */
 	long	 max_record_size;
 	long	 eoe_timeout;
 	long	 queue_events;		/* documents between parser and outputs */
+	long	 flush_timeout_ms;	/* queue.mem.flush.timeout */
 	long	 log_level;		/* enum log_level */
 	int	 log_to_stderr;
 	int	 include_raw_message;	/* auditd.include_raw_message */

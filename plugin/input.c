@@ -1,141 +1,119 @@
 /*
- * The input thread: drains the sources into the raw queue.
+ * The sources of audit records: auditd's pipe on stdin, or replayed files.
  *
- * In plugin mode the source is auditd's pipe on stdin.  auditd has a single
- * dispatcher thread, so this thread does nothing but read: bytes go into
- * the queue as they come, and parsing happens elsewhere.  A stop request
- * arrives through the wake pipe, so a blocked read never delays shutdown.
+ * The parser thread reads them itself (parse_stage.c): a record handed to
+ * another thread would cost a wake-up per record, more than parsing it.
+ * Reading and parsing in one thread stays ahead of auditd because the
+ * parser never waits for the outputs unless told to (queue.spool.policy
+ * "block").  A stop request or a reload arrives through the wake pipe, so a
+ * wait for input never delays either.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../common/log.h"
 #include "pipeline_internal.h"
 
-#define READ_SIZE_LIVE	(64 * 1024)
-#define READ_SIZE_FILE	(256 * 1024)
-
-static int
-push_chunk(struct pipeline *p, enum chunk_kind kind, const char *origin,
-    const char *data, size_t len)
+/* Empty the wake pipe: its bytes only say "look at the flags". */
+static void
+drain_wake(struct pipeline *p)
 {
-	struct chunk *c;
+	char buf[64];
 
-	if ((c = malloc(sizeof(*c) + len)) == NULL) {
-		log_warnx("input: out of memory, %zu bytes of %s lost", len,
-		    origin);
-		return -1;
-	}
-	c->kind = kind;
-	c->origin = origin;
-	c->cfg = NULL;
-	c->len = len;
-	if (len > 0)
-		memcpy(c->data, data, len);
-	if (bq_push(p->raw, c, sizeof(*c) + len) == -1) {
-		free(c);
-		return -1;
-	}
-	atomic_fetch_add(&p->bytes_in, len);
-	return 0;
+	while (read(p->wake[0], buf, sizeof(buf)) > 0)
+		;
 }
 
-/* Wait until fd is readable or a stop is asked: 1 readable, 0 stop. */
-static int
-wait_readable(struct pipeline *p, int fd)
+enum input_wait
+input_wait(struct pipeline *p, int fd, int timeout_ms)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = fd, .events = POLLIN },
 		{ .fd = p->wake[0], .events = POLLIN },
 	};
+	int n;
 
-	for (;;) {
-		if (atomic_load(&p->stop_input))
-			return 0;
-		if (poll(pfd, 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("input: poll");
-			return 1;
-		}
-		if (pfd[1].revents != 0 || atomic_load(&p->stop_input))
-			return 0;
-		if (pfd[0].revents != 0)
-			return 1;
+	if (atomic_load(&p->stop_input))
+		return INPUT_STOP;
+	if ((n = poll(pfd, 2, timeout_ms)) == -1) {
+		if (errno == EINTR)
+			return INPUT_WOKEN;
+		log_warn("input: poll");
+		return INPUT_READY;	/* the read says what is wrong */
 	}
+	if (pfd[1].revents != 0) {
+		drain_wake(p);
+		if (atomic_load(&p->stop_input))
+			return INPUT_STOP;
+	}
+	if (pfd[0].revents != 0)
+		return INPUT_READY;
+	return n == 0 ? INPUT_IDLE : INPUT_WOKEN;
 }
 
-/* Read one source to its end; returns -1 if a stop was asked. */
-static int
-read_source(struct pipeline *p, int fd, const char *origin, char *buf,
+void
+input_linger(struct pipeline *p, int ms)
+{
+	struct pollfd pfd = { .fd = p->wake[0], .events = POLLIN };
+
+	/* The wake pipe only: its byte stays for the next input_wait. */
+	if (!atomic_load(&p->stop_input))
+		(void)poll(&pfd, 1, ms);
+}
+
+void
+input_grow_pipe(int fd, int size)
+{
+	int now;
+
+	if ((now = fcntl(fd, F_GETPIPE_SZ)) == -1 || now >= size)
+		return;
+	if (fcntl(fd, F_SETPIPE_SZ, size) == -1)
+		log_debug("input: pipe stays at %d bytes: %s", now,
+		    strerror(errno));
+}
+
+ssize_t
+input_read(struct pipeline *p, int fd, const char *origin, char *buf,
     size_t size)
 {
 	ssize_t n;
 
-	for (;;) {
-		if (!wait_readable(p, fd))
-			return -1;
-		n = read(fd, buf, size);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			log_warn("input: read from %s", origin);
-			atomic_fetch_add(&p->input_errors, 1);
-			break;
-		}
-		if (n == 0)
-			break;
-		if (push_chunk(p, CHUNK_DATA, origin, buf, (size_t)n) == -1)
-			return -1;
+	while ((n = read(fd, buf, size)) == -1 && errno == EINTR)
+		;
+	if (n == -1 && errno == EAGAIN)
+		return -2;
+	if (n == -1) {
+		log_warn("input: read from %s", origin);
+		atomic_fetch_add(&p->input_errors, 1);
+		return -1;
 	}
-	push_chunk(p, CHUNK_END, origin, NULL, 0);
-	return 0;
+	atomic_fetch_add(&p->bytes_in, (unsigned long long)n);
+	return n;
 }
 
-static int
-read_path(struct pipeline *p, const char *path, char *buf, size_t size)
+int
+input_open(struct pipeline *p, const char *path)
 {
-	int fd, rc;
+	int fd;
 
 	if (strcmp(path, "-") == 0)
-		return read_source(p, STDIN_FILENO, "stdin", buf, size);
+		return STDIN_FILENO;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_warn("cannot open %s", path);
 		atomic_fetch_add(&p->input_errors, 1);
-		return 0;
 	}
-	rc = read_source(p, fd, path, buf, size);
-	close(fd);
-	return rc;
+	return fd;
 }
 
-void *
-input_main(void *arg)
+void
+input_close(int fd)
 {
-	struct pipeline *p = arg;
-	size_t size = p->live ? READ_SIZE_LIVE : READ_SIZE_FILE;
-	char *buf;
-	int i;
-
-	if ((buf = malloc(size)) == NULL)
-		log_warnx("input: out of memory");
-	else if (p->live)
-		read_source(p, STDIN_FILENO, "stdin", buf, size);
-	else if (p->npaths == 0)
-		read_path(p, "-", buf, size);
-	else
-		for (i = 0; i < p->npaths; i++)
-			if (read_path(p, p->paths[i], buf, size) == -1)
-				break;
-	free(buf);
-	atomic_store(&p->input_done, 1);
-	bq_close(p->raw);
-	pipeline_stage_done(p);
-	return NULL;
+	if (fd != STDIN_FILENO && fd != -1)
+		close(fd);
 }

@@ -1,18 +1,30 @@
 /*
- * The parser thread: raw chunks in, batches of documents out.
+ * The parser thread: audit records in, batches of documents out.
  *
- * Lines are cut here (a record may straddle two chunks) and fed one by one
- * to the reassembly, which owns libauparse.  Documents are batched for
- * throughput, but a batch is handed on as soon as no more input is waiting,
- * so under light load each event reaches the outputs at once.
+ * It reads the sources itself (input.c), cuts lines (a record may straddle
+ * two reads) and feeds them one by one to the reassembly, which owns
+ * libauparse.  Documents are handed to the output thread in batches: when a
+ * batch is large, or when the input has gone quiet and the oldest document
+ * of the batch has waited queue.mem.flush.timeout.  Waking the output
+ * thread once per batch instead of once per event is most of what the
+ * plugin costs a busy host.
+ *
+ * The parser never waits for the outputs unless queue.spool.policy is
+ * "block": when the document queue is full it keeps reading, holds one
+ * batch and goes on parsing, and once what it holds passes
+ * input.buffer_size it drops the held batch (counted, and reported by an
+ * events-dropped document).  auditd's pipe is drained whatever the outputs
+ * do.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf.h"
+#include "../outputs/spool.h"
 #include "../common/log.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
@@ -20,6 +32,20 @@
 
 #define BATCH_BYTES	(256 * 1024)
 #define TICK_MS		1000
+#define READ_SIZE_LIVE	(64 * 1024)
+#define READ_SIZE_FILE	(256 * 1024)
+#define HELD_RETRY_MS	20	/* how often a held batch tries the queue */
+/*
+ * Live input: after a read that emptied the pipe, let auditd write more
+ * before looking again.  auditd writes an event as several records, one
+ * write each; without the pause the parser would sleep and wake for
+ * nearly every one.  The pause bounds the wake-ups to 1000/LINGER_MS a
+ * second, whatever the event rate.  What comes meanwhile waits in the
+ * socket auditd writes to (its send buffer), or in a pipe, enlarged to
+ * PIPE_SIZE_LIVE, where a dispatcher uses one.
+ */
+#define LINGER_MS	10
+#define PIPE_SIZE_LIVE	(1024 * 1024)
 
 struct line_state {
 	char		*buf;		/* a line cut by a chunk boundary */
@@ -35,7 +61,16 @@ struct parse_stage {
 	struct reassembly	*r;
 	struct line_state	 line;
 	size_t			 max_record_size;
+	long			 flush_timeout_ms;	/* queue.mem.flush.timeout */
+	size_t			 hold_max;	/* input.buffer_size */
+	int			 block;		/* wait for the outputs */
+	char			*rbuf;		/* what a read fills */
+	size_t			 rsize;
+	int			 caught_up;	/* the last read emptied the pipe */
 	long			 last_tick;	/* monotonic ms */
+	long			 batch_since;	/* the batch's first document; 0 */
+	struct doc_item		*held;		/* did not fit into the queue */
+	struct ratelimit	 drop_rl;
 };
 
 static void
@@ -52,26 +87,18 @@ publish_stats(struct parse_stage *ps)
 }
 
 static void
-push_batch(struct parse_stage *ps)
+hand_on(struct parse_stage *ps, struct doc_item *item, int wait)
 {
-	struct doc_item *item;
-	struct batch b;
-	unsigned long long drops;
-	long before;
+	long before = monotonic_ms();
+	int rc;
 
-	/* Drops the outputs had to make are reported in the stream itself. */
-	if ((drops = atomic_exchange(&ps->p->drops_to_report, 0)) > 0)
-		reassembly_report_dropped(ps->r, drops);
-	if (!reassembly_take_batch(ps->r, &b))
-		return;
-	if ((item = calloc(1, sizeof(*item))) == NULL) {
-		log_warnx("parser: out of memory, %zu documents lost", b.ndocs);
-		free(b.buf);
+	rc = wait ? bq_push(ps->p->docs, item, item->batch.ndocs) :
+	    bq_try_push(ps->p->docs, item, item->batch.ndocs);
+	if (rc == 1) {
+		ps->held = item;
 		return;
 	}
-	item->batch = b;
-	before = monotonic_ms();
-	if (bq_push(ps->p->docs, item, b.ndocs) == -1)
+	if (rc == -1)
 		doc_item_free(item);
 	/*
 	 * A push that waited for the outputs held the input back too: the
@@ -80,7 +107,100 @@ push_batch(struct parse_stage *ps)
 	 */
 	if (monotonic_ms() - before >= TICK_MS / 2)
 		ps->last_tick = monotonic_ms();
+}
+
+/*
+ * The held batch is dropped: its documents are counted and reported.  A
+ * report it carried is not a lost event: its count is reported again.
+ */
+static void
+drop_held(struct parse_stage *ps, struct doc_item *item)
+{
+	unsigned long long events = item->batch.ndocs - (item->reported ? 1 : 0);
+
+	log_ratelimited(&ps->drop_rl, "the outputs are behind and "
+	    "input.buffer_size is reached: %llu documents dropped", events);
+	atomic_fetch_add(&ps->p->parser_dropped, events);
+	atomic_fetch_add(&ps->p->drops_to_report, events + item->reported);
+	doc_item_free(item);
+}
+
+/* What is held goes first, or is dropped once too much waits behind it. */
+static int
+retry_held(struct parse_stage *ps, int wait)
+{
+	struct doc_item *item = ps->held;
+
+	if (item == NULL)
+		return 0;
+	ps->held = NULL;
+	hand_on(ps, item, wait);
+	if (ps->held == NULL)
+		return 0;
+	if (item->batch.len + reassembly_pending_bytes(ps->r) <= ps->hold_max)
+		return -1;
+	ps->held = NULL;
+	drop_held(ps, item);
+	return 0;
+}
+
+/* Hand the documents so far to the outputs (wait: even if they are behind). */
+static void
+push_batch(struct parse_stage *ps, int wait)
+{
+	struct doc_item *item;
+	struct batch b;
+	unsigned long long drops;
+
+	wait = wait || ps->block;
+	if (retry_held(ps, wait) == -1)
+		return;
+	/* Drops the outputs had to make are reported in the stream itself. */
+	if ((drops = atomic_exchange(&ps->p->drops_to_report, 0)) > 0 &&
+	    reassembly_report_dropped(ps->r, drops) == -1) {
+		atomic_fetch_add(&ps->p->drops_to_report, drops);
+		drops = 0;
+	}
+	ps->batch_since = 0;
+	if (!reassembly_take_batch(ps->r, &b))
+		return;
+	if ((item = calloc(1, sizeof(*item))) == NULL) {
+		log_warnx("parser: out of memory, %zu documents lost", b.ndocs);
+		free(b.buf);
+		atomic_fetch_add(&ps->p->drops_to_report, drops);
+		return;
+	}
+	item->batch = b;
+	item->reported = drops;
+	hand_on(ps, item, wait);
 	publish_stats(ps);
+}
+
+/*
+ * A batch goes out when it is large, or when the input is quiet and its
+ * first document has waited the flush timeout (replay: only when large).
+ */
+static void
+maybe_push(struct parse_stage *ps)
+{
+	size_t pending = reassembly_pending_bytes(ps->r);
+	long now;
+
+	if (ps->held != NULL) {
+		push_batch(ps, 0);
+		return;
+	}
+	if (pending >= BATCH_BYTES) {
+		push_batch(ps, 0);
+		return;
+	}
+	if (pending == 0 || !ps->caught_up)
+		return;
+	now = monotonic_ms();
+	if (ps->batch_since == 0)
+		ps->batch_since = now;
+	if (now - ps->batch_since >= ps->flush_timeout_ms)
+		push_batch(ps, 0);
 }
 
 static void
@@ -147,49 +267,37 @@ split_lines(struct parse_stage *ps, const char *data, size_t len)
 }
 
 static void
-apply_reload(struct parse_stage *ps, struct chunk *c)
+take_settings(struct parse_stage *ps, const struct config *cfg)
 {
-	struct doc_item *item;
-
-	ps->max_record_size = (size_t)c->cfg->max_record_size;
-	reassembly_configure(ps->r, (int)c->cfg->eoe_timeout,
-	    (size_t)c->cfg->max_record_size, &c->cfg->drop_event);
-	/* Documents so far go out with the old outputs, then the switch. */
-	push_batch(ps);
-	if ((item = calloc(1, sizeof(*item))) == NULL) {
-		log_warnx("parser: out of memory, reload dropped");
-		config_free(c->cfg);
-		return;
-	}
-	/* FIM runs from its own copy of the settings. */
-	fim_stage_reload(ps->p, c->cfg);
-	item->cfg = c->cfg;
-	if (bq_push(ps->p->docs, item, 1) == -1)
-		doc_item_free(item);
+	ps->max_record_size = (size_t)cfg->max_record_size;
+	ps->flush_timeout_ms = cfg->flush_timeout_ms;
+	/* What is held and what is parsed behind it share one writer. */
+	ps->hold_max = (size_t)cfg->input_buffer_size;
+	if (ps->hold_max > JW_MAX_BYTES / 2)
+		ps->hold_max = JW_MAX_BYTES / 2;
+	ps->block = cfg->spool.policy == SPOOL_BLOCK;
 }
 
 static void
-take_chunk(struct parse_stage *ps, struct chunk *c)
+apply_reload(struct parse_stage *ps, struct config *cfg)
 {
-	if (ps->line.origin != c->origin) {
-		ps->line.origin = c->origin;
-		ps->line.lineno = 0;
+	struct doc_item *item;
+
+	take_settings(ps, cfg);
+	reassembly_configure(ps->r, (int)cfg->eoe_timeout,
+	    (size_t)cfg->max_record_size, &cfg->drop_event);
+	/* Documents so far go out with the old outputs, then the switch. */
+	push_batch(ps, 1);
+	if ((item = calloc(1, sizeof(*item))) == NULL) {
+		log_warnx("parser: out of memory, reload dropped");
+		config_free(cfg);
+		return;
 	}
-	switch (c->kind) {
-	case CHUNK_DATA:
-		split_lines(ps, c->data, c->len);
-		break;
-	case CHUNK_END:
-		/* A last line without its newline is still a line. */
-		if (ps->line.full_len > 0)
-			finish_partial(ps, "", 0);
-		break;
-	case CHUNK_RELOAD:
-		apply_reload(ps, c);
-		c->cfg = NULL;
-		break;
-	}
-	chunk_free(c);
+	/* FIM runs from its own copy of the settings. */
+	fim_stage_reload(ps->p, cfg);
+	item->cfg = cfg;
+	if (bq_push(ps->p->docs, item, 1) == -1)
+		doc_item_free(item);
 }
 
 /*
@@ -201,11 +309,112 @@ take_chunk(struct parse_stage *ps, struct chunk *c)
 static void
 maybe_tick(struct parse_stage *ps)
 {
-	if (monotonic_ms() - ps->last_tick < TICK_MS ||
-	    bq_count(ps->p->raw) > 0)
+	if (!ps->p->live || !ps->caught_up ||
+	    monotonic_ms() - ps->last_tick < TICK_MS)
 		return;
 	ps->last_tick = monotonic_ms();
 	reassembly_tick(ps->r);
+}
+
+/* Lower *ms to the time left until deadline (now if it passed). */
+static void
+wait_until(long *ms, long now, long deadline)
+{
+	long left = deadline > now ? deadline - now : 0;
+
+	if (*ms < 0 || left < *ms)
+		*ms = left;
+}
+
+/* How long the wait for input may be (-1: for ever): until the next job. */
+static int
+wait_ms(struct parse_stage *ps)
+{
+	long now = monotonic_ms(), ms = -1;
+
+	if (ps->p->live)
+		wait_until(&ms, now, ps->last_tick + TICK_MS);
+	if (ps->batch_since != 0)
+		wait_until(&ms, now, ps->batch_since + ps->flush_timeout_ms);
+	if (ps->held != NULL)
+		wait_until(&ms, now, now + HELD_RETRY_MS);
+	return (int)ms;
+}
+
+/* Between reads: a reload, the ageing of events, a batch to hand on. */
+static void
+housekeeping(struct parse_stage *ps)
+{
+	struct config *cfg;
+
+	if ((cfg = pipeline_take_reload(ps->p)) != NULL)
+		apply_reload(ps, cfg);
+	maybe_tick(ps);
+	maybe_push(ps);
+}
+
+/* A source to its end; -1 if a stop was asked. */
+static int
+read_source(struct parse_stage *ps, int fd, const char *origin)
+{
+	ssize_t n;
+	int rc = 0;
+
+	ps->line.origin = origin;
+	ps->line.lineno = 0;
+	for (;;) {
+		switch (input_wait(ps->p, fd, wait_ms(ps))) {
+		case INPUT_STOP:
+			rc = -1;
+			goto end;
+		case INPUT_IDLE:
+			ps->caught_up = 1;
+			break;
+		case INPUT_WOKEN:
+			break;
+		case INPUT_READY:
+			if ((n = input_read(ps->p, fd, origin, ps->rbuf,
+			    ps->rsize)) == -2)
+				break;
+			if (n <= 0)
+				goto end;
+			ps->caught_up = (size_t)n < ps->rsize;
+			split_lines(ps, ps->rbuf, (size_t)n);
+			break;
+		}
+		housekeeping(ps);
+		if (ps->p->live && ps->caught_up)
+			input_linger(ps->p, LINGER_MS);
+	}
+end:
+	/* A last line without its newline is still a line. */
+	if (ps->line.full_len > 0)
+		finish_partial(ps, "", 0);
+	ps->caught_up = 1;
+	return rc;
+}
+
+static void
+read_sources(struct parse_stage *ps)
+{
+	struct pipeline *p = ps->p;
+	int i, fd, rc;
+
+	if (p->live)
+		input_grow_pipe(STDIN_FILENO, PIPE_SIZE_LIVE);
+	if (p->live || p->npaths == 0) {
+		read_source(ps, STDIN_FILENO, "stdin");
+		return;
+	}
+	for (i = 0; i < p->npaths; i++) {
+		if ((fd = input_open(p, p->paths[i])) == -1)
+			continue;
+		rc = read_source(ps, fd, strcmp(p->paths[i], "-") == 0 ?
+		    "stdin" : p->paths[i]);
+		input_close(fd);
+		if (rc == -1)
+			break;
+	}
 }
 
 void *
@@ -214,13 +423,16 @@ parse_main(void *arg)
 	struct parse_stage ps;
 	struct reassembly_options ro;
 	struct pipeline *p = arg;
-	void *item;
-	enum bq_status st;
+	struct config *cfg;
 	unsigned long settled;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
-	ps.max_record_size = (size_t)p->cfg->max_record_size;
+	ps.drop_rl = (struct ratelimit)RATELIMIT_INIT(10, 1);
+	take_settings(&ps, p->cfg);
+	ps.rsize = p->live ? READ_SIZE_LIVE : READ_SIZE_FILE;
+	if ((ps.rbuf = malloc(ps.rsize)) == NULL)
+		fatalx("parser: out of memory");
 	ro.live = p->live;
 	ro.eoe_timeout = (int)p->cfg->eoe_timeout;
 	ro.max_record_size = (size_t)p->cfg->max_record_size;
@@ -238,23 +450,17 @@ parse_main(void *arg)
 		reassembly_resume_serials(ps.r, settled);
 	ps.last_tick = monotonic_ms();
 
-	while ((st = bq_pop(p->raw, &item, p->live ? TICK_MS : -1)) !=
-	    BQ_CLOSED) {
-		if (st == BQ_ITEM)
-			take_chunk(&ps, item);
-		if (p->live)
-			maybe_tick(&ps);
-		if (reassembly_pending_bytes(ps.r) >= BATCH_BYTES ||
-		    bq_count(p->raw) == 0)
-			push_batch(&ps);
-	}
-	if (ps.line.full_len > 0)
-		finish_partial(&ps, "", 0);
+	read_sources(&ps);
+	atomic_store(&p->input_done, 1);
+	if ((cfg = pipeline_take_reload(p)) != NULL)
+		apply_reload(&ps, cfg);
 	reassembly_flush(ps.r);
-	push_batch(&ps);
+	/* The end: what is left waits for the outputs, whatever the policy. */
+	push_batch(&ps, 1);
 	publish_stats(&ps);
 	reassembly_free(ps.r);
 	free(ps.line.buf);
+	free(ps.rbuf);
 	fim_stage_finish(p);
 	bq_close(p->docs);
 	pipeline_stage_done(p);

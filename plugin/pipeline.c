@@ -13,18 +13,7 @@
 #include "pipeline_internal.h"
 #include "../common/timeutil.h"
 
-#define REPLAY_BUFFER_SIZE	(4 * 1024 * 1024)
 #define GIVE_UP_GRACE_MS	400
-
-void
-chunk_free(void *arg)
-{
-	struct chunk *c = arg;
-
-	if (c != NULL)
-		config_free(c->cfg);
-	free(c);
-}
 
 void
 doc_item_free(void *arg)
@@ -50,8 +39,9 @@ pipeline_stage_done(struct pipeline *p)
 static void
 pipeline_free(struct pipeline *p)
 {
-	bq_free(p->raw, chunk_free);
 	bq_free(p->docs, doc_item_free);
+	config_free(p->reload);
+	pthread_mutex_destroy(&p->reload_lock);
 	if (p->wake[0] != -1)
 		close(p->wake[0]);
 	if (p->wake[1] != -1)
@@ -81,18 +71,13 @@ start(struct config *cfg, int live, char *const paths[], int npaths,
 	p->fim_once = fim_once;
 	p->wake[0] = p->wake[1] = -1;
 	pthread_mutex_init(&p->done_lock, NULL);
+	pthread_mutex_init(&p->reload_lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->done_cond, &attr);
 	pthread_condattr_destroy(&attr);
-	/*
-	 * Replay can wait for the parser (a file does not mind), so a small
-	 * buffer keeps memory low; auditd cannot, so live input gets it all.
-	 */
-	p->raw = bq_new(live ? (size_t)cfg->input_buffer_size :
-	    REPLAY_BUFFER_SIZE);
 	p->docs = bq_new((size_t)cfg->queue_events);
-	if (p->raw == NULL || p->docs == NULL ||
+	if (p->docs == NULL ||
 	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
 		log_warn("cannot set up the pipeline");
 		pipeline_free(p);
@@ -100,10 +85,9 @@ start(struct config *cfg, int live, char *const paths[], int npaths,
 	}
 	/* Before the parser runs: it stops FIM before closing the queue. */
 	fim_stage_start(p, cfg);
-	atomic_store(&p->stages_running, 3);
+	atomic_store(&p->stages_running, 2);
 	if (pthread_create(&p->output_thread, NULL, output_main, p) != 0 ||
-	    pthread_create(&p->parser_thread, NULL, parse_main, p) != 0 ||
-	    pthread_create(&p->input_thread, NULL, input_main, p) != 0)
+	    pthread_create(&p->parser_thread, NULL, parse_main, p) != 0)
 		fatalx("cannot start the pipeline's threads");
 	return p;
 }
@@ -131,26 +115,39 @@ pipeline_stop_input(struct pipeline *p)
 		atomic_store(&p->fim_interrupt, 1);
 	/* The pipe is non-blocking: one byte is enough to wake poll. */
 	if (write(p->wake[1], "x", 1) == -1 && errno != EAGAIN)
-		log_warn("cannot wake the input thread");
+		log_warn("cannot wake the parser");
 }
 
+/*
+ * The parser takes the new settings at its next look at the flags: records
+ * it has read by then are written with the old ones.  A reload it has not
+ * taken yet is simply replaced.
+ */
 int
 pipeline_reload(struct pipeline *p, struct config *cfg)
 {
-	struct chunk *c;
+	struct config *old;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		config_free(cfg);
-		return -1;
-	}
-	c->kind = CHUNK_RELOAD;
-	c->cfg = cfg;
-	c->origin = "reload";
-	if (bq_push(p->raw, c, sizeof(*c)) == -1) {
-		chunk_free(c);
-		return -1;
-	}
+	pthread_mutex_lock(&p->reload_lock);
+	old = p->reload;
+	p->reload = cfg;
+	pthread_mutex_unlock(&p->reload_lock);
+	config_free(old);
+	if (write(p->wake[1], "r", 1) == -1 && errno != EAGAIN)
+		log_warn("cannot wake the parser");
 	return 0;
+}
+
+struct config *
+pipeline_take_reload(struct pipeline *p)
+{
+	struct config *cfg;
+
+	pthread_mutex_lock(&p->reload_lock);
+	cfg = p->reload;
+	p->reload = NULL;
+	pthread_mutex_unlock(&p->reload_lock);
+	return cfg;
 }
 
 int
@@ -176,7 +173,7 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->lost = atomic_load(&p->lost);
 	s->filtered = atomic_load(&p->filtered);
 	s->written = atomic_load(&p->written);
-	s->dropped = atomic_load(&p->dropped);
+	s->dropped = atomic_load(&p->dropped) + atomic_load(&p->parser_dropped);
 	s->write_errors = atomic_load(&p->write_errors);
 	s->spooled = atomic_load(&p->spooled);
 	s->retries = atomic_load(&p->retries);
@@ -229,7 +226,6 @@ pipeline_finish(struct pipeline *p, int timeout_ms, struct pipeline_stats *s)
 			return -1;
 		}
 	}
-	pthread_join(p->input_thread, NULL);
 	pthread_join(p->parser_thread, NULL);
 	pthread_join(p->output_thread, NULL);
 	pipeline_get_stats(p, s);

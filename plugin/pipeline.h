@@ -1,21 +1,19 @@
 /*
- * The three stages between the audit records and the outputs.
+ * The two stages between the audit records and the outputs.
  *
  * DESIGN
- *   input thread   reads the sources (stdin, or replayed files) as fast as
- *                  they deliver into the raw queue, a queue of byte chunks
- *                  bounded by input.buffer_size;
- *   parser thread  splits the chunks into lines, owns libauparse (through
- *                  a struct reassembly) and turns events into documents,
- *                  pushed in batches into the document queue (bounded by
+ *   parser thread  reads the sources (stdin, or replayed files), splits
+ *                  them into lines, owns libauparse (through a struct
+ *                  reassembly) and turns events into documents, handed on
+ *                  in batches through the document queue (bounded by
  *                  queue.mem.events documents);
  *   output thread  writes each batch to every configured output, retrying
  *                  a batch until it is stored.
- * The stages share nothing but the two queues.  A reload travels down the
- * queues as a control item, so records read before it are written with the
- * old settings and nothing queued is lost.  Shutdown also flows down: the
- * input closes the raw queue, the parser drains it, flushes auparse and
- * closes the document queue, the output drains that and stops.
+ * The stages share nothing but the queue.  A reload travels down the queue
+ * as a control item, so records read before it are written with the old
+ * settings and nothing queued is lost.  Shutdown also flows down: the
+ * parser reads to the end (or the stop), flushes auparse and closes the
+ * document queue, the output drains that and stops.
  */
 #ifndef AUDISP_ECS_PIPELINE_H
 #define AUDISP_ECS_PIPELINE_H

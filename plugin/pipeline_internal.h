@@ -1,7 +1,7 @@
 /*
- * What the pipeline's stages share: the items on the two queues and the
- * pipeline itself.  Only pipeline.c, input.c, parse_stage.c and
- * output_stage.c include this.
+ * What the pipeline's stages share: the items on the document queue and the
+ * pipeline itself.  Only the pipeline's own files (pipeline.c, input.c,
+ * parse_stage.c, output_stage.c, fim_stage.c, fim_scan.c) include this.
  */
 #ifndef AUDISP_ECS_PIPELINE_INTERNAL_H
 #define AUDISP_ECS_PIPELINE_INTERNAL_H
@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "../fim/fim.h"
 #include "../fim/who_table.h"
@@ -16,24 +17,10 @@
 #include "../common/bqueue.h"
 #include "pipeline.h"
 
-/* On the raw queue. */
-enum chunk_kind {
-	CHUNK_DATA,	/* bytes of a source */
-	CHUNK_END,	/* the source named by origin ended */
-	CHUNK_RELOAD,	/* new configuration in cfg */
-};
-
-struct chunk {
-	enum chunk_kind	 kind;
-	const char	*origin;	/* "stdin" or a file name */
-	struct config	*cfg;
-	size_t		 len;
-	char		 data[];
-};
-
 /* On the document queue. */
 struct doc_item {
 	struct batch	 batch;		/* ndocs == 0 for a reload */
+	unsigned long long reported;	/* drops its events-dropped document counts */
 	struct config	*cfg;		/* a reload, or NULL */
 };
 
@@ -42,10 +29,11 @@ struct pipeline {
 	char *const	*paths;
 	int		 npaths;
 	struct config	*cfg;		/* the parser's copy of the settings */
-	struct bqueue	*raw;
 	struct bqueue	*docs;
-	pthread_t	 input_thread, parser_thread, output_thread;
-	int		 wake[2];	/* wakes the input thread's poll */
+	pthread_t	 parser_thread, output_thread;
+	int		 wake[2];	/* wakes the parser's wait for input */
+	pthread_mutex_t	 reload_lock;
+	struct config	*reload;	/* a reload the parser has not taken */
 	atomic_int	 stop_input;
 	atomic_int	 input_done;	/* the sources are read to their end */
 	atomic_int	 give_up;	/* outputs stop retrying */
@@ -59,6 +47,8 @@ struct pipeline {
 	atomic_ullong	 written, dropped, write_errors;
 	atomic_ullong	 spooled, retries;
 	atomic_ullong	 es_conflicts, es_item_retries, dead_lettered;
+	/* Dropped by the parser: the outputs were behind for too long. */
+	atomic_ullong	 parser_dropped;
 	/* Dropped by the spool policy: the parser writes a document about it. */
 	atomic_ullong	 drops_to_report;
 
@@ -72,13 +62,33 @@ struct pipeline {
 	struct fim_counters fim_counters;
 };
 
-void	*input_main(void *);
+/* input.c: the sources, read by the parser thread. */
+enum input_wait {
+	INPUT_READY,	/* the source has bytes, or an end or error to read */
+	INPUT_IDLE,	/* nothing came within the timeout */
+	INPUT_WOKEN,	/* woken early (a reload, a signal): look at the flags */
+	INPUT_STOP,	/* a stop was asked */
+};
+/* timeout_ms < 0 waits for ever. */
+enum input_wait input_wait(struct pipeline *, int fd, int timeout_ms);
+/* Bytes read, 0 at the end, -1 on an error (logged, counted), -2 none yet. */
+ssize_t	 input_read(struct pipeline *, int fd, const char *origin, char *buf,
+	    size_t size);
+/* Sleep ms, or less if a stop or a reload comes. */
+void	 input_linger(struct pipeline *, int ms);
+/* Let a pipe hold size bytes (the kernel may refuse: that is fine). */
+void	 input_grow_pipe(int fd, int size);
+/* "-" is stdin; -1 if the file cannot be opened (logged, counted). */
+int	 input_open(struct pipeline *, const char *path);
+void	 input_close(int fd);
+/* pipeline.c: the reload waiting for the parser, or NULL. */
+struct config *pipeline_take_reload(struct pipeline *);
+
 void	*parse_main(void *);
 void	*output_main(void *);
 /* Called by each stage as it returns. */
 void	 pipeline_stage_done(struct pipeline *);
 void	 doc_item_free(void *);
-void	 chunk_free(void *);
 /* fim_stage.c: FIM started with cfg (when it has a fim section), */
 void	 fim_stage_start(struct pipeline *, const struct config *cfg);
 /* restarted with a reloaded one, */
