@@ -656,18 +656,24 @@ write_process(struct doc_state *st, struct jw *w)
 	jw_object_close(w);
 }
 
-/* container.id, for live events of processes in a container. */
+/*
+ * container.id, for live events of processes in a container: the process's
+ * own cgroup, or its parent's when the process is gone already (a child
+ * starts in its parent's cgroup).
+ */
 static void
 write_container(struct doc_state *st, struct jw *w)
 {
+	struct process_table *procs = &st->ctx->procs;
 	const char *id;
 	long pid = pid_value(st->ev->pid);
 
 	if (!st->ctx->opts.live || pid == 0)
 		return;
-	if ((id = process_table_container(&st->ctx->procs, pid)) == NULL &&
-	    (id = process_table_container(&st->ctx->procs,
-	    pid_value(st->ev->ppid))) == NULL)
+	if ((id = process_table_container(procs, pid,
+	    st->ev->args.present)) == NULL &&
+	    (id = process_table_container(procs, pid_value(st->ev->ppid),
+	    0)) == NULL)
 		return;
 	jw_object_open(w, "container");
 	jw_cstring(w, "id", id);
@@ -932,14 +938,15 @@ int
 ecs_dropped_document_write(struct ecs_context *ctx, unsigned long long count,
     struct jw *w)
 {
-	char extra[64], message[160];
+	char extra[64], message[200];
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(extra, sizeof(extra), "dropped:%ld.%09ld", (long)now.tv_sec,
 	    now.tv_nsec);
 	snprintf(message, sizeof(message), "%llu document%s dropped: the "
-	    "spool was full (queue.spool.policy drop_oldest)", count,
+	    "outputs could not keep up and the spool or the parser's hold "
+	    "was full (queue.spool.policy drop_oldest)", count,
 	    count == 1 ? "" : "s");
 	jw_object_open(w, NULL);
 	write_note_event(ctx, w, (unsigned long)now.tv_sec,

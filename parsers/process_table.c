@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "process_table.h"
@@ -106,6 +107,7 @@ load_from_proc(struct process_table *t, long pid)
 	size_t nargs = 0, i;
 	ssize_t n, elen;
 
+	t->proc_reads++;
 	if (snprintf(path, sizeof(path), "%s/%ld/exe", t->proc_root, pid) >=
 	    (int)sizeof(path) ||
 	    (elen = readlink(path, exe, sizeof(exe) - 1)) < 0)
@@ -126,6 +128,28 @@ load_from_proc(struct process_table *t, long pid)
 	return 0;
 }
 
+static long
+coarse_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* pid is not in /proc (any more): say so in its slot for a while. */
+static void
+mark_gone(struct process_table *t, long pid)
+{
+	struct process_info *p = slot_of(t, pid);
+
+	clear_slot(p);
+	p->pid = pid;
+	p->gone_at = coarse_ms();
+	if (p->gone_at == 0)
+		p->gone_at = 1;
+}
+
 const struct process_info *
 process_table_get(struct process_table *t, long pid)
 {
@@ -133,10 +157,16 @@ process_table_get(struct process_table *t, long pid)
 
 	if (pid <= 0)
 		return NULL;
-	if (p->pid == pid)
+	if (p->pid == pid && p->gone_at == 0)
 		return p;
-	if (!t->use_proc || load_from_proc(t, pid) == -1)
+	if (!t->use_proc)
 		return NULL;
+	if (p->pid == pid && coarse_ms() - p->gone_at < PROCESS_GONE_MS)
+		return NULL;
+	if (load_from_proc(t, pid) == -1) {
+		mark_gone(t, pid);
+		return NULL;
+	}
 	return p->pid == pid ? p : NULL;
 }
 
@@ -173,27 +203,44 @@ container_id_from_cgroup(const char *line, char out[CONTAINER_ID_LEN + 1])
 	return 1;
 }
 
+/* The id in the first line of a cgroup file that has one; 0 if none. */
+static int
+container_of_cgroup_file(char *cgroup, char out[CONTAINER_ID_LEN + 1])
+{
+	char *line, *next;
+
+	for (line = cgroup; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (container_id_from_cgroup(line, out))
+			return 1;
+	}
+	return 0;
+}
+
 const char *
-process_table_container(struct process_table *t, long pid)
+process_table_container(struct process_table *t, long pid, int at_exec)
 {
 	struct process_info *p;
-	char cgroup[4096], *line, *next;
+	char cgroup[4096];
+	long now;
 
 	if (!t->use_proc || pid <= 0 ||
 	    (p = (struct process_info *)process_table_get(t, pid)) == NULL)
 		return NULL;
-	if (!p->container_checked) {
-		p->container_checked = 1;
-		if (procfs_read(t->proc_root, pid, "cgroup", cgroup,
-		    sizeof(cgroup)) > 0)
-			for (line = cgroup; line != NULL; line = next) {
-				next = strchr(line, '\n');
-				if (next != NULL)
-					*next++ = '\0';
-				if (container_id_from_cgroup(line,
-				    p->container_id))
-					break;
-			}
-	}
-	return p->container_id[0] != '\0' ? p->container_id : NULL;
+	if (p->container_id[0] != '\0')
+		return p->container_id;
+	now = coarse_ms();
+	if (p->no_container_at != 0 &&
+	    now - p->no_container_at < CONTAINER_RECHECK_MS)
+		return NULL;
+	t->proc_reads++;
+	if (procfs_read(t->proc_root, pid, "cgroup", cgroup,
+	    sizeof(cgroup)) > 0 &&
+	    container_of_cgroup_file(cgroup, p->container_id))
+		return p->container_id;
+	p->container_id[0] = '\0';
+	p->no_container_at = at_exec ? 0 : (now != 0 ? now : 1);
+	return NULL;
 }

@@ -108,7 +108,7 @@ test_exec_then_get(void **state)
 	/* Nothing else is known, and no /proc is read. */
 	assert_null(process_table_get(t, 4243));
 	assert_null(process_table_get(t, 1));
-	assert_null(process_table_container(t, 4242));
+	assert_null(process_table_container(t, 4242, 0));
 	free_table(t);
 }
 
@@ -474,6 +474,36 @@ test_proc_table_first(void **state)
 	free_table(t);
 }
 
+/* A pid /proc does not have is looked for once, then again only later. */
+static void
+test_proc_gone_remembered(void **state)
+{
+	struct fake_proc *f = *state;
+	struct process_table *t = new_table(1);
+	static const char *const argv[] = { "new" };
+	const struct process_info *p;
+
+	t->proc_root = f->root;
+	assert_null(process_table_get(t, 999));
+	assert_int_equal(t->proc_reads, 1);
+	assert_null(process_table_get(t, 999));
+	assert_null(process_table_container(t, 999, 0));
+	assert_int_equal(t->proc_reads, 1);
+	/* Once the mark is old, /proc is asked again. */
+	t->slots[999].gone_at -= PROCESS_GONE_MS;
+	assert_null(process_table_get(t, 999));
+	assert_int_equal(t->proc_reads, 2);
+	/* An exec of the pid replaces the mark at once. */
+	exec_argv(t, 999, "/usr/bin/new", "new", argv, 1);
+	assert_non_null(p = process_table_get(t, 999));
+	assert_string_equal(p->exe, "/usr/bin/new");
+	/* A live process is read once and kept. */
+	assert_non_null(process_table_get(t, 1234));
+	assert_non_null(process_table_get(t, 1234));
+	assert_int_equal(t->proc_reads, 3);
+	free_table(t);
+}
+
 static void
 test_proc_not_read_without_use_proc(void **state)
 {
@@ -483,7 +513,7 @@ test_proc_not_read_without_use_proc(void **state)
 	t->proc_root = f->root;
 	assert_null(process_table_get(t, 1234));
 	assert_null(process_table_get(t, 1235));
-	assert_null(process_table_container(t, 1234));
+	assert_null(process_table_container(t, 1234, 0));
 	assert_int_equal(t->slots[1234].pid, 0);
 	free_table(t);
 }
@@ -498,23 +528,53 @@ test_proc_container(void **state)
 
 	t->proc_root = f->root;
 	/* The id is on the second line of the cgroup file. */
-	assert_non_null(id = process_table_container(t, 1234));
+	assert_non_null(id = process_table_container(t, 1234, 0));
 	assert_string_equal(id, HEX64);
 	/* Checked once per process: a changed file is not read again. */
 	write_file(f->root, 1234, "cgroup", "0::/docker/" HEX64B "\n",
 	    strlen("0::/docker/" HEX64B "\n"));
-	assert_non_null(id = process_table_container(t, 1234));
+	assert_non_null(id = process_table_container(t, 1234, 0));
 	assert_string_equal(id, HEX64);
 	/* ... until the pid execs again. */
 	exec_argv(t, 1234, "/usr/bin/x", "x", argv, 1);
-	assert_non_null(id = process_table_container(t, 1234));
+	assert_non_null(id = process_table_container(t, 1234, 0));
 	assert_string_equal(id, HEX64B);
 
 	/* Not in a container. */
-	assert_null(process_table_container(t, 1235));
+	assert_null(process_table_container(t, 1235, 0));
 	/* Unknown pid, bad pid. */
-	assert_null(process_table_container(t, 999));
-	assert_null(process_table_container(t, 0));
+	assert_null(process_table_container(t, 999, 0));
+	assert_null(process_table_container(t, 0, 0));
+	free_table(t);
+}
+
+/*
+ * "No container" is asked again after a while, and not kept at all when
+ * read at the exec: the process may still be joining its cgroup.
+ */
+static void
+test_proc_no_container_rechecked(void **state)
+{
+	struct fake_proc *f = *state;
+	struct process_table *t = new_table(1);
+	const char *id;
+	unsigned long reads;
+
+	t->proc_root = f->root;
+	assert_null(process_table_container(t, 1235, 1));
+	reads = t->proc_reads;
+	/* At the exec: the next event asks again ... */
+	assert_null(process_table_container(t, 1235, 0));
+	assert_int_equal(t->proc_reads, reads + 1);
+	/* ... which keeps the answer for a while, */
+	assert_null(process_table_container(t, 1235, 0));
+	assert_int_equal(t->proc_reads, reads + 1);
+	/* and asks again once it is old: the process joined a container. */
+	write_file(f->root, 1235, "cgroup", "0::/docker/" HEX64B "\n",
+	    strlen("0::/docker/" HEX64B "\n"));
+	t->slots[1235].no_container_at -= CONTAINER_RECHECK_MS;
+	assert_non_null(id = process_table_container(t, 1235, 0));
+	assert_string_equal(id, HEX64B);
 	free_table(t);
 }
 
@@ -540,7 +600,7 @@ test_proc_long_root(void **state)
 	assert_string_equal(p->exe, "/usr/bin/true");
 	assert_string_equal(p->name, "true");
 	assert_int_equal(p->nargs, 1);
-	assert_non_null(process_table_container(t, 4321));
+	assert_non_null(process_table_container(t, 4321, 0));
 	free_table(t);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
@@ -564,6 +624,8 @@ main(void)
 		P(test_proc_read),
 		P(test_proc_table_first),
 		P(test_proc_not_read_without_use_proc),
+		P(test_proc_gone_remembered),
+		P(test_proc_no_container_rechecked),
 		P(test_proc_container),
 		P(test_proc_long_root),
 	};
