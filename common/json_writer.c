@@ -210,28 +210,58 @@ reserve_escaped(struct jw *w, const unsigned char *s, size_t n, int recover)
 	return -1;
 }
 
-/* Writes s as a JSON string body (no quotes); see the header for the rules. */
+/* Bytes copied as they are: ASCII from space on, but quote and backslash. */
+static const unsigned char plain_byte[256] = {
+	[0x20 ... 0x21] = 1,		/* '"' is 0x22 */
+	[0x23 ... 0x5b] = 1,		/* '\\' is 0x5c */
+	[0x5d ... 0x7f] = 1,
+};
+
+/* The length of the leading run of s[i..n) that needs no escaping. */
+static inline size_t
+plain_run(const unsigned char *s, size_t i, size_t n)
+{
+	while (i < n && plain_byte[s[i]])
+		i++;
+	return i;
+}
+
+/*
+ * Writes s as a JSON string body (no quotes); see the header for the rules.
+ * Nearly every value is plain ASCII: that is one pass of table look-ups
+ * and a copy.  Only a byte of 0x80 or more makes it check the whole value
+ * for UTF-8, and an invalid one writes it again in recovery mode.
+ */
 static void
 put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	int recover = !is_valid_utf8(s, n);
-	size_t i = 0, run, seq;
+	size_t start = w->out.len, i = 0, run, seq;
+	int recover = 0, checked = 0;
 	char esc[6];
 
-	if (recover)
-		remember_escaped(w, key);
-	if (reserve_escaped(w, s, n, recover) == -1)
+	if (reserve_escaped(w, s, n, 0) == -1)
 		return;
 	while (i < n) {
 		/* Copy the longest run of bytes that need no attention. */
-		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
-		    s[run] != '"' && s[run] != '\\'; run++)
-			;
+		run = plain_run(s, i, n);
 		memcpy(w->out.p + w->out.len, s + i, run - i);
 		w->out.len += run - i;
 		if ((i = run) >= n)
 			break;
+		if (s[i] >= 0x80 && !checked) {
+			checked = 1;
+			if (!is_valid_utf8(s + i, n - i)) {
+				/* Again from the start, backslashes doubled. */
+				recover = 1;
+				remember_escaped(w, key);
+				w->out.len = start;
+				if (reserve_escaped(w, s, n, 1) == -1)
+					return;
+				i = 0;
+				continue;
+			}
+		}
 		if (s[i] >= 0x80) {
 			if ((seq = utf8_sequence_length(s + i, n - i)) != 0) {
 				memcpy(w->out.p + w->out.len, s + i, seq);
@@ -274,24 +304,11 @@ put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 	}
 }
 
-/* Keys are nearly always plain ASCII names: copied without a second look. */
-static int
-is_plain_key(const char *key, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] >= 0x80 ||
-		    key[i] == '"' || key[i] == '\\')
-			return 0;
-	return 1;
-}
-
 /* Comma and key before a new member or element. */
 static void
 begin_value(struct jw *w, const char *key)
 {
-	size_t n;
+	size_t n, end;
 
 	if (w->depth > 0) {
 		if (w->need_comma[w->depth - 1])
@@ -301,7 +318,8 @@ begin_value(struct jw *w, const char *key)
 	if (key == NULL)
 		return;
 	n = strlen(key);
-	if (!is_plain_key(key, n)) {
+	/* Keys are nearly always plain ASCII names: copied as they are. */
+	if (plain_run((const unsigned char *)key, 0, n) != n) {
 		put_char(w, '"');
 		put_escaped(w, key, key, n);
 		jw_append(w, "\":", 2);
@@ -309,11 +327,12 @@ begin_value(struct jw *w, const char *key)
 	}
 	if (reserve(w, n + 3) == -1)
 		return;
-	w->out.p[w->out.len++] = '"';
-	memcpy(w->out.p + w->out.len, key, n);
-	w->out.len += n;
-	w->out.p[w->out.len++] = '"';
-	w->out.p[w->out.len++] = ':';
+	end = w->out.len;
+	w->out.p[end] = '"';
+	memcpy(w->out.p + end + 1, key, n);
+	w->out.p[end + n + 1] = '"';
+	w->out.p[end + n + 2] = ':';
+	w->out.len = end + n + 3;
 }
 
 static void

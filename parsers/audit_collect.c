@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "audit_event.h"
@@ -594,7 +595,7 @@ collect_record(auparse_state_t *au, struct audit_event *ev,
 void
 audit_collect_begin(struct audit_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
+	memset(ev, 0, offsetof(struct audit_event, paths));
 	/* The caller sets ev->enriched after this. */
 	execve_args_init(&ev->args);
 }

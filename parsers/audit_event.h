@@ -103,7 +103,6 @@ struct audit_event {
 	int		 nextra_ids;
 	struct security_label subj;
 
-	struct path_item paths[AUDIT_MAX_PATHS];
 	int		 npaths;
 	int		 paths_dropped;
 
@@ -111,6 +110,12 @@ struct audit_event {
 
 	struct kv_list	 data;		/* leftovers, see above */
 	struct kv_list	 records;	/* record texts, for event.original */
+
+	/*
+	 * Last, and not cleared between events (most of the struct's size):
+	 * an item is cleared when a PATH record takes it.
+	 */
+	struct path_item paths[AUDIT_MAX_PATHS];
 };
 
 /*
