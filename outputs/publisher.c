@@ -17,6 +17,8 @@
 #define TAKE_WAIT_MS	1000
 /* A connection idle this long may have been closed by Logstash. */
 #define IDLE_MS		30000
+/* A server flooding keepalives is reported once per this many seconds. */
+#define FLOOD_LOG_S	300
 
 struct publisher;
 
@@ -24,6 +26,7 @@ struct worker {
 	struct publisher *pub;
 	struct pool_worker *pw;		/* its thread, host and connection */
 	struct ratelimit errors;
+	struct ratelimit floods;
 };
 
 struct publisher {
@@ -32,6 +35,7 @@ struct publisher {
 	struct worker_pool *pool;
 	struct worker	*workers;
 	atomic_ullong	 published, windows, retries, connects, failures;
+	atomic_ullong	 ack_floods;
 };
 
 int
@@ -148,6 +152,37 @@ close_conn(struct worker *w, struct lj_conn **conn)
 	*conn = NULL;
 }
 
+/*
+ * A ticket failed on conn: what was acknowledged is counted, the rest
+ * goes back to the spool, and the connection is closed.  1 when the
+ * worker is to back off before it connects again: not when a connection
+ * idle for long broke (Logstash closes those), always when the server
+ * flooded keepalives.
+ */
+static int
+ticket_failed(struct worker *w, struct lj_conn **conn, struct spool_ticket *t,
+    size_t before, const char *err, int idle_failure)
+{
+	struct publisher *pub = w->pub;
+	int flood = lj_ack_flood(*conn);
+
+	atomic_fetch_add(&pub->published, t->done - before);
+	atomic_fetch_add(&pub->retries, 1);
+	if (flood) {
+		atomic_fetch_add(&pub->ack_floods, 1);
+		log_ratelimited(&w->floods, "logstash %s: %s; closing the "
+		    "connection and backing off, %zu of %zu documents will be "
+		    "sent again", host_name(w), err, t->ndocs - t->done,
+		    t->ndocs);
+	} else
+		log_ratelimited(&w->errors, "logstash %s: %s; %zu of %zu "
+		    "documents will be sent again", host_name(w), err,
+		    t->ndocs - t->done, t->ndocs);
+	spool_retry(pub->sp, t);
+	close_conn(w, conn);
+	return flood || !idle_failure;
+}
+
 static void
 worker_main(struct pool_worker *pw)
 {
@@ -183,15 +218,8 @@ worker_main(struct pool_worker *pw)
 			backoff = pub->cfg.backoff_init_ms;
 			last_use = monotonic_ms();
 		} else {
-			atomic_fetch_add(&pub->published, t->done - before);
-			atomic_fetch_add(&pub->retries, 1);
-			log_ratelimited(&w->errors, "logstash %s: %s; %zu of %zu "
-			    "documents will be sent again",
-			    host_name(w), err, t->ndocs - t->done,
-			    t->ndocs);
-			spool_retry(pub->sp, t);
-			close_conn(w, &conn);
-			if (!idle_failure)
+			if (ticket_failed(w, &conn, t, before, err,
+			    idle_failure))
 				pool_worker_backoff(pw, &backoff);
 			continue;
 		}
@@ -243,6 +271,8 @@ publisher_start(struct spool *sp, const struct publisher_config *cfg,
 	for (i = 0; i < n; i++) {
 		pub->workers[i].pub = pub;
 		pub->workers[i].errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
+		pub->workers[i].floods =
+		    (struct ratelimit)RATELIMIT_INIT(FLOOD_LOG_S, 1);
 	}
 	if ((pub->pool = worker_pool_start(&pc, pub, err, errlen)) == NULL) {
 		free(pub->workers);
@@ -274,4 +304,5 @@ publisher_get_stats(struct publisher *pub, struct publisher_stats *s)
 	s->retries = atomic_load(&pub->retries);
 	s->connects = atomic_load(&pub->connects);
 	s->connect_failures = atomic_load(&pub->failures);
+	s->ack_floods = atomic_load(&pub->ack_floods);
 }

@@ -39,6 +39,10 @@
 #define MAX_DOCS	64
 #define BACKOFF_INIT	200	/* ms; the first wait is 100 to 200 */
 #define BACKOFF_MAX	800
+/* Keepalives in one write: far more than a server may send in a second. */
+#define FLOOD		1000
+/* As many as Logstash sends in minutes, and under the flood bound. */
+#define KEEPALIVES	50
 
 /* A server the publisher connects to. */
 struct peer {
@@ -282,14 +286,17 @@ expect_window(int fd, int first, uint32_t count)
 	assert_docs(&w, first, count);
 }
 
-/* Acks with these sequence numbers, all in one write. */
-static void
-send_acks(int fd, const uint32_t *seqs, size_t n)
+/*
+ * Acks with these sequence numbers, all in one write; 0 or -1 when the
+ * publisher closed the connection meanwhile.
+ */
+static int
+try_send_acks(int fd, const uint32_t *seqs, size_t n)
 {
-	unsigned char buf[64 * 6];
+	unsigned char buf[FLOOD * 6];
 	size_t i;
 
-	assert_true(n <= 64);
+	assert_true(n <= FLOOD);
 	for (i = 0; i < n; i++) {
 		buf[i * 6] = '2';
 		buf[i * 6 + 1] = 'A';
@@ -298,7 +305,16 @@ send_acks(int fd, const uint32_t *seqs, size_t n)
 		buf[i * 6 + 4] = (unsigned char)(seqs[i] >> 8);
 		buf[i * 6 + 5] = (unsigned char)seqs[i];
 	}
-	assert_int_equal(send(fd, buf, n * 6, MSG_NOSIGNAL), (ssize_t)(n * 6));
+	if (send(fd, buf, n * 6, MSG_NOSIGNAL) == (ssize_t)(n * 6))
+		return 0;
+	assert_true(errno == EPIPE || errno == ECONNRESET);
+	return -1;
+}
+
+static void
+send_acks(int fd, const uint32_t *seqs, size_t n)
+{
+	assert_int_equal(try_send_acks(fd, seqs, n), 0);
 }
 
 static void
@@ -678,6 +694,76 @@ test_loadbalance(void **state)
 	assert_int_equal(spool_acked(f), 8);
 }
 
+/* Keepalives, even many at once, keep the connection and the window. */
+static void
+test_keepalives_are_no_flood(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t acks[KEEPALIVES] = { 0 };
+	struct publisher_stats s;
+	struct publisher *pub;
+	int fd;
+
+	peer_listen(f, 0);
+	append_docs(f, 1, 4);
+	pub = start(f, 1, 0, 4, 1);
+	fd = peer_accept(f, 0);
+	expect_window(fd, 1, 4);
+	acks[KEEPALIVES / 2] = 2;	/* a partial ack among them */
+	send_acks(fd, acks, KEEPALIVES);
+	send_ack(fd, 4);
+	append_docs(f, 5, 1);
+	expect_window(fd, 5, 1);
+	stats_of(pub, &s);
+	assert_int_equal(s.ack_floods, 0);
+	assert_int_equal(s.retries, 0);
+	assert_int_equal(s.connects, 1);
+	send_ack(fd, 1);
+	drain_and_join(f, pub);
+	expect_closed(fd);
+	close(fd);
+	assert_int_equal(spool_acked(f), 5);
+}
+
+/*
+ * A server flooding keepalives is dropped: counted, backed off from, and
+ * the window sent again on a new connection; what it acknowledged before
+ * the flood counts.
+ */
+static void
+test_keepalive_flood(void **state)
+{
+	struct fixture *f = *state;
+	static uint32_t flood[FLOOD];
+	struct publisher_stats s;
+	struct publisher *pub;
+	long flood_at;
+	int fd;
+
+	peer_listen(f, 0);
+	append_docs(f, 1, 4);
+	pub = start(f, 1, 0, 4, 1);
+	fd = peer_accept(f, 0);
+	expect_window(fd, 1, 4);
+	send_ack(fd, 1);
+	flood_at = monotonic_ms();
+	(void)try_send_acks(fd, flood, FLOOD);
+	expect_closed(fd);
+	close(fd);
+	fd = peer_accept(f, 0);
+	assert_true(monotonic_ms() - flood_at >= BACKOFF_INIT / 2);
+	expect_window(fd, 2, 3);
+	stats_of(pub, &s);
+	assert_int_equal(s.ack_floods, 1);
+	assert_int_equal(s.retries, 1);
+	assert_int_equal(s.published, 1);
+	send_ack(fd, 3);
+	drain_and_join(f, pub);
+	expect_closed(fd);
+	close(fd);
+	assert_int_equal(spool_acked(f), 4);
+}
+
 int
 main(void)
 {
@@ -697,6 +783,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_failover_skips_refusing_host,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loadbalance,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keepalives_are_no_flood,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_flood,
 		    setup, teardown),
 	};
 
