@@ -114,9 +114,9 @@ teardown(void **state)
 	return 0;
 }
 
-/* Peer i listens on an ephemeral loopback port. */
+/* Peer i gets an ephemeral loopback port of its own. */
 static void
-peer_listen(struct fixture *f, int i)
+peer_bind(struct fixture *f, int i)
 {
 	struct peer *p = &f->peers[i];
 	struct sockaddr_in sin;
@@ -128,11 +128,18 @@ peer_listen(struct fixture *f, int i)
 	p->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(p->lfd != -1);
 	assert_int_equal(bind(p->lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(listen(p->lfd, 8), 0);
 	assert_int_equal(getsockname(p->lfd, (struct sockaddr *)&sin, &len), 0);
 	snprintf(p->spec, sizeof(p->spec), "127.0.0.1:%u",
 	    (unsigned)ntohs(sin.sin_port));
 	f->hosts[i] = p->spec;
+}
+
+/* Peer i listens. */
+static void
+peer_listen(struct fixture *f, int i)
+{
+	peer_bind(f, i);
+	assert_int_equal(listen(f->peers[i].lfd, 8), 0);
 }
 
 /*
@@ -142,20 +149,7 @@ peer_listen(struct fixture *f, int i)
 static void
 peer_refusing(struct fixture *f, int i)
 {
-	struct peer *p = &f->peers[i];
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(p->lfd != -1);
-	assert_int_equal(bind(p->lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(p->lfd, (struct sockaddr *)&sin, &len), 0);
-	snprintf(p->spec, sizeof(p->spec), "127.0.0.1:%u",
-	    (unsigned)ntohs(sin.sin_port));
-	f->hosts[i] = p->spec;
+	peer_bind(f, i);
 }
 
 /* Waits for fds[0..n) until one has events; returns its index. */
@@ -417,6 +411,33 @@ spool_acked(struct fixture *f)
 }
 
 /*
+ * Documents 1..ndocs for a publisher with one host, one worker, the
+ * given windows; returns its connection.
+ */
+static int
+one_host(struct fixture *f, int ndocs, size_t bulk, int pipelining,
+    struct publisher **pub)
+{
+	peer_listen(f, 0);
+	append_docs(f, 1, ndocs);
+	*pub = start(f, 1, 0, bulk, pipelining);
+	return peer_accept(f, 0);
+}
+
+/*
+ * Everything is sent: the workers stop and close fd, and the spool has
+ * acknowledged `acked` documents.
+ */
+static void
+finish(struct fixture *f, struct publisher *pub, int fd, uint64_t acked)
+{
+	drain_and_join(f, pub);
+	expect_closed(fd);
+	close(fd);
+	assert_int_equal(spool_acked(f), acked);
+}
+
+/*
  * Windows of bulk_max_size, `pipelining` of them in flight before the
  * first ack, numbered 1..n each; the next ticket waits for the acks.
  */
@@ -429,10 +450,7 @@ test_windows_in_flight(void **state)
 	struct publisher *pub;
 	int fd;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 7);
-	pub = start(f, 1, 0, 3, 2);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 7, 3, 2, &pub);
 	expect_window(fd, 1, 3);
 	expect_window(fd, 4, 3);
 	expect_quiet(fd);
@@ -470,10 +488,7 @@ test_partial_and_cumulative_acks(void **state)
 	struct publisher *pub;
 	int fd;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 8);
-	pub = start(f, 1, 0, 4, 2);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 8, 4, 2, &pub);
 	expect_window(fd, 1, 4);
 	expect_window(fd, 5, 4);
 	send_acks(fd, first, sizeof(first) / sizeof(first[0]));
@@ -481,10 +496,7 @@ test_partial_and_cumulative_acks(void **state)
 	/* Half a ticket acknowledged is nothing acknowledged to the spool. */
 	assert_int_equal(spool_acked(f), 0);
 	send_acks(fd, rest, sizeof(rest) / sizeof(rest[0]));
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 8);
+	finish(f, pub, fd, 8);
 }
 
 /*
@@ -502,10 +514,7 @@ test_drop_mid_window(void **state)
 	long closed_at;
 	int fd;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 6);
-	pub = start(f, 1, 0, 3, 2);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 6, 3, 2, &pub);
 	expect_window(fd, 1, 3);
 	expect_window(fd, 4, 3);
 	send_ack(fd, 3);
@@ -521,10 +530,7 @@ test_drop_mid_window(void **state)
 	assert_int_equal(s.connects, 2);
 	assert_int_equal(spool_acked(f), 0);
 	send_ack(fd, 2);
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 6);
+	finish(f, pub, fd, 6);
 }
 
 static int
@@ -549,10 +555,7 @@ test_abort_keeps_unacked(void **state)
 	char err[256];
 	int fd;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 3);
-	pub = start(f, 1, 0, 3, 1);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 3, 3, 1, &pub);
 	expect_window(fd, 1, 3);
 	send_ack(fd, 2);
 	/* The worker waits for the rest of the window: abort interrupts it. */
@@ -582,10 +585,7 @@ test_backoff_grows(void **state)
 	long closed_at, wait = BACKOFF_INIT;
 	int fd, i;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 2);
-	pub = start(f, 1, 0, 2, 1);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 2, 2, 1, &pub);
 	for (i = 0; i < 3; i++) {
 		expect_window(fd, 1, 2);
 		close(fd);
@@ -599,10 +599,7 @@ test_backoff_grows(void **state)
 	assert_int_equal(s.retries, 3);
 	assert_int_equal(s.connects, 4);
 	send_ack(fd, 2);
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 2);
+	finish(f, pub, fd, 2);
 }
 
 /* Without loadbalance, a worker whose host fails moves to the next one. */
@@ -624,10 +621,7 @@ test_failover_moves_on(void **state)
 	assert_int_not_equal(first, second);
 	expect_window(fd, 1, 4);
 	send_ack(fd, 4);
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 4);
+	finish(f, pub, fd, 4);
 }
 
 /* A host that refuses connections is skipped (after the backoff). */
@@ -649,10 +643,7 @@ test_failover_skips_refusing_host(void **state)
 	stats_of(pub, &s);
 	assert_true(s.connect_failures <= 1);
 	assert_int_equal(s.connects, 1);
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 4);
+	finish(f, pub, fd, 4);
 }
 
 /*
@@ -704,10 +695,7 @@ test_keepalives_are_no_flood(void **state)
 	struct publisher *pub;
 	int fd;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 4);
-	pub = start(f, 1, 0, 4, 1);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 4, 4, 1, &pub);
 	expect_window(fd, 1, 4);
 	acks[KEEPALIVES / 2] = 2;	/* a partial ack among them */
 	send_acks(fd, acks, KEEPALIVES);
@@ -719,10 +707,7 @@ test_keepalives_are_no_flood(void **state)
 	assert_int_equal(s.retries, 0);
 	assert_int_equal(s.connects, 1);
 	send_ack(fd, 1);
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 5);
+	finish(f, pub, fd, 5);
 }
 
 /*
@@ -740,10 +725,7 @@ test_keepalive_flood(void **state)
 	long flood_at;
 	int fd;
 
-	peer_listen(f, 0);
-	append_docs(f, 1, 4);
-	pub = start(f, 1, 0, 4, 1);
-	fd = peer_accept(f, 0);
+	fd = one_host(f, 4, 4, 1, &pub);
 	expect_window(fd, 1, 4);
 	send_ack(fd, 1);
 	flood_at = monotonic_ms();
@@ -758,10 +740,7 @@ test_keepalive_flood(void **state)
 	assert_int_equal(s.retries, 1);
 	assert_int_equal(s.published, 1);
 	send_ack(fd, 3);
-	drain_and_join(f, pub);
-	expect_closed(fd);
-	close(fd);
-	assert_int_equal(spool_acked(f), 4);
+	finish(f, pub, fd, 4);
 }
 
 int
