@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <libdeflate.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "es_dead_letter.h"
 #include "es_publisher.h"
 #include "es_retry.h"
+#include "worker_pool.h"
 
 #define TAKE_WAIT_MS	1000
 #define FLUSH_STEP_MS	5
@@ -55,11 +55,7 @@ struct es_publisher;
 
 struct es_worker {
 	struct es_publisher *pub;
-	pthread_t	 thread;
-	struct es_client *client;
-	pthread_mutex_t	 client_lock;	/* client, for es_publisher_abort() */
-	size_t		 host;
-	int		 pinned;
+	struct pool_worker *pw;		/* its thread, host and client */
 	long		 last_send;
 	struct buf	 body;
 	struct buf	 gz;
@@ -78,9 +74,9 @@ struct es_publisher {
 	struct dead_letter_file *dead_letter_file;
 	char		*bulk_path;
 	char		*dead_letter_path;
+	struct worker_pool *pool;
 	struct es_worker *workers;
 	size_t		 nworkers;
-	atomic_int	 aborted;
 	atomic_ullong	 published, requests, retries, connects, failures;
 	atomic_ullong	 conflicts, item_retries, dead_lettered, dropped;
 };
@@ -204,24 +200,27 @@ es_check_cluster(struct es_client *c, const char *auth_name, char *found,
 static const char *
 host_name(const struct es_worker *w)
 {
-	return w->pub->cfg->hosts.items[w->host];
+	return w->pub->cfg->hosts.items[w->pw->host];
 }
 
 static int
 aborted(const struct es_worker *w)
 {
-	return atomic_load(&w->pub->aborted);
+	return worker_pool_aborted(w->pub->pool);
 }
 
+/* The worker's client, NULL when it has none. */
+static struct es_client *
+client_of(const struct es_worker *w)
+{
+	return pool_worker_conn(w->pw);
+}
+
+/* Replaces the client (freeing the one before); an abort interrupts it. */
 static void
 set_client(struct es_worker *w, struct es_client *c)
 {
-	pthread_mutex_lock(&w->client_lock);
-	es_client_free(w->client);
-	w->client = c;
-	if (c != NULL && aborted(w))
-		es_client_interrupt(c);
-	pthread_mutex_unlock(&w->client_lock);
+	pool_worker_set_conn(w->pw, c);
 }
 
 /* A connection to the current host, checked to be Elasticsearch. */
@@ -253,17 +252,6 @@ connect_host(struct es_worker *w)
 	atomic_fetch_add(&pub->connects, 1);
 	log_info("elasticsearch: %s is %s", es_client_url(c), found);
 	return 0;
-}
-
-static void
-next_backoff(struct es_worker *w, long *backoff)
-{
-	struct es_publisher *pub = w->pub;
-
-	if (!w->pinned)
-		w->host = (w->host + 1) % pub->cfg->hosts.count;
-	backoff_sleep(pub->sp, backoff_jittered(*backoff));
-	*backoff = backoff_next(*backoff, pub->cfg->backoff_max_ms);
 }
 
 /*
@@ -434,7 +422,7 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 		}
 		atomic_fetch_add(&pub->requests, 1);
 		w->last_send = monotonic_ms();
-		if (es_client_request(w->client, "POST", rd->path, body, len,
+		if (es_client_request(client_of(w), "POST", rd->path, body, len,
 		    "application/x-ndjson", pub->cfg->compression_level > 0,
 		    &r, err, sizeof(err)) == -1) {
 			if (!aborted(w))
@@ -640,18 +628,19 @@ wait_for_batch(struct es_worker *w)
 		nanosleep(&step, NULL);
 }
 
-static void *
-worker_main(void *arg)
+static void
+worker_main(struct pool_worker *pw)
 {
-	struct es_worker *w = arg;
-	struct es_publisher *pub = w->pub;
+	struct es_publisher *pub = pw->owner;
+	struct es_worker *w = &pub->workers[pw->index];
 	long backoff = pub->cfg->backoff_init_ms;
 	struct spool_ticket *t;
 	enum send_result r;
 
+	w->pw = pw;
 	while (!spool_finished(pub->sp)) {
-		if (w->client == NULL && connect_host(w) == -1) {
-			next_backoff(w, &backoff);
+		if (client_of(w) == NULL && connect_host(w) == -1) {
+			pool_worker_backoff(pw, &backoff);
 			continue;
 		}
 		wait_for_batch(w);
@@ -669,12 +658,23 @@ worker_main(void *arg)
 		if (r == SEND_ABORTED)
 			break;
 		atomic_fetch_add(&pub->retries, 1);
-		next_backoff(w, &backoff);
-		if (!w->pinned)
+		pool_worker_backoff(pw, &backoff);
+		if (!pw->pinned)
 			set_client(w, NULL);	/* next host */
 	}
 	set_client(w, NULL);
-	return NULL;
+}
+
+static void
+interrupt_client(void *c)
+{
+	es_client_interrupt(c);
+}
+
+static void
+free_client(void *c)
+{
+	es_client_free(c);
 }
 
 static void
@@ -685,14 +685,17 @@ worker_free(struct es_worker *w)
 	if (w->zc != NULL)
 		libdeflate_free_compressor(w->zc);
 	free(w->results);
-	pthread_mutex_destroy(&w->client_lock);
 }
 
 static void
 publisher_free(struct es_publisher *pub)
 {
+	size_t i;
+
 	if (pub == NULL)
 		return;
+	for (i = 0; pub->workers != NULL && i < pub->nworkers; i++)
+		worker_free(&pub->workers[i]);
 	free(pub->workers);
 	es_client_settings_free(pub->settings);
 	dead_letter_file_free(pub->dead_letter_file);
@@ -705,8 +708,19 @@ struct es_publisher *
 es_publisher_start(struct spool *sp, const struct es_output_config *cfg,
     char *err, size_t errlen)
 {
+	struct worker_pool_config pc = {
+		.name = "elasticsearch",
+		.sp = sp,
+		.nhosts = cfg->hosts.count,
+		.per_host = (size_t)cfg->worker,
+		.loadbalance = cfg->loadbalance,
+		.backoff_max_ms = cfg->backoff_max_ms,
+		.run = worker_main,
+		.interrupt = interrupt_client,
+		.close = free_client,
+	};
 	struct es_publisher *pub;
-	size_t i, per_host = (size_t)cfg->worker, nhosts = cfg->hosts.count;
+	size_t i;
 
 	if ((pub = calloc(1, sizeof(*pub))) == NULL)
 		goto oom;
@@ -717,7 +731,7 @@ es_publisher_start(struct spool *sp, const struct es_output_config *cfg,
 		publisher_free(pub);
 		return NULL;
 	}
-	pub->nworkers = cfg->loadbalance ? per_host * nhosts : per_host;
+	pub->nworkers = worker_pool_count(&pc);
 	if ((pub->dead_letter_file = dead_letter_file_new(
 	    cfg->dead_letter_file)) == NULL ||
 	    (pub->bulk_path = es_bulk_path(cfg, cfg->index, 1)) == NULL ||
@@ -733,14 +747,12 @@ es_publisher_start(struct spool *sp, const struct es_output_config *cfg,
 		w->pub = pub;
 		buf_init(&w->body, ES_BODY_MAX);
 		buf_init(&w->gz, ES_BODY_MAX);
-		pthread_mutex_init(&w->client_lock, NULL);
 		w->errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
 		w->item_errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
-		w->pinned = cfg->loadbalance;
-		w->host = cfg->loadbalance ? i % nhosts :
-		    random_below((unsigned int)nhosts);
-		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-			fatalx("cannot start the elasticsearch workers");
+	}
+	if ((pub->pool = worker_pool_start(&pc, pub, err, errlen)) == NULL) {
+		publisher_free(pub);
+		return NULL;
 	}
 	return pub;
 oom:
@@ -752,29 +764,13 @@ oom:
 void
 es_publisher_abort(struct es_publisher *pub)
 {
-	size_t i;
-
-	atomic_store(&pub->aborted, 1);
-	spool_abort(pub->sp);
-	for (i = 0; i < pub->nworkers; i++) {
-		struct es_worker *w = &pub->workers[i];
-
-		pthread_mutex_lock(&w->client_lock);
-		if (w->client != NULL)
-			es_client_interrupt(w->client);
-		pthread_mutex_unlock(&w->client_lock);
-	}
+	worker_pool_abort(pub->pool);
 }
 
 void
 es_publisher_join(struct es_publisher *pub)
 {
-	size_t i;
-
-	for (i = 0; i < pub->nworkers; i++) {
-		pthread_join(pub->workers[i].thread, NULL);
-		worker_free(&pub->workers[i]);
-	}
+	worker_pool_join(pub->pool);
 	publisher_free(pub);
 }
 

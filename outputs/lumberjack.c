@@ -40,6 +40,23 @@
 #define LJ_ACK		'A'
 #define LJ_ACK_LEN	6
 
+/*
+ * Acks are read this much at a time: a peer that sends many at once (a
+ * flood, or acks piled up while a large window was being sent) costs one
+ * read per this many bytes, and all complete frames are handled at once.
+ */
+#define LJ_IN_SIZE	(64 * 1024)
+
+/*
+ * An ack that does not advance the window is a keepalive: Logstash sends
+ * one every 5 s while a batch of the connection is stuck in its pipeline,
+ * go-lumber every 3 s.  More than this many in one second is a peer that
+ * is broken or hostile; the connection is closed rather than spending on
+ * it the CPU the audit events need.
+ */
+#define LJ_KEEPALIVES_MAX	100
+#define LJ_KEEPALIVE_PERIOD_MS	1000
+
 /* Buffers grown past this by a large window are released after it. */
 #define LJ_BUF_KEEP	(1024 * 1024)
 
@@ -70,7 +87,12 @@ struct lj_conn {
 	size_t		 wcount;
 	size_t		 wcap;
 	uint32_t	 acked;		/* highest ack of the oldest window */
-	unsigned char	 in[256];	/* bytes read, not yet parsed */
+	/* Keepalives (acks that did not advance) since keepalive_start. */
+	int64_t		 keepalive_start;
+	uint32_t	 keepalives;
+	int		 flooded;	/* failed: too many of them */
+	unsigned char	 in[LJ_IN_SIZE];	/* bytes read ... */
+	size_t		 inpos;		/* ... from here on not yet parsed */
 	size_t		 inlen;
 };
 
@@ -639,19 +661,25 @@ lj_send_window(struct lj_conn *c, const struct sv docs[], size_t n,
 }
 
 /*
- * Reads what the server sent into c->in.  Returns the number of bytes, 0
- * when the server closed the connection, -1 with the reason in why, or -2
- * when the deadline passed.
+ * Reads what the server sent into c->in, after what is left of a frame.
+ * Returns the number of bytes, 0 when the server closed the connection,
+ * -1 with the reason in why, or -2 when the deadline passed.
  */
 static ssize_t
 receive(struct lj_conn *c, int64_t deadline, char *why, size_t whylen)
 {
-	unsigned char *p = c->in + c->inlen;
-	size_t room = sizeof(c->in) - c->inlen;
+	unsigned char *p;
+	size_t room;
 	ssize_t n;
 	short ev;
 	int r;
 
+	/* Every complete frame was parsed: this moves less than a frame. */
+	memmove(c->in, c->in + c->inpos, c->inlen - c->inpos);
+	c->inlen -= c->inpos;
+	c->inpos = 0;
+	p = c->in + c->inlen;
+	room = sizeof(c->in) - c->inlen;
 	for (;;) {
 		ev = POLLIN;
 		if (c->tls != NULL) {
@@ -707,11 +735,13 @@ byte_text(char *dst, size_t size, unsigned char b)
 static void
 describe_garbage(const struct lj_conn *c, char *why, size_t whylen)
 {
+	const unsigned char *in = c->in + c->inpos;
+	size_t len = c->inlen - c->inpos;
 	char seen[80], byte[16];
-	int version_ok = c->in[0] == LJ_VERSION;
+	int version_ok = in[0] == LJ_VERSION;
 
-	quote_bytes(seen, sizeof(seen), c->in, c->inlen < 16 ? c->inlen : 16);
-	byte_text(byte, sizeof(byte), version_ok ? c->in[1] : c->in[0]);
+	quote_bytes(seen, sizeof(seen), in, len < 16 ? len : 16);
+	byte_text(byte, sizeof(byte), version_ok ? in[1] : in[0]);
 	seterr(why, whylen, "unexpected data from the server: %s %s instead "
 	    "of %s (received \"%s\")", version_ok ? "frame type" :
 	    "version byte", byte, version_ok ? "an ack 'A'" : "'2'", seen);
@@ -727,27 +757,43 @@ pop_window(struct lj_conn *c)
 }
 
 /*
- * Parses the acks in c->in.  Returns 1 when the oldest window is complete,
- * 0 when more is needed, -1 with why on a protocol error.  *progress is
- * set when an ack (or keepalive) arrived.
+ * One more keepalive at now: 1 when that makes too many in the period
+ * (see LJ_KEEPALIVES_MAX).
  */
 static int
-parse_acks(struct lj_conn *c, uint32_t n, int *progress, char *why,
-    size_t whylen)
+keepalive_flood(struct lj_conn *c, int64_t now)
 {
-	uint32_t seq;
+	if (now - c->keepalive_start >= LJ_KEEPALIVE_PERIOD_MS) {
+		c->keepalive_start = now;
+		c->keepalives = 0;
+	}
+	return ++c->keepalives > LJ_KEEPALIVES_MAX;
+}
 
-	while (c->inlen > 0) {
-		if (c->in[0] != LJ_VERSION ||
-		    (c->inlen >= 2 && c->in[1] != LJ_ACK)) {
+/*
+ * Parses the acks in c->in, all complete ones at once, until the oldest
+ * window is complete.  Returns 1 when it is, 0 when more is needed, -1
+ * with why on a protocol error or a flood of keepalives.  *progress is
+ * set when an ack (or keepalive) arrived; now is the time they count at.
+ */
+static int
+parse_acks(struct lj_conn *c, uint32_t n, int64_t now, int *progress,
+    char *why, size_t whylen)
+{
+	const unsigned char *p;
+	uint32_t seq;
+	size_t left;
+
+	while ((left = c->inlen - c->inpos) > 0) {
+		p = c->in + c->inpos;
+		if (p[0] != LJ_VERSION || (left >= 2 && p[1] != LJ_ACK)) {
 			describe_garbage(c, why, whylen);
 			return -1;
 		}
-		if (c->inlen < LJ_ACK_LEN)
+		if (left < LJ_ACK_LEN)
 			return 0;
-		seq = get_u32(c->in + 2);
-		c->inlen -= LJ_ACK_LEN;
-		memmove(c->in, c->in + LJ_ACK_LEN, c->inlen);
+		seq = get_u32(p + 2);
+		c->inpos += LJ_ACK_LEN;
 		if (seq > n) {
 			seterr(why, whylen, "the server acknowledged document "
 			    "%lu of a window of %lu", (unsigned long)seq,
@@ -757,6 +803,14 @@ parse_acks(struct lj_conn *c, uint32_t n, int *progress, char *why,
 		*progress = 1;
 		if (seq > c->acked)
 			c->acked = seq;
+		else if (keepalive_flood(c, now)) {
+			c->flooded = 1;
+			seterr(why, whylen, "more than %d acks in %d ms that do "
+			    "not advance the window (keepalives come seconds "
+			    "apart): a misbehaving server", LJ_KEEPALIVES_MAX,
+			    LJ_KEEPALIVE_PERIOD_MS);
+			return -1;
+		}
 		if (c->acked == n)
 			return 1;
 	}
@@ -767,7 +821,7 @@ int
 lj_wait_window(struct lj_conn *c, size_t *acked, char *err, size_t errlen)
 {
 	char why[512];
-	int64_t deadline;
+	int64_t deadline, now;
 	uint32_t n;
 	ssize_t r;
 	int progress, done;
@@ -788,7 +842,8 @@ lj_wait_window(struct lj_conn *c, size_t *acked, char *err, size_t errlen)
 	deadline = now_ms() + c->timeout_ms;
 	for (;;) {
 		progress = 0;
-		done = parse_acks(c, n, &progress, why, sizeof(why));
+		now = now_ms();
+		done = parse_acks(c, n, now, &progress, why, sizeof(why));
 		if (done == 1) {
 			*acked = n;
 			pop_window(c);
@@ -798,7 +853,7 @@ lj_wait_window(struct lj_conn *c, size_t *acked, char *err, size_t errlen)
 			break;
 		/* A keepalive or a partial ack: the server is alive. */
 		if (progress)
-			deadline = now_ms() + c->timeout_ms;
+			deadline = now + c->timeout_ms;
 		if ((r = receive(c, deadline, why, sizeof(why))) > 0) {
 			c->inlen += (size_t)r;
 			continue;
@@ -836,6 +891,12 @@ size_t
 lj_windows_in_flight(const struct lj_conn *c)
 {
 	return c->wcount;
+}
+
+int
+lj_ack_flood(const struct lj_conn *c)
+{
+	return c->flooded;
 }
 
 void

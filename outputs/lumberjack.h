@@ -7,8 +7,11 @@
  * those 'J' frames zlib-compressed.  The server answers with 'A' frames
  * naming the sequence number of the last document it has taken from the
  * oldest unfinished window; an ack of 0, or one no higher than the last,
- * is a keepalive sent while Logstash is still busy.  Every frame starts
- * with the version byte '2'; integers are 32 bits, big-endian.
+ * is a keepalive sent while Logstash is still busy (every 5 s).  More
+ * than 100 keepalives within a second are a misbehaving server: its acks
+ * are read in large chunks, so a flood costs little until it is noticed,
+ * and then the connection fails.  Every frame starts with the version
+ * byte '2'; integers are 32 bits, big-endian.
  *
  * Each document gets "@metadata":{"beat":INDEX,"type":"_doc",
  * "version":VERSION} as its first member, as libbeat's Logstash output
@@ -95,7 +98,8 @@ int		 lj_send_window(struct lj_conn *, const struct sv docs[],
  * *acked set to its size, or -1 with err and *acked set to the number of
  * its documents the server did acknowledge (documents 1..*acked are safe)
  * when the server closes the connection, the connection fails, something
- * other than an ack arrives, or timeout_ms passes without an ack.  After a
+ * other than an ack arrives, keepalives flood in (lj_ack_flood), or
+ * timeout_ms passes without an ack or keepalive.  After a
  * failure the connection is unusable: each remaining window then fails at
  * once with *acked == 0.  With no window in flight, returns -1 and
  * *acked == 0.
@@ -105,6 +109,9 @@ int		 lj_wait_window(struct lj_conn *, size_t *acked,
 
 /* Windows sent and not yet reported by lj_wait_window. */
 size_t		 lj_windows_in_flight(const struct lj_conn *);
+
+/* 1 when lj_wait_window failed because of a flood of keepalives. */
+int		 lj_ack_flood(const struct lj_conn *);
 
 /*
  * Makes the lj_send_window or lj_wait_window running on c in another

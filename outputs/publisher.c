@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,33 +10,32 @@
 
 #include "../common/log.h"
 #include "../common/timeutil.h"
-#include "backoff.h"
 #include "publisher.h"
+#include "worker_pool.h"
 
 #define DEFAULT_PORT	"5044"
 #define TAKE_WAIT_MS	1000
 /* A connection idle this long may have been closed by Logstash. */
 #define IDLE_MS		30000
+/* A server flooding keepalives is reported once per this many seconds. */
+#define FLOOD_LOG_S	300
 
 struct publisher;
 
 struct worker {
 	struct publisher *pub;
-	pthread_t	 thread;
-	/* The connection in use, for publisher_abort() to interrupt. */
-	_Atomic(struct lj_conn *) conn;
-	pthread_mutex_t	 conn_lock;
-	size_t		 host;		/* current host index */
-	int		 pinned;	/* loadbalance: never changes host */
+	struct pool_worker *pw;		/* its thread, host and connection */
 	struct ratelimit errors;
+	struct ratelimit floods;
 };
 
 struct publisher {
 	struct spool	*sp;
 	struct publisher_config cfg;
+	struct worker_pool *pool;
 	struct worker	*workers;
-	size_t		 nworkers;
 	atomic_ullong	 published, windows, retries, connects, failures;
+	atomic_ullong	 ack_floods;
 };
 
 int
@@ -71,15 +69,10 @@ parse_host_port(const char *spec, char *host, size_t hostlen, char *port,
 	return 0;
 }
 
-static void
-next_backoff(struct worker *w, long *backoff)
+static const char *
+host_name(const struct worker *w)
 {
-	struct publisher *pub = w->pub;
-
-	if (!w->pinned)
-		w->host = (w->host + 1) % pub->cfg.nhosts;
-	backoff_sleep(pub->sp, backoff_jittered(*backoff));
-	*backoff = backoff_next(*backoff, pub->cfg.backoff_max_ms);
+	return w->pub->cfg.hosts[w->pw->host];
 }
 
 static struct lj_conn *
@@ -89,15 +82,15 @@ connect_host(struct worker *w, char *err, size_t errlen)
 	char host[256], port[16];
 	struct lj_conn *conn;
 
-	if (parse_host_port(pub->cfg.hosts[w->host], host, sizeof(host), port,
+	if (parse_host_port(host_name(w), host, sizeof(host), port,
 	    sizeof(port)) == -1) {
-		snprintf(err, errlen, "bad host \"%s\"", pub->cfg.hosts[w->host]);
+		snprintf(err, errlen, "bad host \"%s\"", host_name(w));
 		return NULL;
 	}
 	conn = lj_connect(host, port, &pub->cfg.lj, err, errlen);
 	if (conn != NULL) {
 		atomic_fetch_add(&pub->connects, 1);
-		log_info("logstash: connected to %s", pub->cfg.hosts[w->host]);
+		log_info("logstash: connected to %s", host_name(w));
 	} else
 		atomic_fetch_add(&pub->failures, 1);
 	return conn;
@@ -155,19 +148,46 @@ send_ticket(struct worker *w, struct lj_conn *conn, struct spool_ticket *t,
 static void
 close_conn(struct worker *w, struct lj_conn **conn)
 {
-	pthread_mutex_lock(&w->conn_lock);
-	atomic_store(&w->conn, NULL);
-	if (*conn != NULL)
-		lj_close(*conn);
+	pool_worker_set_conn(w->pw, NULL);
 	*conn = NULL;
-	pthread_mutex_unlock(&w->conn_lock);
 }
 
-static void *
-worker_main(void *arg)
+/*
+ * A ticket failed on conn: what was acknowledged is counted, the rest
+ * goes back to the spool, and the connection is closed.  1 when the
+ * worker is to back off before it connects again: not when a connection
+ * idle for long broke (Logstash closes those), always when the server
+ * flooded keepalives.
+ */
+static int
+ticket_failed(struct worker *w, struct lj_conn **conn, struct spool_ticket *t,
+    size_t before, const char *err, int idle_failure)
 {
-	struct worker *w = arg;
 	struct publisher *pub = w->pub;
+	int flood = lj_ack_flood(*conn);
+
+	atomic_fetch_add(&pub->published, t->done - before);
+	atomic_fetch_add(&pub->retries, 1);
+	if (flood) {
+		atomic_fetch_add(&pub->ack_floods, 1);
+		log_ratelimited(&w->floods, "logstash %s: %s; closing the "
+		    "connection and backing off, %zu of %zu documents will be "
+		    "sent again", host_name(w), err, t->ndocs - t->done,
+		    t->ndocs);
+	} else
+		log_ratelimited(&w->errors, "logstash %s: %s; %zu of %zu "
+		    "documents will be sent again", host_name(w), err,
+		    t->ndocs - t->done, t->ndocs);
+	spool_retry(pub->sp, t);
+	close_conn(w, conn);
+	return flood || !idle_failure;
+}
+
+static void
+worker_main(struct pool_worker *pw)
+{
+	struct publisher *pub = pw->owner;
+	struct worker *w = &pub->workers[pw->index];
 	struct lj_conn *conn = NULL;
 	struct spool_ticket *t;
 	long backoff = pub->cfg.backoff_init_ms, connected_at = 0, last_use = 0;
@@ -175,15 +195,16 @@ worker_main(void *arg)
 	int idle_failure;
 	size_t before;
 
+	w->pw = pw;
 	while (!spool_finished(pub->sp)) {
 		if (conn == NULL) {
 			if ((conn = connect_host(w, err, sizeof(err))) == NULL) {
 				log_ratelimited(&w->errors, "logstash: %s", err);
-				next_backoff(w, &backoff);
+				pool_worker_backoff(pw, &backoff);
 				continue;
 			}
 			connected_at = last_use = monotonic_ms();
-			atomic_store(&w->conn, conn);
+			pool_worker_set_conn(pw, conn);
 		}
 		if ((t = spool_take(pub->sp, pub->cfg.bulk_max_size *
 		    (size_t)(pub->cfg.pipelining > 0 ? pub->cfg.pipelining : 1),
@@ -197,16 +218,9 @@ worker_main(void *arg)
 			backoff = pub->cfg.backoff_init_ms;
 			last_use = monotonic_ms();
 		} else {
-			atomic_fetch_add(&pub->published, t->done - before);
-			atomic_fetch_add(&pub->retries, 1);
-			log_ratelimited(&w->errors, "logstash %s: %s; %zu of %zu "
-			    "documents will be sent again",
-			    pub->cfg.hosts[w->host], err, t->ndocs - t->done,
-			    t->ndocs);
-			spool_retry(pub->sp, t);
-			close_conn(w, &conn);
-			if (!idle_failure)
-				next_backoff(w, &backoff);
+			if (ticket_failed(w, &conn, t, before, err,
+			    idle_failure))
+				pool_worker_backoff(pw, &backoff);
 			continue;
 		}
 		if (pub->cfg.ttl_ms > 0 && monotonic_ms() - connected_at >
@@ -214,76 +228,70 @@ worker_main(void *arg)
 			close_conn(w, &conn);
 	}
 	close_conn(w, &conn);
-	return NULL;
+}
+
+static void
+interrupt_conn(void *conn)
+{
+	lj_interrupt(conn);
+}
+
+static void
+close_lj_conn(void *conn)
+{
+	lj_close(conn);
 }
 
 struct publisher *
 publisher_start(struct spool *sp, const struct publisher_config *cfg,
     char *err, size_t errlen)
 {
+	struct worker_pool_config pc = {
+		.name = "logstash",
+		.sp = sp,
+		.nhosts = cfg->nhosts,
+		.per_host = cfg->workers > 0 ? (size_t)cfg->workers : 1,
+		.loadbalance = cfg->loadbalance,
+		.backoff_max_ms = cfg->backoff_max_ms,
+		.run = worker_main,
+		.interrupt = interrupt_conn,
+		.close = close_lj_conn,
+	};
 	struct publisher *pub;
-	size_t i, per_host = cfg->workers > 0 ? (size_t)cfg->workers : 1;
+	size_t i, n = worker_pool_count(&pc);
 
-	if (cfg->nhosts == 0) {
-		snprintf(err, errlen, "no hosts");
+	if ((pub = calloc(1, sizeof(*pub))) == NULL ||
+	    (pub->workers = calloc(n, sizeof(*pub->workers))) == NULL) {
+		free(pub);
+		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if ((pub = calloc(1, sizeof(*pub))) == NULL)
-		goto oom;
 	pub->sp = sp;
 	pub->cfg = *cfg;
-	pub->nworkers = cfg->loadbalance ? per_host * cfg->nhosts : per_host;
-	if ((pub->workers = calloc(pub->nworkers, sizeof(*pub->workers))) ==
-	    NULL)
-		goto oom;
-	for (i = 0; i < pub->nworkers; i++) {
-		struct worker *w = &pub->workers[i];
-
-		w->pub = pub;
-		pthread_mutex_init(&w->conn_lock, NULL);
-		w->errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
-		w->pinned = cfg->loadbalance;
-		/* Failover starts at a random host, so fleets spread out. */
-		w->host = cfg->loadbalance ? i % cfg->nhosts :
-		    random_below((unsigned int)cfg->nhosts);
-		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-			fatalx("cannot start the logstash workers");
+	for (i = 0; i < n; i++) {
+		pub->workers[i].pub = pub;
+		pub->workers[i].errors = (struct ratelimit)RATELIMIT_INIT(30, 3);
+		pub->workers[i].floods =
+		    (struct ratelimit)RATELIMIT_INIT(FLOOD_LOG_S, 1);
+	}
+	if ((pub->pool = worker_pool_start(&pc, pub, err, errlen)) == NULL) {
+		free(pub->workers);
+		free(pub);
+		return NULL;
 	}
 	return pub;
-oom:
-	if (pub != NULL)
-		free(pub->workers);
-	free(pub);
-	snprintf(err, errlen, "out of memory");
-	return NULL;
 }
 
 void
 publisher_abort(struct publisher *pub)
 {
-	struct lj_conn *conn;
-	size_t i;
-
-	spool_abort(pub->sp);
-	for (i = 0; i < pub->nworkers; i++) {
-		struct worker *w = &pub->workers[i];
-
-		pthread_mutex_lock(&w->conn_lock);
-		if ((conn = atomic_load(&w->conn)) != NULL)
-			lj_interrupt(conn);
-		pthread_mutex_unlock(&w->conn_lock);
-	}
+	worker_pool_abort(pub->pool);
 }
 
 void
 publisher_join(struct publisher *pub)
 {
-	size_t i;
-
-	for (i = 0; i < pub->nworkers; i++) {
-		pthread_join(pub->workers[i].thread, NULL);
-		pthread_mutex_destroy(&pub->workers[i].conn_lock);
-	}
+	worker_pool_join(pub->pool);
 	free(pub->workers);
 	free(pub);
 }
@@ -296,4 +304,5 @@ publisher_get_stats(struct publisher *pub, struct publisher_stats *s)
 	s->retries = atomic_load(&pub->retries);
 	s->connects = atomic_load(&pub->connects);
 	s->connect_failures = atomic_load(&pub->failures);
+	s->ack_floods = atomic_load(&pub->ack_floods);
 }

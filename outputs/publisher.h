@@ -13,8 +13,10 @@
  * the spool for any worker to send again, and the worker reconnects after
  * an exponential backoff with jitter between backoff.init and backoff.max
  * (the first reconnect after a long-idle connection broke is immediate:
- * Logstash closes idle connections).  Connections older than ttl are
- * replaced between batches.
+ * Logstash closes idle connections).  A server flooding keepalives (see
+ * lumberjack.h) is treated as failed: counted, logged once in a while,
+ * and backed off from.  Connections older than ttl are replaced between
+ * batches.
  */
 #ifndef AUDISP_ECS_PUBLISHER_H
 #define AUDISP_ECS_PUBLISHER_H
@@ -45,6 +47,8 @@ struct publisher_stats {
 	uint64_t	retries;	/* tickets sent again after a failure */
 	uint64_t	connects;
 	uint64_t	connect_failures;
+	/* Logstash only: connections closed for flooding keepalives. */
+	uint64_t	ack_floods;
 	/* Elasticsearch only: */
 	uint64_t	conflicts;	/* 409: indexed by an earlier attempt */
 	uint64_t	item_retries;	/* documents sent again after 429/5xx */

@@ -42,6 +42,9 @@ log_stats(const char *when, const struct pipeline_stats *s)
 		    "documents sent again after 429/5xx, %llu dead-lettered",
 		    when, s->es_conflicts, s->es_item_retries,
 		    s->dead_lettered);
+	if (s->ack_floods > 0)
+		log_info("%s: logstash: %llu connections closed for flooding "
+		    "keepalives", when, s->ack_floods);
 	if (s->fim_scanned == 0 && s->fim_overflows == 0)
 		return;		/* no file integrity monitoring */
 	log_info("%s: fim: %llu files scanned, %llu hashed (%llu bytes), "
@@ -63,13 +66,14 @@ write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 	if (snprintf(path, sizeof(path), "%s/stats.json", data_dir) >=
 	    (int)sizeof(path))
 		return;
-	/* Time, pid and 20 counters of at most 20 digits, and the names. */
+	/* Time, pid and 21 counters of at most 20 digits, and the names. */
 	n = snprintf(json, sizeof(json), "{\"time\":%lld,\"pid\":%ld,\"bytes_in\":%llu,"
 	    "\"records\":%llu,\"rejected\":%llu,\"events\":%llu,"
 	    "\"filtered\":%llu,\"lost_upstream\":%llu,\"written\":%llu,"
 	    "\"spooled\":%llu,\"dropped\":%llu,\"retries\":%llu,"
 	    "\"write_errors\":%llu,\"elasticsearch\":{\"conflicts\":%llu,"
 	    "\"item_retries\":%llu,\"dead_lettered\":%llu},"
+	    "\"logstash\":{\"ack_floods\":%llu},"
 	    "\"fim\":{\"scanned\":%llu,"
 	    "\"hashed\":%llu,\"bytes_hashed\":%llu,\"changes\":%llu,"
 	    "\"overflows\":%llu,\"unreadable\":%llu}}\n",
@@ -77,8 +81,8 @@ write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 	    s->rejected, s->events, s->filtered, s->lost, s->written,
 	    s->spooled, s->dropped, s->retries, s->write_errors,
 	    s->es_conflicts, s->es_item_retries, s->dead_lettered,
-	    s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed, s->fim_changes,
-	    s->fim_overflows, s->fim_errors);
+	    s->ack_floods, s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed,
+	    s->fim_changes, s->fim_overflows, s->fim_errors);
 	if (n < 0 || (size_t)n >= sizeof(json)) {
 		log_warnx("cannot write %s: counters too long", path);
 		return;

@@ -152,6 +152,7 @@ store_network_stats(struct output_stage *os, const struct network_stats *ns)
 	atomic_store(&os->p->es_conflicts, ns->pub.conflicts);
 	atomic_store(&os->p->es_item_retries, ns->pub.item_retries);
 	atomic_store(&os->p->dead_lettered, ns->pub.dead_lettered);
+	atomic_store(&os->p->ack_floods, ns->pub.ack_floods);
 }
 
 /* Counters of the network output, and drops for the parser to report. */

@@ -180,6 +180,7 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->es_conflicts = atomic_load(&p->es_conflicts);
 	s->es_item_retries = atomic_load(&p->es_item_retries);
 	s->dead_lettered = atomic_load(&p->dead_lettered);
+	s->ack_floods = atomic_load(&p->ack_floods);
 	s->fim_scanned = atomic_load(&p->fim_counters.scanned);
 	s->fim_hashed = atomic_load(&p->fim_counters.hashed);
 	s->fim_bytes_hashed = atomic_load(&p->fim_counters.bytes_hashed);

@@ -38,6 +38,8 @@ struct pipeline_stats {
 	unsigned long long	es_conflicts;	/* 409: indexed by an earlier try */
 	unsigned long long	es_item_retries;	/* after item 429/5xx */
 	unsigned long long	dead_lettered;	/* non-indexable, kept aside */
+	/* Logstash output. */
+	unsigned long long	ack_floods;	/* servers flooding keepalives */
 	/* File integrity monitoring. */
 	unsigned long long	fim_scanned, fim_hashed, fim_bytes_hashed;
 	unsigned long long	fim_changes, fim_overflows, fim_errors;

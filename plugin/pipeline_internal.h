@@ -47,6 +47,7 @@ struct pipeline {
 	atomic_ullong	 written, dropped, write_errors;
 	atomic_ullong	 spooled, retries;
 	atomic_ullong	 es_conflicts, es_item_retries, dead_lettered;
+	atomic_ullong	 ack_floods;
 	/* Dropped by the parser: the outputs were behind for too long. */
 	atomic_ullong	 parser_dropped;
 	/* Dropped by the spool policy: the parser writes a document about it. */

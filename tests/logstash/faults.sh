@@ -3,7 +3,8 @@
 # closed in the middle of a window (the window is sent again: duplicates
 # are legitimate there and counted), garbage instead of an ack, a server
 # closing idle connections (as Logstash does after client_inactivity_timeout),
-# and refused connections (retried with backoff).  Every document of the
+# refused connections (retried with backoff), and a server flooding ACK 0
+# keepalives (dropped as misbehaving, at little CPU).  Every document of the
 # input arrives, checked by event.id against a plain replay.
 set -u
 . "${srcdir:-.}/tests/logstash/lib.sh"
@@ -85,5 +86,54 @@ compare_ids "$T/expected.json" "$T/reject.out" --dups-ok --label reject ||
 [ "$(stat_of reject connections)" -ge 3 ] || fail "reject: no third connection"
 [ "$elapsed" -le 10 ] || fail "reject: took ${elapsed}s with backoff.init 100ms"
 note "reject: $(stat_of reject connections) connections, delivered in ${elapsed}s"
+
+# 5. for FLOOD seconds from the first window, the server answers every
+# window with ACK 0 frames as fast as the connection takes them, instead
+# of its ack.  Keepalives are legitimate (Logstash sends one every 5 s
+# while busy), a flood is not: the plugin must close such a connection,
+# count it, log it once, back off, and deliver everything once the flood
+# is over; meanwhile its CPU time (utime + stime) must stay under a tenth
+# of the time the flood lasts.  Reading acks 256 bytes at a time and
+# keeping each connection, it took 8.8 CPU-seconds over a 15 s flood;
+# the bound here is 1.5 s per 15 s.
+FLOOD=6
+cpu_ms() {
+	sed 's/.*) //' "/proc/$1/stat" |
+		awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($12 + $13) * 1000 / hz }'
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+flood_began() { server_stats flood && [ "$(stat_of flood flood_started)" = 1 ]; }
+flood_over() { server_stats flood && [ "$(stat_of flood flood_over)" = 1 ]; }
+parsed_all() { plugin_stats && [ "$(pstat events)" = "$total" ]; }
+total=$(count_lines "$T/expected.json")
+rm -rf "$T/data"
+start_server flood --flood-acks "$FLOOD" --flood-batch 1024
+write_conf "$T/flood.conf" "hosts = [\"127.0.0.1:$(port_of flood)\"]; $BACKOFF"
+: >"$T/plugin.log"
+plugin_start "$T/flood.conf"
+plugin_feed "$CORPUS"
+# From when the flood runs and the input is parsed, so that only the
+# flood's cost is measured.
+wait_until 20 flood_began || { show_log "$T/plugin.log"; fail "flood: the flood never began"; }
+wait_until 20 parsed_all || { show_log "$T/plugin.log"; fail "flood: the input was not parsed"; }
+cpu0=$(cpu_ms "$plugin_pid") t0=$(now_ms)
+wait_until $((FLOOD + 20)) flood_over || fail "flood: the flood did not end"
+cpu1=$(cpu_ms "$plugin_pid") t1=$(now_ms)
+plugin_eof
+plugin_wait 30 || { show_log "$T/plugin.log"; fail "flood: the plugin did not exit"; }
+stop_server flood
+[ "$plugin_rc" = 0 ] || { show_log "$T/plugin.log"; fail "flood: plugin exited $plugin_rc"; }
+compare_ids "$T/expected.json" "$T/flood.out" --dups-ok --label flood || {
+	show_log "$T/plugin.log"; show_log "$T/flood.log"; fail "flood: wrong documents"; }
+cpu=$((cpu1 - cpu0)) wall=$((t1 - t0))
+[ $((cpu * 10)) -lt "$wall" ] ||
+	fail "flood: ${cpu} ms of CPU in ${wall} ms of flood (the bound is a tenth)"
+floods=$(stat_of flood faults_ack_flood)
+[ "$floods" -ge 2 ] || fail "flood: only $floods flooded windows: the plugin kept the connection"
+closed=$(sed -n 's/.*logstash: \([0-9]*\) connections closed for flooding keepalives.*/\1/p' "$T/plugin.log" | tail -n 1)
+[ "${closed:-0}" -ge 1 ] || { show_log "$T/plugin.log"; fail "flood: no flood counted"; }
+logged=$(grep -c "misbehaving server" "$T/plugin.log")
+[ "$logged" = 1 ] || { show_log "$T/plugin.log"; fail "flood: logged $logged times, not once"; }
+note "flood: ${cpu} ms of CPU in ${wall} ms of flood, $closed connections closed, $(stat_of flood flood_acks_sent) ACK 0 sent, $(stat_of flood duplicates) duplicates"
 
 echo "PASS: $TEST_NAME"

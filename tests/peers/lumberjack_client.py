@@ -481,6 +481,19 @@ class SelfTest:
         st = s.stop()
         expect(st, events=100, faults_garbage=1, windows=2, windows_acked=1)
 
+    def t_ack_flood(self):
+        s = self.server("--flood-acks", "0.3", "--flood-batch", "16")
+        with s.client() as c:
+            t0 = time.monotonic()
+            acks, keepalives = c.send_window(make_docs(10))
+            assert acks == [10] and keepalives > 100, (acks, keepalives)
+            assert time.monotonic() - t0 >= 0.25
+            # The flood is over: the next window is acked as usual.
+            assert c.send_window(make_docs(10, start=10)) == ([10], 0)
+        st = s.stop()
+        expect(st, events=20, faults_ack_flood=1, flood_started=1, flood_over=1)
+        assert st["flood_acks_sent"] == keepalives, (st["flood_acks_sent"], keepalives)
+
     def t_close_idle(self):
         s = self.server("--close-idle", "0.5")
         with s.client() as c:

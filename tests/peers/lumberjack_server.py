@@ -95,6 +95,8 @@ class Stats:
         "faults_close_mid_window",
         "faults_garbage",
         "idle_closes",
+        "faults_ack_flood",       # windows answered with a flood of ACK 0
+        "flood_acks_sent",        # ACK 0 frames of those floods
     )
 
     def __init__(self):
@@ -103,6 +105,7 @@ class Stats:
         self.tls_versions = {}
         self.connections_open = 0
         self.started = time.monotonic()
+        self.flood_end = None   # --flood-acks: when the flood period ends
 
     def add(self, field, n=1):
         with self.lock:
@@ -113,7 +116,11 @@ class Stats:
             d = dict(self.c)
             d["connections_open"] = self.connections_open
             d["tls_versions"] = dict(self.tls_versions)
+            flood_end = self.flood_end
         d["elapsed_seconds"] = round(time.monotonic() - self.started, 3)
+        # --flood-acks: 1 once the flood period began, and once it is over.
+        d["flood_started"] = int(flood_end is not None)
+        d["flood_over"] = int(flood_end is not None and time.monotonic() >= flood_end)
         # CPU of the whole server process: lets a benchmark tell whether the
         # server or the client was the bottleneck.
         d["cpu_seconds"] = round(time.process_time(), 3)
@@ -499,6 +506,8 @@ class Connection:
         self.conn_windows += 1
         if self.opt.slow:
             self.wait_slow()
+        if self.opt.flood_acks:
+            self.flood()
         if self.opt.garbage and self.srv.faults.take("garbage"):
             self.stats.add("faults_garbage")
             log.info("%s: fault: sending garbage instead of the ack for seq %d",
@@ -528,6 +537,31 @@ class Connection:
             elif self.srv.stopping.wait(min(end, next_ka) - now):
                 raise CloseConnection("server shutting down")
             now = time.monotonic()
+
+    def flood(self):
+        """A misbehaving peer: for --flood-acks seconds from the first window
+        that is complete, answer every complete window with ACK 0 frames as
+        fast as the connection takes them, --flood-batch frames per write,
+        instead of its ack; a window whose connection outlives the flood is
+        acked as usual afterwards."""
+        end = self.srv.flood_period()
+        if time.monotonic() >= end:
+            return
+        self.stats.add("faults_ack_flood")
+        log.info("%s: fault: flooding ACK 0 instead of the ack for seq %d "
+                 "for %.1f s", self.name, self.last_seq, end - time.monotonic())
+        burst = ack_frame(0) * self.opt.flood_batch
+        sent = 0
+        try:
+            while time.monotonic() < end:
+                if self.srv.stopping.is_set():
+                    raise CloseConnection("server shutting down")
+                for _ in range(64):
+                    self.send(burst)
+                    sent += self.opt.flood_batch
+        finally:
+            self.stats.add("flood_acks_sent", sent)
+        log.info("%s: flood over after %d ACK 0 frames", self.name, sent)
 
     def delay(self):
         if self.opt.delay_ack and self.srv.stopping.wait(self.opt.delay_ack):
@@ -610,6 +644,13 @@ class Server:
             self.conns.discard(conn)
         with self.stats.lock:
             self.stats.connections_open -= 1
+
+    def flood_period(self):
+        """The end of the --flood-acks period, which begins at the first call."""
+        with self.stats.lock:
+            if self.stats.flood_end is None:
+                self.stats.flood_end = time.monotonic() + self.opt.flood_acks
+            return self.stats.flood_end
 
     def acked(self, n):
         if not self.opt.max_events:
@@ -738,6 +779,11 @@ def parse_args(argv=None):
                    help="close the connection, unacked, after N events of a window")
     g.add_argument("--garbage", action="store_true",
                    help="send garbage instead of a window's ack")
+    g.add_argument("--flood-acks", type=float, default=0, metavar="SECONDS",
+                   help="for SECONDS from the first complete window, answer "
+                        "windows with a stream of ACK 0 instead of their ack")
+    g.add_argument("--flood-batch", type=int, default=1, metavar="N",
+                   help="with --flood-acks: ACK 0 frames per write (default 1)")
     g.add_argument("--repeat-faults", action="store_true",
                    help="--close-mid-window/--garbage every time, not only once")
     g.add_argument("--close-idle", type=float, default=0, metavar="SECONDS",
@@ -758,6 +804,8 @@ def parse_args(argv=None):
         p.error("--keepalive-every needs --slow (keep-alives are sent while an ack is held)")
     if o.count_only and o.out:
         p.error("--count-only stores nothing: drop --out")
+    if o.flood_batch < 1:
+        p.error("--flood-batch must be at least 1")
     for name in ("partial_acks", "max_events", "close_mid_window",
                  "reject_first_connections", "max_payload"):
         if getattr(o, name) < 0:
