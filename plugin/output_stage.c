@@ -35,6 +35,7 @@ struct output_stage {
 	 * (hosts, index, credentials), so it lives as long as they do.
 	 */
 	struct config		*reloaded;
+	struct serial_file	*serial_file;	/* live input only */
 	unsigned long		 stored_serial;	/* settled and stored */
 	unsigned long		 saved_serial;	/* ... and written to disk */
 	long			 saved_at;
@@ -108,11 +109,9 @@ write_direct(struct output_stage *os, const struct batch *b)
 
 /*
  * Live input: remember up to which audit serial the documents are stored,
- * for the next start to spot a gap.  Written at most every SERIAL_SAVE_MS:
- * a file replaced per batch would cost more than the batch (auditd hands
- * over a few records at a time).  Killed in between, the next start
- * reports the events of that moment lost although they were stored:
- * noise, never silence.
+ * for the next start to spot a gap.  Written at most every SERIAL_SAVE_MS
+ * (state_file.h).  Killed in between, the next start reports the events of
+ * that moment lost although they were stored: noise, never silence.
  */
 static void
 save_serial(struct output_stage *os, int now)
@@ -120,7 +119,7 @@ save_serial(struct output_stage *os, int now)
 	if (!os->p->live || os->stored_serial == os->saved_serial ||
 	    (!now && monotonic_ms() - os->saved_at < SERIAL_SAVE_MS))
 		return;
-	state_save_serial(os->p->cfg->data_dir, os->stored_serial);
+	state_serial_save(os->serial_file, os->stored_serial);
 	os->saved_serial = os->stored_serial;
 	os->saved_at = monotonic_ms();
 }
@@ -179,6 +178,8 @@ output_main(void *arg)
 	void *popped;
 
 	open_outputs(&os, os.p->cfg);
+	if (os.p->live)
+		os.serial_file = state_serial_open(os.p->cfg->data_dir);
 	while ((st = bq_pop(os.p->docs, &popped, POP_WAIT_MS)) != BQ_CLOSED) {
 		if (st == BQ_ITEM) {
 			item = popped;
@@ -199,6 +200,7 @@ output_main(void *arg)
 	}
 	publish_network_stats(&os);
 	save_serial(&os, 1);
+	state_serial_close(os.serial_file);
 	close_outputs(&os, 1);
 	config_free(os.reloaded);
 	pipeline_stage_done(os.p);

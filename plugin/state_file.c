@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "../common/atomic_file.h"
 #include "../common/log.h"
 #include "state_file.h"
 
@@ -27,18 +29,56 @@ state_load_serial(const char *data_dir)
 	return serial;
 }
 
+struct serial_file {
+	int	 fd;
+	int	 sized;		/* cut to one line after the first save */
+	char	 path[4096];
+};
+
+/* Fixed width, so a save always covers the whole of the one before. */
+#define SERIAL_LINE_LEN	21	/* 20 digits and a newline */
+
+struct serial_file *
+state_serial_open(const char *data_dir)
+{
+	struct serial_file *sf;
+
+	if ((sf = calloc(1, sizeof(*sf))) == NULL)
+		return NULL;
+	if (snprintf(sf->path, sizeof(sf->path), "%s/%s", data_dir,
+	    SERIAL_FILE) >= (int)sizeof(sf->path) ||
+	    (sf->fd = open(sf->path, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		log_warn("cannot open %s: lost events will not be told "
+		    "after a restart", sf->path);
+		free(sf);
+		return NULL;
+	}
+	return sf;
+}
+
 void
-state_save_serial(const char *data_dir, unsigned long serial)
+state_serial_save(struct serial_file *sf, unsigned long serial)
 {
 	static struct ratelimit errors = RATELIMIT_INIT(60, 1);
-	char path[4096], line[32];
-	int n;
+	char line[SERIAL_LINE_LEN + 1];
 
-	if (snprintf(path, sizeof(path), "%s/%s", data_dir, SERIAL_FILE) >=
-	    (int)sizeof(path))
+	if (sf == NULL)
 		return;
-	n = snprintf(line, sizeof(line), "%lu\n", serial);
-	if (atomic_replace(path, line, (size_t)n, 0640) == -1)
-		log_ratelimited(&errors, "cannot update %s: %s", path,
+	snprintf(line, sizeof(line), "%020lu\n", serial);
+	if (pwrite(sf->fd, line, SERIAL_LINE_LEN, 0) != SERIAL_LINE_LEN ||
+	    (!sf->sized && ftruncate(sf->fd, SERIAL_LINE_LEN) == -1)) {
+		log_ratelimited(&errors, "cannot update %s: %s", sf->path,
 		    strerror(errno));
+		return;
+	}
+	sf->sized = 1;
+}
+
+void
+state_serial_close(struct serial_file *sf)
+{
+	if (sf == NULL)
+		return;
+	close(sf->fd);
+	free(sf);
 }

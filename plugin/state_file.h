@@ -8,7 +8,20 @@
 
 /* 0 when there is none (first start, or after a reboot it is just old). */
 unsigned long	state_load_serial(const char *data_dir);
-/* Replaced by rename: never torn.  Errors are logged, rate-limited. */
-void		state_save_serial(const char *data_dir, unsigned long serial);
+
+/*
+ * The serial is saved often (every 100 ms while events flow), so the file
+ * stays open and each save is one pwrite of a fixed-width line over the
+ * last: no temporary file, rename or fsync.  A killed plugin leaves the
+ * last save in the page cache; a power cut may leave an older one, which
+ * only makes the next start report some stored events as lost.
+ */
+struct serial_file;
+
+/* NULL (logged) if the file cannot be opened; saves are then skipped. */
+struct serial_file *state_serial_open(const char *data_dir);
+/* Errors are logged, rate-limited. */
+void		 state_serial_save(struct serial_file *, unsigned long serial);
+void		 state_serial_close(struct serial_file *);
 
 #endif
