@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +14,27 @@
 #include "process_table.h"
 #include "../common/procfs.h"
 
+static const char real_proc[] = "/proc";
+
 void
 process_table_init(struct process_table *t, int use_proc)
 {
 	memset(t, 0, sizeof(*t));
 	t->use_proc = use_proc;
-	t->proc_root = "/proc";
+	t->proc_root = real_proc;
+}
+
+/*
+ * Most processes an exec event names have exited by the time it is read:
+ * kill(2) says so for a fraction of a failed open of /proc/<pid>/... (which
+ * walks the path and leaves a negative dentry).  Only the real /proc can be
+ * asked this way.
+ */
+static int
+surely_gone(const struct process_table *t, long pid)
+{
+	return t->proc_root == real_proc && kill((pid_t)pid, 0) == -1 &&
+	    errno == ESRCH;
 }
 
 static void
@@ -108,7 +125,8 @@ load_from_proc(struct process_table *t, long pid)
 	ssize_t n, elen;
 
 	t->proc_reads++;
-	if (snprintf(path, sizeof(path), "%s/%ld/exe", t->proc_root, pid) >=
+	if (surely_gone(t, pid) ||
+	    snprintf(path, sizeof(path), "%s/%ld/exe", t->proc_root, pid) >=
 	    (int)sizeof(path) ||
 	    (elen = readlink(path, exe, sizeof(exe) - 1)) < 0)
 		return -1;
@@ -236,7 +254,8 @@ process_table_container(struct process_table *t, long pid, int at_exec)
 	    now - p->no_container_at < CONTAINER_RECHECK_MS)
 		return NULL;
 	t->proc_reads++;
-	if (procfs_read(t->proc_root, pid, "cgroup", cgroup,
+	if (!surely_gone(t, pid) &&
+	    procfs_read(t->proc_root, pid, "cgroup", cgroup,
 	    sizeof(cgroup)) > 0 &&
 	    container_of_cgroup_file(cgroup, p->container_id))
 		return p->container_id;
