@@ -8,7 +8,9 @@
 # audisp-ecs (file output, default settings, all enrichment on).  For each,
 # once every event is written: auditd's CPU, the plugin's CPU, the rate the
 # audited load reached, the plugin's peak RSS, the kernel's lost counter,
-# auditd's deepest plugin queue and whether it overflowed.  Setups
+# auditd's deepest plugin queue and whether it overflowed, and how long
+# after the load's end the last document was written (the drain: how far
+# the plugin runs behind).  Setups
 # alternate within each round, auditd restarts for every measurement, and
 # the median of RUNS rounds is printed with the ratios.
 #
@@ -154,22 +156,26 @@ run_load() {
 }
 
 # wait_written SETUP: until the plugin wrote every event of the load, or
-# wrote nothing new for 5 s (events lost: the figures say so).
+# wrote nothing new for 5 s (events lost: the figures say so).  Sets
+# DRAIN_S, how long after the load's end the last document came: the lag
+# of the plugin behind the audited processes.
 wait_written() {
-	local n last=-1 still=0
+	local n last=-1 still=0 t0=$EPOCHREALTIME
+	DRAIN_S=0
 	[ "$1" = alone ] && { sleep 1; return; }
 	while :; do
 		n=$(documents "$1")
 		[ "$n" -ge "$EXECS" ] && break
 		if [ "$n" = "$last" ]; then
 			still=$((still + 1))
-			[ "$still" -ge 20 ] && break
+			[ "$still" -ge 100 ] && break
 		else
 			still=0
 		fi
 		last=$n
-		sleep 0.25
+		sleep 0.05
 	done
+	DRAIN_S=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
 	sleep 0.5	# the rest of the work that follows the write
 }
 
@@ -196,11 +202,11 @@ measure() {
 	state=$(itest_auditd_state)
 	docs=$(documents "$setup")
 	[ "$setup" = audisp-ecs ] && check_complete
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$setup" "$load" "$3" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$setup" "$load" "$3" \
 		"$out" "$(( a1 - a0 ))" "$(( p1 - p0 ))" "$rss" "$(( lost1 - lost0 ))" \
 		"$(state_value "$state" 'max plugin queue depth used')" \
 		"$(state_value "$state" 'plugin queue overflow detected')" "$docs" \
-		| tr ' ' '\t' >>"$results"
+		"$DRAIN_S" | tr ' ' '\t' >>"$results"
 	itest_delete_rules
 	ITEST_RULES=()
 	itest_stop_auditd 15
@@ -241,22 +247,23 @@ import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 tick, execs = float(sys.argv[2]), int(sys.argv[3])
 by = {}
-for setup, load, rnd, n, secs, acpu, pcpu, rss, lost, qmax, qover, docs in rows:
+for setup, load, rnd, n, secs, acpu, pcpu, rss, lost, qmax, qover, docs, drain in rows:
     by.setdefault((load, setup), []).append(
         (int(n) / float(secs), int(acpu) / tick, int(pcpu) / tick,
-         int(rss) / 1024, int(lost), int(qmax or 0), qover, int(docs)))
+         int(rss) / 1024, int(lost), int(qmax or 0), qover, int(docs), float(drain)))
 med = lambda xs: statistics.median(xs)
 print("load    setup        execs/s  auditd CPU s  plugin CPU s  plugin ms/1k ev"
-      "  peak RSS MiB  lost  max queue  overflow  docs")
+      "  peak RSS MiB  lost  max queue  overflow  docs  drain s")
 loads = []
 for (load, setup), v in by.items():
     if load not in loads:
         loads.append(load)
-    print("%-7s %-11s %8.0f %13.2f %13.2f %16.1f %13.1f %5d %10d %9s %5d" % (
+    print("%-7s %-11s %8.0f %13.2f %13.2f %16.1f %13.1f %5d %10d %9s %5d %8.2f" % (
         load, setup, med([x[0] for x in v]), med([x[1] for x in v]),
         med([x[2] for x in v]), med([x[2] for x in v]) * 1e6 / execs,
         max(x[3] for x in v), max(x[4] for x in v), max(x[5] for x in v),
-        ",".join(sorted(set(x[6] for x in v))), min(x[7] for x in v)))
+        ",".join(sorted(set(x[6] for x in v))), min(x[7] for x in v),
+        med([x[8] for x in v])))
 print()
 def ratio(load, a, b, i):
     if (load, a) not in by or (load, b) not in by:

@@ -410,10 +410,12 @@ def cmd_noloss(a):
     r = Reader(a.files)
     last_growth, last_count = time.time(), -1
     while True:
+        # The log first: an event logged while the documents are read
+        # must not count as missing (a busy host logs all the time).
+        events = log_events([a.log], a.key)
         r.poll()
         if len(r.docs) != last_count:
             last_count, last_growth = len(r.docs), time.time()
-        events = log_events([a.log], a.key)
         if a.min_seq is not None:
             events = {k: v for k, v in events.items() if v["seq"] >= a.min_seq}
         missing, dup, matched, badtime = compare(events, [d for _, _, d in r.docs])
