@@ -176,8 +176,10 @@ kv_find(const struct kv_list *l, const char *name)
 {
 	size_t i;
 
+	/* The first letters differ for most names: strcmp only for the rest. */
 	for (i = 0; i < l->count; i++)
-		if (strcmp(l->items[i].name, name) == 0)
+		if (l->items[i].name[0] == name[0] &&
+		    strcmp(l->items[i].name, name) == 0)
 			return &l->items[i].value;
 	return NULL;
 }
@@ -275,8 +277,20 @@ known_name(const struct audit_ids *ids, enum audit_id which, const char *raw,
 static int
 is_absent(const char *raw)
 {
-	return raw == NULL || raw[0] == '\0' || strcmp(raw, "(null)") == 0 ||
-	    strcmp(raw, "?") == 0 || strcmp(raw, "\"\"") == 0;
+	if (raw == NULL)
+		return 1;
+	switch (raw[0]) {
+	case '\0':
+		return 1;
+	case '(':
+		return strcmp(raw, "(null)") == 0;
+	case '?':
+		return raw[1] == '\0';
+	case '"':
+		return raw[1] == '"' && raw[2] == '\0';
+	default:
+		return 0;
+	}
 }
 
 /* A field name for an id: ends in "uid" or "gid" (old-auid, ouid, ...). */

@@ -40,9 +40,7 @@ surely_gone(const struct process_table *t, long pid)
 static void
 clear_slot(struct process_info *p)
 {
-	free(p->exe);
-	free(p->name);
-	free(p->args);
+	free(p->mem);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -61,57 +59,67 @@ slot_of(struct process_table *t, long pid)
 	return &t->slots[(unsigned long)pid % PROCESS_TABLE_SLOTS];
 }
 
-static char *
-copy_sv(struct sv s)
+/* Arguments as NUL-separated strings at out, cut at PROCESS_ARGS_MAX bytes. */
+static size_t
+store_args(struct process_info *p, char *out, const struct sv args[],
+    size_t nargs)
 {
-	char *c;
+	size_t i, n;
 
-	if (s.p == NULL || (c = malloc(s.n + 1)) == NULL)
-		return NULL;
-	memcpy(c, s.p, s.n);
-	c[s.n] = '\0';
-	return c;
-}
-
-/* Arguments as one NUL-separated buffer, cut at PROCESS_ARGS_MAX bytes. */
-static void
-store_args(struct process_info *p, const struct sv args[], size_t nargs)
-{
-	size_t i, total = 0, n;
-
-	for (i = 0; i < nargs; i++)
-		total += args[i].n + 1;
-	if (total > PROCESS_ARGS_MAX)
-		total = PROCESS_ARGS_MAX;
-	if (total == 0 || (p->args = malloc(total)) == NULL)
-		return;
 	for (i = 0; i < nargs; i++) {
 		n = args[i].n;
-		if (p->args_len + n + 1 > total) {
+		if (p->args_len + n + 1 > PROCESS_ARGS_MAX) {
 			p->args_cut = 1;
 			break;
 		}
 		if (n > 0)
-			memcpy(p->args + p->args_len, args[i].p, n);
-		p->args[p->args_len + n] = '\0';
+			memcpy(out + p->args_len, args[i].p, n);
+		out[p->args_len + n] = '\0';
 		p->args_len += n + 1;
 		p->nargs++;
 	}
+	return p->args_len;
 }
 
+static size_t
+args_room(const struct sv args[], size_t nargs)
+{
+	size_t i, total = 0;
+
+	for (i = 0; i < nargs; i++)
+		total += args[i].n + 1;
+	return total > PROCESS_ARGS_MAX ? PROCESS_ARGS_MAX : total;
+}
+
+/* One allocation per exec: exe, then name, then the arguments. */
 void
 process_table_exec(struct process_table *t, long pid, struct sv exe,
     struct sv name, const struct sv args[], size_t nargs)
 {
 	struct process_info *p = slot_of(t, pid);
+	size_t exe_n = exe.p != NULL ? exe.n : 0;
+	size_t name_n = name.p != NULL ? name.n : 0;
+	char *block;
 
 	if (pid <= 0)
 		return;
 	clear_slot(p);
 	p->pid = pid;
-	p->exe = copy_sv(exe);
-	p->name = copy_sv(name);
-	store_args(p, args, nargs);
+	if ((block = malloc(exe_n + 1 + name_n + 1 +
+	    args_room(args, nargs))) == NULL)
+		return;
+	memcpy(block, exe.p != NULL ? exe.p : "", exe_n);
+	block[exe_n] = '\0';
+	memcpy(block + exe_n + 1, name.p != NULL ? name.p : "", name_n);
+	block[exe_n + 1 + name_n] = '\0';
+	p->mem = block;
+	if (exe.p != NULL)
+		p->exe = block;
+	if (name.p != NULL)
+		p->name = block + exe_n + 1;
+	p->args = block + exe_n + 1 + name_n + 1;
+	if (store_args(p, p->args, args, nargs) == 0)
+		p->args = NULL;
 }
 
 /* Fill a slot for pid from /proc; 0 on success. */

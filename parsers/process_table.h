@@ -33,6 +33,7 @@
 
 struct process_info {
 	long	 pid;		/* 0: empty slot */
+	char	*mem;		/* exe, name, args: one allocation */
 	char	*exe;
 	char	*name;
 	char	*args;		/* NUL-separated */
