@@ -186,7 +186,8 @@ maybe_push(struct parse_stage *ps)
 	size_t pending = reassembly_pending_bytes(ps->r);
 	long now;
 
-	if (ps->held != NULL) {
+	/* Drops are told at once, even when no event comes to carry them. */
+	if (ps->held != NULL || atomic_load(&ps->p->drops_to_report) > 0) {
 		push_batch(ps, 0);
 		return;
 	}
