@@ -18,40 +18,17 @@
 #include <unistd.h>
 
 #include "../common/atomic_file.h"
+#include "../common/buf.h"
 #include "conf.h"
 #include "daemon.h"
 #include "../common/log.h"
 #include "../common/timeutil.h"
 #include "pipeline.h"
 #include "signals.h"
+#include "stats.h"
 
 #define DRAIN_TIMEOUT_MS	4500
 #define SIGNAL_POLL_MS		200
-
-static void
-log_stats(const char *when, const struct pipeline_stats *s)
-{
-	log_info("%s: %llu bytes, %llu records, %llu rejected, %llu events, "
-	    "%llu filtered, %llu lost upstream, %llu written, %llu spooled, "
-	    "%llu dropped, %llu retries, %llu write errors", when, s->bytes_in,
-	    s->records, s->rejected, s->events, s->filtered, s->lost,
-	    s->written, s->spooled, s->dropped, s->retries, s->write_errors);
-	if (s->es_conflicts > 0 || s->es_item_retries > 0 ||
-	    s->dead_lettered > 0)
-		log_info("%s: elasticsearch: %llu already indexed (409), %llu "
-		    "documents sent again after 429/5xx, %llu dead-lettered",
-		    when, s->es_conflicts, s->es_item_retries,
-		    s->dead_lettered);
-	if (s->ack_floods > 0)
-		log_info("%s: logstash: %llu connections closed for flooding "
-		    "keepalives", when, s->ack_floods);
-	if (s->fim_scanned == 0 && s->fim_overflows == 0)
-		return;		/* no file integrity monitoring */
-	log_info("%s: fim: %llu files scanned, %llu hashed (%llu bytes), "
-	    "%llu changes, %llu overflows (rescans), %llu unreadable", when,
-	    s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed, s->fim_changes,
-	    s->fim_overflows, s->fim_errors);
-}
 
 /*
  * SIGUSR1: the counters as JSON in DATA_DIR/stats.json, for monitoring
@@ -60,35 +37,17 @@ log_stats(const char *when, const struct pipeline_stats *s)
 static void
 write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 {
-	char path[4096], json[2048];
-	int n;
+	struct buf json = BUF_INITIALIZER(16384);
+	char path[4096];
 
 	if (snprintf(path, sizeof(path), "%s/stats.json", data_dir) >=
 	    (int)sizeof(path))
 		return;
-	/* Time, pid and 21 counters of at most 20 digits, and the names. */
-	n = snprintf(json, sizeof(json), "{\"time\":%lld,\"pid\":%ld,\"bytes_in\":%llu,"
-	    "\"records\":%llu,\"rejected\":%llu,\"events\":%llu,"
-	    "\"filtered\":%llu,\"lost_upstream\":%llu,\"written\":%llu,"
-	    "\"spooled\":%llu,\"dropped\":%llu,\"retries\":%llu,"
-	    "\"write_errors\":%llu,\"elasticsearch\":{\"conflicts\":%llu,"
-	    "\"item_retries\":%llu,\"dead_lettered\":%llu},"
-	    "\"logstash\":{\"ack_floods\":%llu},"
-	    "\"fim\":{\"scanned\":%llu,"
-	    "\"hashed\":%llu,\"bytes_hashed\":%llu,\"changes\":%llu,"
-	    "\"overflows\":%llu,\"unreadable\":%llu}}\n",
-	    (long long)time(NULL), (long)getpid(), s->bytes_in, s->records,
-	    s->rejected, s->events, s->filtered, s->lost, s->written,
-	    s->spooled, s->dropped, s->retries, s->write_errors,
-	    s->es_conflicts, s->es_item_retries, s->dead_lettered,
-	    s->ack_floods, s->fim_scanned, s->fim_hashed, s->fim_bytes_hashed,
-	    s->fim_changes, s->fim_overflows, s->fim_errors);
-	if (n < 0 || (size_t)n >= sizeof(json)) {
-		log_warnx("cannot write %s: counters too long", path);
-		return;
-	}
-	if (atomic_replace(path, json, (size_t)n, 0644) == -1)
+	if (stats_json(&json, s, (long long)time(NULL), (long)getpid()) == -1)
+		log_warnx("cannot write %s: out of memory", path);
+	else if (atomic_replace(path, json.p, json.len, 0644) == -1)
 		log_warn("cannot write %s", path);
+	buf_release(&json);
 }
 
 static void
@@ -128,7 +87,7 @@ signal_loop(struct pipeline *p, const sigset_t *handled,
 	while (!pipeline_finished(p) && !pipeline_input_done(p)) {
 		if (metrics_period_ms > 0 && monotonic_ms() >= next_metrics) {
 			pipeline_get_stats(p, &s);
-			log_stats("metrics", &s);
+			stats_log("metrics", &s);
 			next_metrics += metrics_period_ms;
 		}
 		sig = sigtimedwait(handled, NULL, &poll_interval);
@@ -143,7 +102,7 @@ signal_loop(struct pipeline *p, const sigset_t *handled,
 			break;
 		case SIGUSR1:
 			pipeline_get_stats(p, &s);
-			log_stats("status", &s);
+			stats_log("status", &s);
 			write_stats_file(data_dir, &s);
 			break;
 		case SIGTERM:
@@ -186,6 +145,6 @@ daemon_main(const char *config_path, int foreground)
 		return 1;
 	signal_loop(p, &handled, config_path, data_dir, metrics_period_ms);
 	rc = pipeline_finish(p, DRAIN_TIMEOUT_MS, &s);
-	log_stats("exiting", &s);
+	stats_log("exiting", &s);
 	return rc == 0 ? 0 : 1;
 }

@@ -21,28 +21,52 @@
 struct config;
 struct pipeline;
 
+/*
+ * Every counter, once: X(field, group, key, words).  field is the member of
+ * struct pipeline_stats; group and key name it in stats.json ("" for the
+ * top level); words say what it counts in the log line ("N words").  The
+ * groups come in this order, each one's members together.
+ */
+#define PIPELINE_COUNTERS(X) \
+	X(bytes_in,		"",	"bytes_in",	"bytes") \
+	X(input_errors,		"",	"input_errors",	"unreadable sources") \
+	X(records,		"",	"records",	"records") \
+	X(rejected,		"",	"rejected",	"rejected") \
+	X(events,		"",	"events",	"events") \
+	X(filtered,		"",	"filtered",	"filtered") \
+	X(lost,			"",	"lost_upstream", "lost upstream") \
+	X(written,		"",	"written",	"written") \
+	X(spooled,		"",	"spooled",	"spooled") \
+	X(dropped,		"",	"dropped",	"dropped") \
+	X(retries,		"",	"retries",	"retries") \
+	X(write_errors,		"",	"write_errors",	"write errors") \
+	X(es_conflicts,		"elasticsearch", "conflicts", \
+	    "already indexed (409)") \
+	X(es_item_retries,	"elasticsearch", "item_retries", \
+	    "documents sent again after 429/5xx") \
+	X(dead_lettered,	"elasticsearch", "dead_lettered", \
+	    "dead-lettered") \
+	X(ack_floods,		"logstash", "ack_floods", \
+	    "connections closed for flooding keepalives") \
+	X(fim_scanned,		"fim",	"scanned",	"files scanned") \
+	X(fim_hashed,		"fim",	"hashed",	"hashed") \
+	X(fim_bytes_hashed,	"fim",	"bytes_hashed",	"bytes hashed") \
+	X(fim_changes,		"fim",	"changes",	"changes") \
+	X(fim_overflows,	"fim",	"overflows",	"overflows (rescans)") \
+	X(fim_errors,		"fim",	"unreadable",	"unreadable")
+
+/*
+ * lost: audit serials that never came; filtered: dropped by drop_event;
+ * written: stored by the outputs; dropped: given up (policy or exit);
+ * spooled: in the spool, unacknowledged; retries: batches sent again;
+ * es_conflicts: 409, indexed by an earlier try; dead_lettered: not
+ * indexable, kept aside.
+ */
 struct pipeline_stats {
-	unsigned long long	bytes_in;
-	unsigned long long	input_errors;	/* sources that could not be read */
-	unsigned long long	records;
-	unsigned long long	rejected;
-	unsigned long long	events;
-	unsigned long long	lost;		/* audit serials that never came */
-	unsigned long long	filtered;	/* dropped by drop_event */
-	unsigned long long	written;	/* documents stored by outputs */
-	unsigned long long	dropped;	/* documents given up at exit */
-	unsigned long long	write_errors;
-	unsigned long long	spooled;	/* in the spool, unacknowledged */
-	unsigned long long	retries;	/* batches sent again */
-	/* Elasticsearch output. */
-	unsigned long long	es_conflicts;	/* 409: indexed by an earlier try */
-	unsigned long long	es_item_retries;	/* after item 429/5xx */
-	unsigned long long	dead_lettered;	/* non-indexable, kept aside */
-	/* Logstash output. */
-	unsigned long long	ack_floods;	/* servers flooding keepalives */
-	/* File integrity monitoring. */
-	unsigned long long	fim_scanned, fim_hashed, fim_bytes_hashed;
-	unsigned long long	fim_changes, fim_overflows, fim_errors;
+#define PIPELINE_STATS_FIELD(field, group, key, words) \
+	unsigned long long	field;
+	PIPELINE_COUNTERS(PIPELINE_STATS_FIELD)
+#undef PIPELINE_STATS_FIELD
 	int			fim_failed;	/* a one-shot scan did not end */
 };
 
