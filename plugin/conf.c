@@ -1239,7 +1239,7 @@ check_secret_mode(config_t *lc, const char *file, FILE *errors)
 		fprintf(errors, "%s: holds %s but is readable by group or "
 		    "others (mode %04o): chmod 600 %s\n", file, key,
 		    (unsigned)(st.st_mode & 07777), file);
-		return 1;
+		return -1;
 	}
 	return 0;
 }
@@ -1262,7 +1262,7 @@ check_ssl(struct ssl_settings *ssl, config_t *lc, const char *prefix,
 	if ((ssl->certificate == NULL) != (ssl->key == NULL)) {
 		report(errors, file, s, path,
 		    "certificate and key go together (for mutual TLS)");
-		return 1;
+		return -1;
 	}
 	return 0;
 }
@@ -1277,14 +1277,14 @@ check_logstash(struct config *cfg, config_t *lc, const char *file,
 	if (ls->hosts.count == 0) {
 		report(errors, file, s, "output.logstash.hosts",
 		    "is required: where is Logstash?");
-		return 1;
+		return -1;
 	}
-	if (check_ssl(&ls->ssl, lc, "output.logstash", file, errors))
-		return 1;
+	if (check_ssl(&ls->ssl, lc, "output.logstash", file, errors) == -1)
+		return -1;
 	if (ls->backoff_init_ms > ls->backoff_max_ms) {
 		report(errors, file, s, "output.logstash.backoff",
 		    "init must not be larger than max");
-		return 1;
+		return -1;
 	}
 	return 0;
 }
@@ -1296,19 +1296,19 @@ check_es_auth(struct es_output_config *es, const config_setting_t *s,
 	if (es->api_key != NULL && es->username != NULL) {
 		report(errors, file, s, "output.elasticsearch", "username and "
 		    "api_key are two ways to authenticate: choose one");
-		return 1;
+		return -1;
 	}
 	if ((es->username == NULL) != (es->password == NULL)) {
 		report(errors, file, s, "output.elasticsearch", "username and "
 		    "password (or password_file) go together");
-		return 1;
+		return -1;
 	}
 	if (es->api_key != NULL && (strchr(es->api_key, ':') == NULL ||
 	    es->api_key[0] == ':')) {
 		report(errors, file, s, "output.elasticsearch.api_key",
 		    "must be \"id:key\" (the id and api_key that Elasticsearch "
 		    "returned when the key was created)");
-		return 1;
+		return -1;
 	}
 	return 0;
 }
@@ -1323,15 +1323,15 @@ check_elasticsearch(struct config *cfg, config_t *lc, const char *file,
 	if (es->hosts.count == 0) {
 		report(errors, file, s, "output.elasticsearch.hosts",
 		    "is required: where is Elasticsearch?");
-		return 1;
+		return -1;
 	}
-	if (check_ssl(&es->ssl, lc, "output.elasticsearch", file, errors) ||
-	    check_es_auth(es, s, file, errors))
-		return 1;
+	if (check_ssl(&es->ssl, lc, "output.elasticsearch", file,
+	    errors) == -1 || check_es_auth(es, s, file, errors) == -1)
+		return -1;
 	if (es->backoff_init_ms > es->backoff_max_ms) {
 		report(errors, file, s, "output.elasticsearch.backoff",
 		    "init must not be larger than max");
-		return 1;
+		return -1;
 	}
 	return 0;
 }
@@ -1367,7 +1367,7 @@ check_fim(struct config *cfg, config_t *lc, const char *file, FILE *errors)
 {
 	struct fim_check fc = { lc, file, errors };
 
-	return fim_config_finish(cfg->fim, fim_report, &fc) > 0;
+	return fim_config_finish(cfg->fim, fim_report, &fc) > 0 ? -1 : 0;
 }
 
 /* Checks that only make sense once the whole file is read. */
@@ -1379,20 +1379,21 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 
 	if (s != NULL && config_setting_length(s) == 0) {
 		report(errors, file, s, "output", "names no output");
-		return 1;
+		return -1;
 	}
 	if (count_outputs(cfg) > 1) {
 		report(errors, file, s, "output", "only one output can be "
 		    "enabled (file, logstash or elasticsearch)");
-		return 1;
+		return -1;
 	}
-	if (cfg->logstash != NULL && check_logstash(cfg, lc, file, errors))
-		return 1;
+	if (cfg->logstash != NULL &&
+	    check_logstash(cfg, lc, file, errors) == -1)
+		return -1;
 	if (cfg->elasticsearch != NULL &&
-	    check_elasticsearch(cfg, lc, file, errors))
-		return 1;
-	if (cfg->fim != NULL && check_fim(cfg, lc, file, errors))
-		return 1;
+	    check_elasticsearch(cfg, lc, file, errors) == -1)
+		return -1;
+	if (cfg->fim != NULL && check_fim(cfg, lc, file, errors) == -1)
+		return -1;
 	cfg->has_outputs = count_outputs(cfg) > 0;
 	return check_secret_mode(lc, file, errors);
 }
@@ -1434,7 +1435,7 @@ config_load(const char *path, FILE *errors)
 	if (nerrors == 0 && apply_late_defaults(cfg) == -1)
 		nerrors++;
 	if (nerrors == 0)
-		nerrors += check_complete(cfg, &lc, path, errors);
+		nerrors += check_complete(cfg, &lc, path, errors) == -1;
 	config_destroy(&lc);
 	if (nerrors > 0) {
 		config_free(cfg);
