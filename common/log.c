@@ -41,7 +41,7 @@ log_set_level(enum log_level level)
 	atomic_store_explicit(&log_threshold, (int)level, memory_order_relaxed);
 }
 
-int
+static int
 log_enabled(enum log_level level)
 {
 	return (int)level <= atomic_load_explicit(&log_threshold,

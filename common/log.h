@@ -45,7 +45,6 @@ struct ratelimit {
 void	log_init(const char *progname, int to_stderr);
 /* Messages less severe than level are dropped; safe from any thread. */
 void	log_set_level(enum log_level level);
-int	log_enabled(enum log_level level);
 
 /*
  * The one entry point behind the macros below.  with_errno appends
