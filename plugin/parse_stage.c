@@ -1,10 +1,11 @@
 /*
  * The parser thread: raw chunks in, batches of documents out.
  *
- * Lines are cut here (a record may straddle two chunks) and fed one by one
- * to the reassembly, which owns libauparse.  Documents are batched for
- * throughput, but a batch is handed on as soon as no more input is waiting,
- * so under light load each event reaches the outputs at once.
+ * Lines are cut here (parsers/line_split.h: a record may straddle two
+ * chunks) and fed one by one to the reassembly, which owns libauparse.
+ * Documents are batched for throughput, but a batch is handed on as soon
+ * as no more input is waiting, so under light load each event reaches the
+ * outputs at once.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 
 #include "conf.h"
 #include "../common/log.h"
+#include "../parsers/line_split.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
 #include "../common/timeutil.h"
@@ -21,20 +23,12 @@
 #define BATCH_BYTES	(256 * 1024)
 #define TICK_MS		1000
 
-struct line_state {
-	char		*buf;		/* a line cut by a chunk boundary */
-	size_t		 len;
-	size_t		 full_len;	/* including what did not fit */
-	size_t		 cap;
-	const char	*origin;
-	unsigned long	 lineno;
-};
-
 struct parse_stage {
 	struct pipeline		*p;
 	struct reassembly	*r;
-	struct line_state	 line;
-	size_t			 max_record_size;
+	struct line_split	 lines;
+	const char		*origin;	/* of the lines being cut */
+	unsigned long		 lineno;
 	long			 last_tick;	/* monotonic ms */
 };
 
@@ -84,66 +78,13 @@ push_batch(struct parse_stage *ps)
 }
 
 static void
-feed(struct parse_stage *ps, const char *line, size_t len, size_t full_len)
+feed(void *arg, const char *line, size_t len, size_t full_len)
 {
-	ps->line.lineno++;
-	reassembly_feed_line(ps->r, line, len, full_len, ps->line.origin,
-	    ps->line.lineno);
-}
+	struct parse_stage *ps = arg;
 
-/* Keep the start of a line cut by the chunk's end, up to the size limit. */
-static void
-hold_partial(struct parse_stage *ps, const char *data, size_t n)
-{
-	struct line_state *l = &ps->line;
-	size_t room = ps->max_record_size + 1, take;
-
-	l->full_len += n;
-	if (l->len >= room)
-		return;
-	take = n < room - l->len ? n : room - l->len;
-	if (l->len + take > l->cap) {
-		size_t cap = l->len + take;
-		char *buf = realloc(l->buf, cap);
-
-		if (buf == NULL) {
-			log_warnx("parser: out of memory holding a line");
-			return;
-		}
-		l->buf = buf;
-		l->cap = cap;
-	}
-	memcpy(l->buf + l->len, data, take);
-	l->len += take;
-}
-
-static void
-finish_partial(struct parse_stage *ps, const char *data, size_t n)
-{
-	struct line_state *l = &ps->line;
-
-	hold_partial(ps, data, n);
-	feed(ps, l->buf, l->len, l->full_len);
-	l->len = 0;
-	l->full_len = 0;
-}
-
-static void
-split_lines(struct parse_stage *ps, const char *data, size_t len)
-{
-	const char *p = data, *end = data + len, *nl;
-
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			hold_partial(ps, p, (size_t)(end - p));
-			return;
-		}
-		if (ps->line.full_len > 0)
-			finish_partial(ps, p, (size_t)(nl - p));
-		else
-			feed(ps, p, (size_t)(nl - p), (size_t)(nl - p));
-		p = nl + 1;
-	}
+	ps->lineno++;
+	reassembly_feed_line(ps->r, line, len, full_len, ps->origin,
+	    ps->lineno);
 }
 
 static void
@@ -151,7 +92,7 @@ apply_reload(struct parse_stage *ps, struct chunk *c)
 {
 	struct doc_item *item;
 
-	ps->max_record_size = (size_t)c->cfg->max_record_size;
+	line_split_set_max(&ps->lines, (size_t)c->cfg->max_record_size);
 	reassembly_configure(ps->r, (int)c->cfg->eoe_timeout,
 	    (size_t)c->cfg->max_record_size, &c->cfg->drop_event);
 	/* Documents so far go out with the old outputs, then the switch. */
@@ -171,18 +112,16 @@ apply_reload(struct parse_stage *ps, struct chunk *c)
 static void
 take_chunk(struct parse_stage *ps, struct chunk *c)
 {
-	if (ps->line.origin != c->origin) {
-		ps->line.origin = c->origin;
-		ps->line.lineno = 0;
+	if (ps->origin != c->origin) {
+		ps->origin = c->origin;
+		ps->lineno = 0;
 	}
 	switch (c->kind) {
 	case CHUNK_DATA:
-		split_lines(ps, c->data, c->len);
+		line_split_feed(&ps->lines, c->data, c->len);
 		break;
 	case CHUNK_END:
-		/* A last line without its newline is still a line. */
-		if (ps->line.full_len > 0)
-			finish_partial(ps, "", 0);
+		line_split_finish(&ps->lines);
 		break;
 	case CHUNK_RELOAD:
 		apply_reload(ps, c);
@@ -220,7 +159,7 @@ parse_main(void *arg)
 
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
-	ps.max_record_size = (size_t)p->cfg->max_record_size;
+	line_split_init(&ps.lines, (size_t)p->cfg->max_record_size, feed, &ps);
 	ro.live = p->live;
 	ro.eoe_timeout = (int)p->cfg->eoe_timeout;
 	ro.max_record_size = (size_t)p->cfg->max_record_size;
@@ -248,13 +187,12 @@ parse_main(void *arg)
 		    bq_count(p->raw) == 0)
 			push_batch(&ps);
 	}
-	if (ps.line.full_len > 0)
-		finish_partial(&ps, "", 0);
+	line_split_finish(&ps.lines);
 	reassembly_flush(ps.r);
 	push_batch(&ps);
 	publish_stats(&ps);
 	reassembly_free(ps.r);
-	free(ps.line.buf);
+	line_split_release(&ps.lines);
 	fim_stage_finish(p);
 	bq_close(p->docs);
 	pipeline_stage_done(p);
