@@ -1,12 +1,20 @@
 /* A first look at raw audit record lines; see record_check.h. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "record_check.h"
 
 #define HEADER_SCAN	512	/* the msg=audit( header comes early */
+/*
+ * 9999-12-31T23:59:59Z.  A later second has no four-digit year, which is
+ * all an ISO 8601 @timestamp (and Elasticsearch's date field) allows: such
+ * a record, made up or corrupt, is refused here rather than written with
+ * a timestamp nothing can read.
+ */
+#define LAST_SECOND	253402300799UL
 
 static int
 is_type_char(char c)
@@ -15,18 +23,24 @@ is_type_char(char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '[' || c == ']';
 }
 
-/* Parses digits; returns the position after them, or NULL if none. */
+/*
+ * Parses digits; returns the position after them, or NULL if none or if
+ * the number does not fit an unsigned long.
+ */
 static const char *
 parse_digits(const char *p, const char *end, unsigned long *value)
 {
-	unsigned long v = 0;
+	unsigned long v = 0, d;
 	const char *start = p;
 
 	while (p < end && *p >= '0' && *p <= '9') {
-		v = v * 10 + (unsigned long)(*p - '0');
+		d = (unsigned long)(*p - '0');
+		if (v > (ULONG_MAX - d) / 10)
+			return NULL;
+		v = v * 10 + d;
 		p++;
 	}
-	if (p == start || p - start > 20)
+	if (p == start)
 		return NULL;
 	*value = v;
 	return p;
@@ -47,7 +61,7 @@ parse_stamp(const char *p, const char *end, struct record_header *hdr)
 	if ((p = parse_digits(p + 1, end, &serial)) == NULL ||
 	    end - p < 2 || p[0] != ')' || p[1] != ':')
 		return RECORD_BAD_TIMESTAMP;
-	if (ms > 999)
+	if (ms > 999 || sec > LAST_SECOND)
 		return RECORD_BAD_TIMESTAMP;
 	hdr->serial = serial;
 	hdr->has_serial = 1;
