@@ -2,7 +2,8 @@
  * The record path: raw audit log bytes, cut into lines as the parser
  * thread cuts them (parsers/line_split.h), checked and reassembled
  * (parsers/reassembly.h, libauparse) into ECS documents, each of which
- * must be one JSON object Elasticsearch takes (fuzz_check_document).
+ * must be one JSON object Elasticsearch takes (fuzz_check_document) with
+ * an @timestamp of the form 2026-01-31T12:34:56.789Z.
  *
  * Input: one byte of options, then the log.
  *   bit 0: auditd.include_raw_message
@@ -15,6 +16,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +32,30 @@ feed(void *arg, const char *line, size_t len, size_t full_len)
 	reassembly_feed_line(arg, line, len, full_len, "fuzz", ++lineno);
 }
 
-/* Every document of the batch, one per line, must pass the check. */
+/* "@timestamp":"YYYY-MM-DDTHH:MM:SS.mmmZ", which every document has. */
+static void
+check_timestamp(const char *doc, size_t len)
+{
+	static const char key[] = "\"@timestamp\":\"";
+	static const char form[] = "dddd-dd-ddTdd:dd:dd.dddZ\"";
+	const char *p = memmem(doc, len, key, sizeof(key) - 1);
+	size_t i;
+
+	if (p == NULL)
+		goto bad;
+	p += sizeof(key) - 1;
+	if ((size_t)(doc + len - p) < sizeof(form) - 1)
+		goto bad;
+	for (i = 0; i < sizeof(form) - 1; i++)
+		if (form[i] == 'd' ? p[i] < '0' || p[i] > '9' : p[i] != form[i])
+			goto bad;
+	return;
+bad:
+	fprintf(stderr, "fuzz: no valid @timestamp:\n%.*s\n", (int)len, doc);
+	abort();
+}
+
+/* Every document of the batch, one per line, must pass the checks. */
 static void
 check_batch(struct reassembly *r)
 {
@@ -44,6 +69,7 @@ check_batch(struct reassembly *r)
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			abort();	/* every document ends with a newline */
 		fuzz_check_document(p, (size_t)(nl - p));
+		check_timestamp(p, (size_t)(nl - p));
 		ndocs++;
 	}
 	if (ndocs != b.ndocs)
