@@ -58,8 +58,11 @@ fuzz_init(void)
 	done = 1;
 	log_set_level(LOG_LEVEL_DEBUG);
 	redirect(STDIN_FILENO, O_RDONLY);
-	fflush(stdout);
-	redirect(STDOUT_FILENO, O_WRONLY);
+	/* FUZZ_STDOUT=1 keeps it, to see what a reproducer makes a verb say. */
+	if (getenv("FUZZ_STDOUT") == NULL) {
+		fflush(stdout);
+		redirect(STDOUT_FILENO, O_WRONLY);
+	}
 }
 
 static int

@@ -17,8 +17,9 @@
 /*
  * Once per process: log messages are formatted (their arguments are part
  * of what is tested) but go nowhere, not to syslog; stdin reads
- * /dev/null and stdout is discarded, so a target that prints or reads a
- * path such as /dev/stdin neither floods the terminal nor blocks.
+ * /dev/null and stdout is discarded (unless FUZZ_STDOUT is set), so a
+ * target that prints or reads a path such as /dev/stdin neither floods
+ * the terminal nor blocks.
  */
 void	 fuzz_init(void);
 
