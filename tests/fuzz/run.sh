@@ -59,17 +59,19 @@ else
 		[ -f "$f" ] && [ -x "$f" ] && targets="$targets ${f##*/}"
 	done
 fi
-if [ -z "$targets" ]; then
-	echo "no fuzz targets in $builddir/tests/fuzz: build them with" \
-	    "./configure --enable-fuzzing CC=clang && make" >&2
-	exit 2
-fi
 mkdir -p "$workdir" || exit 2
 
 result() {	# target PASS|FAIL
 	printf ':test-result: %s\n:global-test-result: %s\n' "$2" "$2" \
 	    > "$workdir/$1.trs"
 }
+
+if [ -z "$targets" ]; then
+	echo "FAIL: no fuzz targets in $builddir/tests/fuzz: build them with" \
+	    "./configure --enable-fuzzing CC=clang && make"
+	result fuzz_targets FAIL
+	exit 2
+fi
 
 # The newest finding libFuzzer wrote for a target, if any.
 finding() {
