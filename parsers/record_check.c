@@ -7,7 +7,6 @@
 
 #include "record_check.h"
 
-#define HEADER_SCAN	512	/* the msg=audit( header comes early */
 /*
  * 9999-12-31T23:59:59Z.  A later second has no four-digit year, which is
  * all an ISO 8601 @timestamp (and Elasticsearch's date field) allows: such
@@ -68,22 +67,11 @@ parse_stamp(const char *p, const char *end, struct record_header *hdr)
 	return RECORD_OK;
 }
 
-static const char *
-find_in(const char *p, const char *end, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; p + n <= end; p++)
-		if (*p == needle[0] && memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
 enum record_verdict
 record_check(const char *line, size_t len, size_t max_len,
     struct record_header *hdr)
 {
-	const char *p = line, *end = line + len, *scan_end, *msg;
+	const char *p = line, *end = line + len;
 	size_t n = 0;
 	enum record_verdict v;
 
@@ -108,10 +96,19 @@ record_check(const char *line, size_t len, size_t max_len,
 	if (n == 0)
 		return RECORD_NO_TYPE;
 
-	scan_end = end - p > HEADER_SCAN ? p + HEADER_SCAN : end;
-	if ((msg = find_in(p, scan_end, "msg=audit(")) == NULL)
+	/*
+	 * libauparse takes the timestamp from the word after type=, found
+	 * by spaces, whatever it says; so the header must be that word, or
+	 * the timestamp checked here would not be the one auparse uses.
+	 */
+	while (p < end && *p != ' ')
+		p++;
+	while (p < end && *p == ' ')
+		p++;
+	if ((size_t)(end - p) < strlen("msg=audit(") ||
+	    memcmp(p, "msg=audit(", strlen("msg=audit(")) != 0)
 		return RECORD_NO_HEADER;
-	if ((v = parse_stamp(msg, end, hdr)) != RECORD_OK)
+	if ((v = parse_stamp(p, end, hdr)) != RECORD_OK)
 		return v;
 	if (len > max_len)
 		return RECORD_TOO_LONG;

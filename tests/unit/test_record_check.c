@@ -249,19 +249,31 @@ test_too_long(void **state)
 	free(line);
 }
 
+/*
+ * libauparse reads the timestamp from the word after type=, whatever it
+ * is: a msg=audit( further on (a line glued to another one) is not the
+ * header, or the timestamp checked would not be the one auparse uses.
+ */
 static void
-test_header_scan_limited(void **state)
+test_header_must_follow_type(void **state)
 {
 	struct record_header hdr;
 	char line[1200];
 	int n;
 
-	/* msg=audit( beyond the first 512 bytes after the type is not looked for. */
 	n = snprintf(line, sizeof(line), "type=SYSCALL ");
 	memset(line + n, 'x', 600);
 	snprintf(line + n + 600, sizeof(line) - (size_t)n - 600,
 	    " msg=audit(1.000:1):");
 	assert_int_equal(check(line, &hdr), RECORD_NO_HEADER);
+	assert_int_equal(check("type=SYSCALL x msg=audit(1.000:1):", &hdr),
+	    RECORD_NO_HEADER);
+	assert_int_equal(check("type=PATH msg=\x1dudit(17953001795300644.230:"
+	    "305): item=0 rdetype=SYSCALL msg=audit(1795300644.202:289): x=1",
+	    &hdr), RECORD_NO_HEADER);
+	assert_int_equal(check("type=SYSCALL   msg=audit(1.000:1): x=1", &hdr),
+	    RECORD_OK);
+	assert_int_equal(hdr.serial, 1);
 }
 
 static void
@@ -297,7 +309,7 @@ main(void)
 		cmocka_unit_test(test_bad_timestamp_overflow),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_header_scan_limited),
+		cmocka_unit_test(test_header_must_follow_type),
 		cmocka_unit_test(test_verdict_texts),
 	};
 
