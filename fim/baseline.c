@@ -50,6 +50,9 @@ struct record_header {
 	uint32_t	read_errno;
 };
 
+_Static_assert(sizeof(struct record_header) <= BASELINE_HEADER_ROOM,
+    "BASELINE_RECORD_MAX must make room for the record header");
+
 struct baseline {
 	MDB_env		*env;
 	MDB_dbi		 dbi;
@@ -214,15 +217,40 @@ make_key(const char *path, char *buf)
 	    KEY_KEEP, "\x01%016llx", (unsigned long long)XXH64(path, n, 0));
 }
 
-static void
-decode(const MDB_val *v, struct file_state *fs, const char **long_path,
-    size_t *long_len)
+/*
+ * Well-formed: as long as its header says, with a long path that fits
+ * the path buffers (baseline_put stores at most BASELINE_PATH_MAX bytes);
+ * an old, torn or made-up record is not.
+ */
+static int
+valid_record(const unsigned char *data, size_t len)
 {
 	struct record_header h;
-	const unsigned char *p = (const unsigned char *)v->mv_data + sizeof(h);
+	size_t need = sizeof(h), i;
+
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, data, sizeof(h));
+	if (h.version != RECORD_VERSION ||
+	    h.long_path_len > BASELINE_PATH_MAX)
+		return 0;
+	for (i = 0; i < hash_algo_count; i++)
+		if (h.hash_mask & (1u << i))
+			need += hash_algos[i].digest_len;
+	return len == need + h.long_path_len;
+}
+
+int
+baseline_record_decode(const void *data, size_t len, struct file_state *fs,
+    const char **long_path, size_t *long_len)
+{
+	struct record_header h;
+	const unsigned char *p = (const unsigned char *)data + sizeof(h);
 	size_t i;
 
-	memcpy(&h, v->mv_data, sizeof(h));
+	if (!valid_record(data, len))
+		return 0;
+	memcpy(&h, data, sizeof(h));
 	memset(fs, 0, sizeof(*fs));
 	fs->flags = h.flags;
 	fs->mode = h.mode;
@@ -248,24 +276,44 @@ decode(const MDB_val *v, struct file_state *fs, const char **long_path,
 		*long_path = h.long_path_len ? (const char *)p : NULL;
 		*long_len = h.long_path_len;
 	}
+	return 1;
 }
 
-/* Well-formed: as long as its header says (an old or torn record is not). */
-static int
-valid_record(const MDB_val *v)
+size_t
+baseline_record_encode(const char *path, const struct file_state *fs,
+    unsigned char buf[BASELINE_RECORD_MAX])
 {
 	struct record_header h;
-	size_t need = sizeof(h), i;
+	size_t i, n = sizeof(h), plen = strlen(path);
 
-	if (v->mv_size < sizeof(h))
-		return 0;
-	memcpy(&h, v->mv_data, sizeof(h));
-	if (h.version != RECORD_VERSION)
-		return 0;
+	memset(&h, 0, sizeof(h));
+	h.version = RECORD_VERSION;
+	h.flags = fs->flags;
+	h.mode = fs->mode;
+	h.uid = fs->uid;
+	h.gid = fs->gid;
+	h.hash_mask = fs->hashes.mask;
+	h.dev = fs->dev;
+	h.ino = fs->ino;
+	h.nlink = fs->nlink;
+	h.size = fs->size;
+	h.blocks = fs->blocks;
+	h.mtime_ns = fs->mtime_ns;
+	h.ctime_ns = fs->ctime_ns;
+	h.read_errno = fs->read_errno > 0 ? (uint32_t)fs->read_errno : 0;
+	memcpy(h.acl_digest, fs->acl_digest, ATTR_DIGEST_LEN);
+	memcpy(h.xattr_digest, fs->xattr_digest, ATTR_DIGEST_LEN);
+	h.long_path_len = plen > KEY_MAX && plen <= BASELINE_PATH_MAX ?
+	    (uint32_t)plen : 0;
+	memcpy(buf, &h, sizeof(h));
 	for (i = 0; i < hash_algo_count; i++)
-		if (h.hash_mask & (1u << i))
-			need += hash_algos[i].digest_len;
-	return v->mv_size == need + h.long_path_len;
+		if (fs->hashes.mask & (1u << i)) {
+			memcpy(buf + n, fs->hashes.d[i],
+			    hash_algos[i].digest_len);
+			n += hash_algos[i].digest_len;
+		}
+	memcpy(buf + n, path, h.long_path_len);
+	return n + h.long_path_len;
 }
 
 int
@@ -285,55 +333,22 @@ baseline_get(struct baseline *b, const char *path, struct file_state *fs)
 		lmdb_warn("get", rc);
 		return -1;
 	}
-	if (!valid_record(&v))
-		return 0;
-	decode(&v, fs, NULL, NULL);
-	return 1;
+	return baseline_record_decode(v.mv_data, v.mv_size, fs, NULL, NULL);
 }
 
 int
 baseline_put(struct baseline *b, const char *path, const struct file_state *fs)
 {
-	unsigned char buf[sizeof(struct record_header) + HASH_ALGO_MAX *
-	    HASH_MAX_DIGEST + 4096 + 1];
-	struct record_header h;
+	unsigned char buf[BASELINE_RECORD_MAX];
 	char key[KEY_MAX + 1];
-	size_t i, n = sizeof(h), plen = strlen(path);
 	MDB_val k, v;
 	int rc;
 
 	if (baseline_begin(b) == -1)
 		return -1;
-	memset(&h, 0, sizeof(h));
-	h.version = RECORD_VERSION;
-	h.flags = fs->flags;
-	h.mode = fs->mode;
-	h.uid = fs->uid;
-	h.gid = fs->gid;
-	h.hash_mask = fs->hashes.mask;
-	h.dev = fs->dev;
-	h.ino = fs->ino;
-	h.nlink = fs->nlink;
-	h.size = fs->size;
-	h.blocks = fs->blocks;
-	h.mtime_ns = fs->mtime_ns;
-	h.ctime_ns = fs->ctime_ns;
-	h.read_errno = fs->read_errno > 0 ? (uint32_t)fs->read_errno : 0;
-	memcpy(h.acl_digest, fs->acl_digest, ATTR_DIGEST_LEN);
-	memcpy(h.xattr_digest, fs->xattr_digest, ATTR_DIGEST_LEN);
-	h.long_path_len = plen > KEY_MAX && plen <= 4096 ? (uint32_t)plen : 0;
-	memcpy(buf, &h, sizeof(h));
-	for (i = 0; i < hash_algo_count; i++)
-		if (fs->hashes.mask & (1u << i)) {
-			memcpy(buf + n, fs->hashes.d[i],
-			    hash_algos[i].digest_len);
-			n += hash_algos[i].digest_len;
-		}
-	memcpy(buf + n, path, h.long_path_len);
-	n += h.long_path_len;
 	k.mv_size = make_key(path, key);
 	k.mv_data = key;
-	v.mv_size = n;
+	v.mv_size = baseline_record_encode(path, fs, buf);
 	v.mv_data = buf;
 	if ((rc = mdb_put(b->txn, b->dbi, &k, &v, 0)) != 0) {
 		txn_failed(b, "put", rc);
@@ -369,7 +384,7 @@ each_with_prefix(struct baseline *b, MDB_cursor *c, const char *prefix,
     size_t plen, int exact,
     void (*fn)(void *, const char *, const struct file_state *), void *ctx)
 {
-	char path[4097];
+	char path[BASELINE_PATH_MAX + 1];
 	struct file_state fs;
 	const char *long_path;
 	size_t long_len, n;
@@ -384,9 +399,9 @@ each_with_prefix(struct baseline *b, MDB_cursor *c, const char *prefix,
 			break;
 		if (exact && k.mv_size != plen)
 			break;
-		if (!valid_record(&v))
+		if (!baseline_record_decode(v.mv_data, v.mv_size, &fs,
+		    &long_path, &long_len))
 			continue;
-		decode(&v, &fs, &long_path, &long_len);
 		if (long_path != NULL) {
 			memcpy(path, long_path, long_len);
 			path[long_len] = '\0';

@@ -45,4 +45,27 @@ int		 baseline_under(struct baseline *, const char *dir,
 		    const struct file_state *), void *ctx);
 size_t		 baseline_count(struct baseline *);
 
+/*
+ * The record of one path, as stored in LMDB (for baseline.c, the tests
+ * and the fuzz target).  A path longer than an LMDB key keeps its full
+ * text in the record, up to BASELINE_PATH_MAX bytes.
+ */
+#define BASELINE_PATH_MAX	4096
+#define BASELINE_HEADER_ROOM	256
+#define BASELINE_RECORD_MAX	(BASELINE_HEADER_ROOM + \
+	HASH_ALGO_MAX * HASH_MAX_DIGEST + BASELINE_PATH_MAX)
+/* Writes the record of path into buf; its length. */
+size_t		 baseline_record_encode(const char *path,
+		    const struct file_state *,
+		    unsigned char buf[BASELINE_RECORD_MAX]);
+/*
+ * Reads a record as LMDB hands it back, which may be from an older
+ * version, torn or made up: 1 with fs filled (and, when long_path is not
+ * NULL, *long_path and *long_len: the full path of a long key, or NULL),
+ * 0 when it is not well-formed (the path then counts as unknown).
+ */
+int		 baseline_record_decode(const void *data, size_t len,
+		    struct file_state *, const char **long_path,
+		    size_t *long_len);
+
 #endif

@@ -124,9 +124,26 @@ read_header(int fd, uint64_t off, uint64_t size, struct header *h)
 	return 0;
 }
 
+/* Documents in a payload: each is one line, ending with its newline. */
+static uint32_t
+count_lines(const char *p, size_t len)
+{
+	const char *end = p + len;
+	uint32_t n = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 /*
- * Read a whole record; the payload is malloc'd into *buf.  Its checksum is
- * checked unless trusted (we wrote it, and it never left the page cache).
+ * Read a whole record; the payload is malloc'd into *buf.  Unless trusted
+ * (we wrote it, and it never left the page cache), its checksum is checked
+ * and so is its document count, which the checksum does not cover: a
+ * count that lies would make a reader allocate for billions of documents
+ * and fail on that ticket for ever.
  */
 static int
 read_record(int fd, uint64_t off, uint64_t size, struct header *h, char **buf,
@@ -140,7 +157,8 @@ read_record(int fd, uint64_t off, uint64_t size, struct header *h, char **buf,
 	if ((p = malloc(h->len + 1)) == NULL)
 		return -1;
 	if (pread(fd, p, h->len, (off_t)(off + HEADER_SIZE)) != (ssize_t)h->len ||
-	    (!trusted && crc32(0L, (const Bytef *)p, h->len) != h->crc)) {
+	    (!trusted && (crc32(0L, (const Bytef *)p, h->len) != h->crc ||
+	    count_lines(p, h->len) != h->ndocs))) {
 		free(p);
 		return -1;
 	}

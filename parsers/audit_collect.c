@@ -414,11 +414,11 @@ collect_main_field(auparse_state_t *au, struct audit_event *ev,
 	if ((v = field_value(rule, raw, arena)).p == NULL)
 		return 0;
 	/*
-	 * Only user-space records repeat a name (inside their msg='...');
-	 * a SYSCALL record never does, and does not pay for the search.
+	 * User-space records repeat names (inside their msg='...'); a
+	 * kernel record does not, but a corrupt or made-up line may, and
+	 * Elasticsearch refuses a document with a field twice.  The few
+	 * fields left for auditd.data make the search cheap.
 	 */
-	if (is_syscall)
-		return kv_add(&ev->data, arena, name, v);
 	return kv_set(&ev->data, arena, name, v);
 }
 
@@ -501,7 +501,8 @@ collect_path(auparse_state_t *au, struct audit_event *ev, struct arena *arena)
 		case P_NONE:
 			break;
 		}
-		if (kv_add(&p->fields, arena, name, v) == -1)
+		/* A name twice (a corrupt line): the last value, as above. */
+		if (kv_set(&p->fields, arena, name, v) == -1)
 			return -1;
 	} while (auparse_next_field(au) > 0);
 	return 0;

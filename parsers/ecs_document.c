@@ -459,6 +459,39 @@ write_summary(struct doc_state *st, struct jw *w)
 	jw_object_close(w);
 }
 
+/*
+ * Names the writer gives members of its own next to the fields of a
+ * record: a field so named (only a made-up or corrupt record has one) is
+ * left out, as Elasticsearch refuses a document with a field twice.
+ */
+static int
+is_label_member(const char *name)
+{
+	return strcmp(name, "obj_user") == 0 || strcmp(name, "obj_role") == 0 ||
+	    strcmp(name, "obj_domain") == 0 || strcmp(name, "obj_level") == 0 ||
+	    strcmp(name, "obj_category") == 0;
+}
+
+static int
+is_data_member(const struct doc_state *st, const char *name)
+{
+	const struct audit_event *ev = st->ev;
+
+	if (strcmp(name, "arch") == 0)
+		return ev->has_syscall && ev->arch != NULL;
+	if (strcmp(name, "syscall") == 0)
+		return ev->has_syscall && ev->syscall != NULL;
+	if (strcmp(name, "exit") == 0)
+		return ev->has_syscall && ev->exit != NULL;
+	if (strcmp(name, "argc") == 0)
+		return ev->args.present && ev->args.argc >= 0;
+	if (strcmp(name, "socket") == 0)
+		return sockaddr_family_name(&ev->sock) != NULL;
+	if (strcmp(name, "paths_dropped") == 0)
+		return ev->paths_dropped > 0;
+	return 0;
+}
+
 static void
 write_path_items(struct jw *w, const struct audit_event *ev)
 {
@@ -475,7 +508,10 @@ write_path_items(struct jw *w, const struct audit_event *ev)
 		obj = &ev->paths[p].obj;
 		jw_object_open(w, NULL);
 		for (i = 0; i < f->count; i++)
-			write_sv(w, f->items[i].name, f->items[i].value);
+			if (obj->user.p == NULL ||
+			    !is_label_member(f->items[i].name))
+				write_sv(w, f->items[i].name,
+				    f->items[i].value);
 		if (obj->user.p != NULL) {
 			write_sv(w, "obj_user", obj->user);
 			write_sv(w, "obj_role", obj->role);
@@ -530,7 +566,8 @@ write_data(struct doc_state *st, struct jw *w)
 	for (i = 0; i < ev->data.count; i++) {
 		const struct kv *kv = &ev->data.items[i];
 
-		if (st->addr_is_source && strcmp(kv->name, "addr") == 0)
+		if ((st->addr_is_source && strcmp(kv->name, "addr") == 0) ||
+		    is_data_member(st, kv->name))
 			continue;
 		write_sv(w, kv->name, kv->value);
 	}

@@ -69,7 +69,9 @@ append_piece(struct execve_args *a, struct arena *arena, struct sv piece)
 		a->split_buf = buf;
 		a->split_cap = cap;
 	}
-	memcpy(a->split_buf + a->split_len, piece.p, piece.n);
+	/* An empty first piece: there may be no buffer to copy into yet. */
+	if (piece.n > 0)
+		memcpy(a->split_buf + a->split_len, piece.p, piece.n);
 	a->split_len += piece.n;
 	return set_arg(a, arena, a->split_index,
 	    (struct sv){ a->split_buf, a->split_len });

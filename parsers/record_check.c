@@ -1,12 +1,19 @@
 /* A first look at raw audit record lines; see record_check.h. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "record_check.h"
 
-#define HEADER_SCAN	512	/* the msg=audit( header comes early */
+/*
+ * 9999-12-31T23:59:59Z.  A later second has no four-digit year, which is
+ * all an ISO 8601 @timestamp (and Elasticsearch's date field) allows: such
+ * a record, made up or corrupt, is refused here rather than written with
+ * a timestamp nothing can read.
+ */
+#define LAST_SECOND	253402300799UL
 
 static int
 is_type_char(char c)
@@ -15,18 +22,24 @@ is_type_char(char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '[' || c == ']';
 }
 
-/* Parses digits; returns the position after them, or NULL if none. */
+/*
+ * Parses digits; returns the position after them, or NULL if none or if
+ * the number does not fit an unsigned long.
+ */
 static const char *
 parse_digits(const char *p, const char *end, unsigned long *value)
 {
-	unsigned long v = 0;
+	unsigned long v = 0, d;
 	const char *start = p;
 
 	while (p < end && *p >= '0' && *p <= '9') {
-		v = v * 10 + (unsigned long)(*p - '0');
+		d = (unsigned long)(*p - '0');
+		if (v > (ULONG_MAX - d) / 10)
+			return NULL;
+		v = v * 10 + d;
 		p++;
 	}
-	if (p == start || p - start > 20)
+	if (p == start)
 		return NULL;
 	*value = v;
 	return p;
@@ -47,29 +60,18 @@ parse_stamp(const char *p, const char *end, struct record_header *hdr)
 	if ((p = parse_digits(p + 1, end, &serial)) == NULL ||
 	    end - p < 2 || p[0] != ')' || p[1] != ':')
 		return RECORD_BAD_TIMESTAMP;
-	if (ms > 999)
+	if (ms > 999 || sec > LAST_SECOND)
 		return RECORD_BAD_TIMESTAMP;
 	hdr->serial = serial;
 	hdr->has_serial = 1;
 	return RECORD_OK;
 }
 
-static const char *
-find_in(const char *p, const char *end, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; p + n <= end; p++)
-		if (*p == needle[0] && memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
 enum record_verdict
 record_check(const char *line, size_t len, size_t max_len,
     struct record_header *hdr)
 {
-	const char *p = line, *end = line + len, *scan_end, *msg;
+	const char *p = line, *end = line + len;
 	size_t n = 0;
 	enum record_verdict v;
 
@@ -94,10 +96,19 @@ record_check(const char *line, size_t len, size_t max_len,
 	if (n == 0)
 		return RECORD_NO_TYPE;
 
-	scan_end = end - p > HEADER_SCAN ? p + HEADER_SCAN : end;
-	if ((msg = find_in(p, scan_end, "msg=audit(")) == NULL)
+	/*
+	 * libauparse takes the timestamp from the word after type=, found
+	 * by spaces, whatever it says; so the header must be that word, or
+	 * the timestamp checked here would not be the one auparse uses.
+	 */
+	while (p < end && *p != ' ')
+		p++;
+	while (p < end && *p == ' ')
+		p++;
+	if ((size_t)(end - p) < strlen("msg=audit(") ||
+	    memcmp(p, "msg=audit(", strlen("msg=audit(")) != 0)
 		return RECORD_NO_HEADER;
-	if ((v = parse_stamp(msg, end, hdr)) != RECORD_OK)
+	if ((v = parse_stamp(p, end, hdr)) != RECORD_OK)
 		return v;
 	if (len > max_len)
 		return RECORD_TOO_LONG;

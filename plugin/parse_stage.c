@@ -1,9 +1,9 @@
 /*
  * The parser thread: audit records in, batches of documents out.
  *
- * It reads the sources itself (input.c), cuts lines (a record may straddle
- * two reads) and feeds them one by one to the reassembly, which owns
- * libauparse.  Documents are handed to the output thread in batches: when a
+ * It reads the sources itself (input.c), cuts lines (parsers/line_split.h:
+ * a record may straddle two reads) and feeds them one by one to the
+ * reassembly, which owns libauparse.  Documents are handed to the output thread in batches: when a
  * batch is large, or when the input has gone quiet and the oldest document
  * of the batch has waited queue.mem.flush.timeout.  Waking the output
  * thread once per batch instead of once per event is most of what the
@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "../outputs/spool.h"
 #include "../common/log.h"
+#include "../parsers/line_split.h"
 #include "pipeline_internal.h"
 #include "state_file.h"
 #include "../common/timeutil.h"
@@ -47,20 +48,13 @@
 #define LINGER_MS	10
 #define PIPE_SIZE_LIVE	(1024 * 1024)
 
-struct line_state {
-	char		*buf;		/* a line cut by a chunk boundary */
-	size_t		 len;
-	size_t		 full_len;	/* including what did not fit */
-	size_t		 cap;
-	const char	*origin;
-	unsigned long	 lineno;
-};
 
 struct parse_stage {
 	struct pipeline		*p;
 	struct reassembly	*r;
-	struct line_state	 line;
-	size_t			 max_record_size;
+	struct line_split	 lines;
+	const char		*origin;	/* of the lines being cut */
+	unsigned long		 lineno;
 	long			 flush_timeout_ms;	/* queue.mem.flush.timeout */
 	size_t			 hold_max;	/* input.buffer_size */
 	int			 block;		/* wait for the outputs */
@@ -205,72 +199,19 @@ maybe_push(struct parse_stage *ps)
 }
 
 static void
-feed(struct parse_stage *ps, const char *line, size_t len, size_t full_len)
+feed(void *arg, const char *line, size_t len, size_t full_len)
 {
-	ps->line.lineno++;
-	reassembly_feed_line(ps->r, line, len, full_len, ps->line.origin,
-	    ps->line.lineno);
-}
+	struct parse_stage *ps = arg;
 
-/* Keep the start of a line cut by the chunk's end, up to the size limit. */
-static void
-hold_partial(struct parse_stage *ps, const char *data, size_t n)
-{
-	struct line_state *l = &ps->line;
-	size_t room = ps->max_record_size + 1, take;
-
-	l->full_len += n;
-	if (l->len >= room)
-		return;
-	take = n < room - l->len ? n : room - l->len;
-	if (l->len + take > l->cap) {
-		size_t cap = l->len + take;
-		char *buf = realloc(l->buf, cap);
-
-		if (buf == NULL) {
-			log_warnx("parser: out of memory holding a line");
-			return;
-		}
-		l->buf = buf;
-		l->cap = cap;
-	}
-	memcpy(l->buf + l->len, data, take);
-	l->len += take;
-}
-
-static void
-finish_partial(struct parse_stage *ps, const char *data, size_t n)
-{
-	struct line_state *l = &ps->line;
-
-	hold_partial(ps, data, n);
-	feed(ps, l->buf, l->len, l->full_len);
-	l->len = 0;
-	l->full_len = 0;
-}
-
-static void
-split_lines(struct parse_stage *ps, const char *data, size_t len)
-{
-	const char *p = data, *end = data + len, *nl;
-
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			hold_partial(ps, p, (size_t)(end - p));
-			return;
-		}
-		if (ps->line.full_len > 0)
-			finish_partial(ps, p, (size_t)(nl - p));
-		else
-			feed(ps, p, (size_t)(nl - p), (size_t)(nl - p));
-		p = nl + 1;
-	}
+	ps->lineno++;
+	reassembly_feed_line(ps->r, line, len, full_len, ps->origin,
+	    ps->lineno);
 }
 
 static void
 take_settings(struct parse_stage *ps, const struct config *cfg)
 {
-	ps->max_record_size = (size_t)cfg->max_record_size;
+	line_split_set_max(&ps->lines, (size_t)cfg->max_record_size);
 	ps->flush_timeout_ms = cfg->flush_timeout_ms;
 	/* What is held and what is parsed behind it share one writer. */
 	ps->hold_max = (size_t)cfg->input_buffer_size;
@@ -361,8 +302,8 @@ read_source(struct parse_stage *ps, int fd, const char *origin)
 	ssize_t n;
 	int rc = 0;
 
-	ps->line.origin = origin;
-	ps->line.lineno = 0;
+	ps->origin = origin;
+	ps->lineno = 0;
 	for (;;) {
 		switch (input_wait(ps->p, fd, wait_ms(ps))) {
 		case INPUT_STOP:
@@ -380,7 +321,7 @@ read_source(struct parse_stage *ps, int fd, const char *origin)
 			if (n <= 0)
 				goto end;
 			ps->caught_up = (size_t)n < ps->rsize;
-			split_lines(ps, ps->rbuf, (size_t)n);
+			line_split_feed(&ps->lines, ps->rbuf, (size_t)n);
 			break;
 		}
 		housekeeping(ps);
@@ -388,9 +329,7 @@ read_source(struct parse_stage *ps, int fd, const char *origin)
 			input_linger(ps->p, LINGER_MS);
 	}
 end:
-	/* A last line without its newline is still a line. */
-	if (ps->line.full_len > 0)
-		finish_partial(ps, "", 0);
+	line_split_finish(&ps->lines);
 	ps->caught_up = 1;
 	return rc;
 }
@@ -430,6 +369,7 @@ parse_main(void *arg)
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
 	ps.drop_rl = (struct ratelimit)RATELIMIT_INIT(10, 1);
+	line_split_init(&ps.lines, (size_t)p->cfg->max_record_size, feed, &ps);
 	take_settings(&ps, p->cfg);
 	ps.rsize = p->live ? READ_SIZE_LIVE : READ_SIZE_FILE;
 	if ((ps.rbuf = malloc(ps.rsize)) == NULL)
@@ -460,7 +400,7 @@ parse_main(void *arg)
 	push_batch(&ps, 1);
 	publish_stats(&ps);
 	reassembly_free(ps.r);
-	free(ps.line.buf);
+	line_split_release(&ps.lines);
 	free(ps.rbuf);
 	fim_stage_finish(p);
 	bq_close(p->docs);

@@ -290,6 +290,24 @@ test_index_beyond_limit_is_not_kept(void **state)
 	assert_int_equal(f->args.count, 1);
 }
 
+/*
+ * An empty piece of an argument announced without a length leaves
+ * nothing to copy and no buffer to copy into (undefined behaviour before,
+ * reported by UBSan in fuzz_decoders): the argument is empty.
+ */
+static void
+test_empty_piece_without_len(void **state)
+{
+	struct fixture *f = *state;
+
+	feed_record(f, "argc", "2", "a0", "\"echo\"", "a1[1]", "", NULL);
+	assert_int_equal(f->args.count, 2);
+	assert_arg_str(&f->args, 0, "echo");
+	assert_arg(&f->args, 1, "", 0);
+	feed_record(f, "a1[2]", "\"x\"", NULL);
+	assert_arg_str(&f->args, 1, "x");
+}
+
 int
 main(void)
 {
@@ -311,6 +329,7 @@ main(void)
 		T(test_other_fields_are_not_arguments),
 		T(test_argc_counts_without_arguments),
 		T(test_index_beyond_limit_is_not_kept),
+		T(test_empty_piece_without_len),
 	};
 #undef T
 

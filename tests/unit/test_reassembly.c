@@ -473,6 +473,56 @@ test_crlf_line_endings_accepted(void **state)
 	assert_string_field(f->docs[0], "file.path", "/etc/group");
 }
 
+/* How often text occurs in the batch. */
+static int
+occurrences(const struct fixture *f, const char *text)
+{
+	const char *p = f->batch.buf, *end = f->batch.buf + f->batch.len;
+	size_t n = strlen(text);
+	int count = 0;
+
+	for (; p + n <= end; p++)
+		if (memcmp(p, text, n) == 0)
+			count++;
+	return count;
+}
+
+/*
+ * A corrupt or made-up record may name a field twice, or give a field a
+ * name the document uses for a member of its own; Elasticsearch refuses
+ * a document with a field twice, so each name is written once (a repeated
+ * field's last value).
+ */
+static void
+test_repeated_field_names_written_once(void **state)
+{
+	struct fixture *f = *state;
+	json_object *path;
+
+	feed(f, "type=SYSCALL msg=audit(1795300644.202:400): arch=c000003e "
+	    "syscall=257 success=yes exit=3 a0=1 a1=2 a0=5 items=1 ppid=1 "
+	    "pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+	    "fsgid=0 tty=(none) ses=1 comm=\"cat\" exe=\"/bin/cat\" "
+	    "key=(null)");
+	feed(f, "type=CWD msg=audit(1795300644.202:400): cwd=\"/\" arch=x "
+	    "exit=y");
+	feed(f, "type=PATH msg=audit(1795300644.202:400): item=0 name=\"/a\" "
+	    "inode=5 item=0 name=\"/b\" obj_user=forged "
+	    "obj=system_u:object_r:etc_t:s0 nametype=NORMAL");
+	feed(f, "type=EOE msg=audit(1795300644.202:400):");
+	take_documents(f, 1);
+	assert_int_equal(occurrences(f, "\"a0\":"), 1);
+	assert_string_field(f->docs[0], "auditd.data.a0", "5");
+	assert_int_equal(occurrences(f, "\"arch\":"), 1);
+	assert_string_field(f->docs[0], "auditd.data.arch", "x86_64");
+	assert_int_equal(occurrences(f, "\"exit\":"), 1);
+	assert_int_equal(occurrences(f, "\"item\":"), 1);
+	assert_int_equal(occurrences(f, "\"obj_user\":"), 1);
+	path = json_object_array_get_idx(get(f->docs[0], "auditd.paths"), 0);
+	assert_string_field(path, "name", "/b");
+	assert_string_field(path, "obj_user", "system_u");
+}
+
 int
 main(void)
 {
@@ -488,6 +538,7 @@ main(void)
 		T(test_garbage_between_events_rejected),
 		T(test_bad_lines_of_every_kind_rejected),
 		T(test_crlf_line_endings_accepted),
+		T(test_repeated_field_names_written_once),
 	};
 #undef T
 

@@ -183,6 +183,35 @@ test_bad_timestamp_milliseconds_above_999(void **state)
 	    &hdr), RECORD_OK);
 }
 
+/* A second past 9999-12-31T23:59:59Z has no ISO 8601 @timestamp. */
+static void
+test_bad_timestamp_past_year_9999(void **state)
+{
+	struct record_header hdr;
+
+	assert_int_equal(check("type=SYSCALL msg=audit(253402300799.999:12):",
+	    &hdr), RECORD_OK);
+	assert_int_equal(check("type=SYSCALL msg=audit(253402300800.000:12):",
+	    &hdr), RECORD_BAD_TIMESTAMP);
+	assert_int_equal(check("type=PATH msg=audit(17953001795300644.230:305):"
+	    " item=0", &hdr), RECORD_BAD_TIMESTAMP);
+}
+
+/* A number too large for an unsigned long does not wrap around. */
+static void
+test_bad_timestamp_overflow(void **state)
+{
+	struct record_header hdr;
+
+	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:"
+	    "18446744073709551615):", &hdr), RECORD_OK);
+	assert_true(hdr.serial == 18446744073709551615UL);
+	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:"
+	    "18446744073709551616):", &hdr), RECORD_BAD_TIMESTAMP);
+	assert_int_equal(check("type=SYSCALL msg=audit(99999999999999999999999"
+	    ".000:5):", &hdr), RECORD_BAD_TIMESTAMP);
+}
+
 static void
 test_nul_byte(void **state)
 {
@@ -220,19 +249,31 @@ test_too_long(void **state)
 	free(line);
 }
 
+/*
+ * libauparse reads the timestamp from the word after type=, whatever it
+ * is: a msg=audit( further on (a line glued to another one) is not the
+ * header, or the timestamp checked would not be the one auparse uses.
+ */
 static void
-test_header_scan_limited(void **state)
+test_header_must_follow_type(void **state)
 {
 	struct record_header hdr;
 	char line[1200];
 	int n;
 
-	/* msg=audit( beyond the first 512 bytes after the type is not looked for. */
 	n = snprintf(line, sizeof(line), "type=SYSCALL ");
 	memset(line + n, 'x', 600);
 	snprintf(line + n + 600, sizeof(line) - (size_t)n - 600,
 	    " msg=audit(1.000:1):");
 	assert_int_equal(check(line, &hdr), RECORD_NO_HEADER);
+	assert_int_equal(check("type=SYSCALL x msg=audit(1.000:1):", &hdr),
+	    RECORD_NO_HEADER);
+	assert_int_equal(check("type=PATH msg=\x1dudit(17953001795300644.230:"
+	    "305): item=0 rdetype=SYSCALL msg=audit(1795300644.202:289): x=1",
+	    &hdr), RECORD_NO_HEADER);
+	assert_int_equal(check("type=SYSCALL   msg=audit(1.000:1): x=1", &hdr),
+	    RECORD_OK);
+	assert_int_equal(hdr.serial, 1);
 }
 
 static void
@@ -264,9 +305,11 @@ main(void)
 		cmocka_unit_test(test_bad_timestamp_missing_serial),
 		cmocka_unit_test(test_bad_timestamp_missing_parts),
 		cmocka_unit_test(test_bad_timestamp_milliseconds_above_999),
+		cmocka_unit_test(test_bad_timestamp_past_year_9999),
+		cmocka_unit_test(test_bad_timestamp_overflow),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_header_scan_limited),
+		cmocka_unit_test(test_header_must_follow_type),
 		cmocka_unit_test(test_verdict_texts),
 	};
 

@@ -479,6 +479,49 @@ test_corrupt_record_in_older_segment(void **state)
 	spool_free(sp);
 }
 
+/*
+ * The checksum covers the payload, not the header: a record whose count
+ * says more documents than its payload holds (a bit flipped on disk) is
+ * corrupt too, never a ticket of billions of documents.
+ */
+static void
+test_count_not_matching_payload(void **state)
+{
+	struct fixture *f = *state;
+	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	struct spool_ticket *t;
+	struct spool_stats st;
+	uint32_t lie = 0xcdcdcd04;
+	char path[512];
+	int fd;
+
+	append_small(sp, 0, 3);
+	spool_free(sp);
+	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	append_small(sp, 3, 1);
+	spool_free(sp);
+
+	/* The count of the second record of segment 1. */
+	segment_file(f, 1, path, sizeof(path));
+	assert_true((fd = open(path, O_WRONLY)) != -1);
+	assert_int_equal(pwrite(fd, &lie, sizeof(lie), HEADER_SIZE + 32 + 8),
+	    sizeof(lie));
+	close(fd);
+
+	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	t = spool_take(sp, 1, 0);
+	assert_ticket(t, 0, 1);
+	spool_ack(sp, t);
+	t = spool_take(sp, 10, 0);
+	assert_ticket(t, 3, 1);
+	spool_ack(sp, t);
+	assert_null(spool_take(sp, 10, 0));
+	spool_get_stats(sp, &st);
+	assert_int_equal(st.torn, 1);
+	assert_true(spool_drained(sp));
+	spool_free(sp);
+}
+
 static void
 test_drop_oldest_when_full(void **state)
 {
@@ -672,6 +715,7 @@ main(void)
 		T(test_torn_tail_garbage),
 		T(test_bad_checksum_at_tail),
 		T(test_corrupt_record_in_older_segment),
+		T(test_count_not_matching_payload),
 		T(test_drop_oldest_when_full),
 		T(test_drop_oldest_spares_taken),
 		T(test_block_waits_for_ack),
