@@ -321,6 +321,10 @@ settle_items(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 				atomic_fetch_add(&pub->conflicts, 1);
 			continue;
 		case ES_FATE_RETRY:
+			if (r->outcome == ES_ITEM_MALFORMED)
+				log_ratelimited(&w->item_errors, "elasticsearch "
+				    "%s: %s; sending that document again",
+				    host_name(w), r->error);
 			idx[keep++] = idx[i];
 			continue;
 		case ES_FATE_NON_INDEXABLE:
@@ -414,7 +418,8 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 			break;
 		atomic_fetch_add(&pub->item_retries, n);
 		log_ratelimited(&w->item_errors, "elasticsearch %s: %zu "
-		    "documents refused for now (HTTP 429 or 5xx); sending "
+		    "documents refused for now (HTTP 429 or 5xx, or a malformed "
+		    "answer); sending "
 		    "only those again", host_name(w), n);
 		backoff_sleep(pub->sp, backoff_jittered(backoff));
 		backoff = backoff_next(backoff, pub->cfg->backoff_max_ms);
