@@ -64,6 +64,9 @@ add_meta(json_object *body, char digest[65])
 	json_object *meta = json_object_new_object(), *policy;
 
 	digest_of(body, digest);
+	/* Out of memory: without _meta, the next run writes it again. */
+	if (meta == NULL)
+		return;
 	if (es_json_get(body, "policy", json_type_object, &policy) == 1)
 		body = policy;
 	json_object_object_add(meta, "managed_by",
@@ -85,13 +88,21 @@ index_template(const char *index, int ilm)
 	if (ilm && es_json_get(tmpl, "settings", json_type_object,
 	    &settings) == 1 && es_json_get(settings, "index",
 	    json_type_object, &index_s) == 1) {
-		lifecycle = json_object_new_object();
+		if ((lifecycle = json_object_new_object()) == NULL) {
+			json_object_put(tmpl);
+			return NULL;
+		}
 		json_object_object_add(lifecycle, "name",
 		    json_object_new_string(ILM_POLICY_NAME));
 		json_object_object_add(index_s, "lifecycle", lifecycle);
 	}
-	body = json_object_new_object();
-	patterns = json_object_new_array();
+	/* json-c aborts when adding to a NULL object: out of memory here. */
+	if ((body = json_object_new_object()) == NULL ||
+	    (patterns = json_object_new_array()) == NULL) {
+		json_object_put(body);
+		json_object_put(tmpl);
+		return NULL;
+	}
 	snprintf(pattern, sizeof(pattern), "%s*", index);
 	json_object_array_add(patterns, json_object_new_string(pattern));
 	json_object_object_add(body, "index_patterns", patterns);
@@ -116,13 +127,15 @@ dead_letter_template(const char *index)
 	    "\"message\":{\"type\":\"match_only_text\"}}},"
 	    "\"audisp_ecs\":{\"properties\":{\"index\":{\"type\":\"keyword\"}}}"
 	    "}}}";
-	json_object *body = json_object_new_object(), *patterns, *tmpl;
+	json_object *body, *patterns = NULL, *tmpl = NULL;
 
-	if ((tmpl = json_tokener_parse(mappings)) == NULL) {
+	if ((body = json_object_new_object()) == NULL ||
+	    (tmpl = json_tokener_parse(mappings)) == NULL ||
+	    (patterns = json_object_new_array()) == NULL) {
 		json_object_put(body);
+		json_object_put(tmpl);
 		return NULL;
 	}
-	patterns = json_object_new_array();
 	json_object_array_add(patterns, json_object_new_string(index));
 	json_object_object_add(body, "index_patterns", patterns);
 	json_object_object_add(body, "priority",
@@ -239,7 +252,8 @@ install_all(struct es_client *c, const struct es_output_config *es, int ilm)
 	}
 	snprintf(path, sizeof(path), "/_index_template/%s", es->index);
 	if ((body = index_template(es->index, ilm)) == NULL) {
-		printf("index template: the built-in template is not JSON\n");
+		printf("index template: cannot be built (the built-in one is not "
+		    "JSON, or out of memory)\n");
 		return -1;
 	}
 	rc |= install(c, "index template", path, body);
