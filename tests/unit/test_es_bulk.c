@@ -259,6 +259,83 @@ test_parse_items_not_array(void **state)
 }
 
 /*
+ * The answer of a request whose every document was indexed is read
+ * without json-c: in every form Elasticsearch writes it, and nothing that
+ * merely looks like it.
+ */
+static void
+test_parse_all_indexed_forms(void **state)
+{
+	static const char *const taken[] = {
+		"{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201}}]}",
+		"{\"took\":3,\"errors\":false,\"items\":[{\"index\":{\"status\":200}},"
+		    "{\"update\":{\"status\":299}}]}",
+		" {\n  \"took\" : 0 ,\r\n \"errors\" :false, \"items\":[ {\"delete\""
+		    ":{ \"status\" : 200 } } ,{ \"create\":{\"status\":201}}\t] }\n",
+		/* Not the short form: json-c reads them. */
+		"{\"errors\":true,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201}}]}",
+		"{\"errors\":false,\"took\":1,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"_id\":\"x\",\"status\":201}}]}",
+		"{\"took\":-1,\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201}}]}",
+	};
+	static const struct {
+		const char *body;
+		enum es_item_outcome second;	/* or -1: the request fails */
+	} other[] = {
+		/* JSON forbids leading zeros. */
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":0201}}]}", -1 },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":2010}}]}", ES_ITEM_MALFORMED },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201.5}}]}", ES_ITEM_MALFORMED },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":503}}]}", ES_ITEM_RETRY },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"created\":{\"status\":201}}]}", ES_ITEM_MALFORMED },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201}}]}}", -1 },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201}},]}", -1 },
+		{ "{\"errors\":false,\"items\":[{\"create\":{\"status\":201}}]}", -1 },
+		{ "{\"errors\":falsey,\"items\":[{\"create\":{\"status\":201}},"
+		    "{\"create\":{\"status\":201}}]}", -1 },
+	};
+	struct es_item_result res[2];
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		memset(res, 'x', sizeof(res));
+		if (es_bulk_parse(taken[i], strlen(taken[i]), 2, res, err,
+		    sizeof(err)) != 0)
+			fail_msg("%s: %s", taken[i], err);
+		assert_int_equal(res[0].outcome, ES_ITEM_DONE);
+		assert_int_equal(res[1].outcome, ES_ITEM_DONE);
+		assert_true(res[1].status >= 200 && res[1].status < 300);
+		assert_string_equal(res[1].error, "");
+	}
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		int rc = es_bulk_parse(other[i].body, strlen(other[i].body), 2,
+		    res, err, sizeof(err));
+
+		if ((int)other[i].second == -1) {
+			if (rc != -1)
+				fail_msg("%s: taken", other[i].body);
+			continue;
+		}
+		if (rc != 0 || res[1].outcome != other[i].second)
+			fail_msg("%s: rc %d, outcome %d", other[i].body, rc,
+			    res[1].outcome);
+		assert_int_equal(res[0].outcome, ES_ITEM_DONE);
+	}
+}
+
+/*
  * Hostile bodies: a bulk response from a broken proxy or anything else
  * that answers in Elasticsearch's place.  Each must either fail the
  * whole request or mark the item malformed: never crash, never "done".
@@ -537,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_parse_item_errors),
 		cmocka_unit_test(test_parse_long_reason),
 		cmocka_unit_test(test_parse_items_not_array),
+		cmocka_unit_test(test_parse_all_indexed_forms),
 		cmocka_unit_test(test_items_not_objects),
 		cmocka_unit_test(test_item_members_wrong_type),
 		cmocka_unit_test(test_malformed_is_retried),
