@@ -630,6 +630,24 @@ es_acknowledged(const char *body, size_t len, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * What Elasticsearch allows in an index name (the name goes into the
+ * path of the next request): none of \ / * ? " < > | , # space or NUL,
+ * and neither "." nor "..".
+ */
+static int
+index_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0' || strchr("\\/*?\"<>|,# ", s[i]) != NULL)
+			return 0;
+	return 1;
+}
+
 int
 es_created_index(const char *body, size_t len, char *index, size_t size,
     char *err, size_t errlen)
@@ -650,8 +668,8 @@ es_created_index(const char *body, size_t len, char *index, size_t size,
 		break;
 	default:
 		n = (size_t)json_object_get_string_len(name);
-		if (n == 0 || n >= size || memchr(json_object_get_string(name),
-		    '\0', n) != NULL)
+		if (n == 0 || n >= size || !index_name(json_object_get_string(name),
+		    n))
 			seterr(err, errlen, "its _index is not an index name");
 		else {
 			memcpy(index, json_object_get_string(name), n + 1);

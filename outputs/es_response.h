@@ -95,7 +95,9 @@ int	es_acknowledged(const char *body, size_t len, char *err,
 	    size_t errlen);
 /*
  * The index a single-document create went to (_index of the answer: a
- * data stream's backing index), into index.  0, or -1 with err.
+ * data stream's backing index), into index.  0, or -1 with err, also for
+ * a name Elasticsearch would not allow: it goes into the path of the
+ * next request.
  */
 int	es_created_index(const char *body, size_t len, char *index,
 	    size_t size, char *err, size_t errlen);

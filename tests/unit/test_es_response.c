@@ -429,6 +429,16 @@ test_created_index(void **state)
 	    sizeof(index), err, sizeof(err)), -1);
 	assert_int_equal(es_created_index(TEXT("{\"_index\":\"0123456789abcdef\"}"),
 	    index, sizeof(index), err, sizeof(err)), -1);
+	assert_int_equal(es_created_index(TEXT("{\"_index\":\"..\"}"), index,
+	    sizeof(index), err, sizeof(err)), -1);
+	assert_int_equal(es_created_index(TEXT("{\"_index\":\".\"}"), index,
+	    sizeof(index), err, sizeof(err)), -1);
+	assert_int_equal(es_created_index(TEXT("{\"_index\":\"a/b\"}"), index,
+	    sizeof(index), err, sizeof(err)), -1);
+	assert_int_equal(es_created_index(TEXT("{\"_index\":\"a?b\"}"), index,
+	    sizeof(index), err, sizeof(err)), -1);
+	assert_int_equal(es_created_index(TEXT("{\"_index\":\"...x\"}"), index,
+	    sizeof(index), err, sizeof(err)), 0);
 	assert_int_equal(es_created_index(TEXT("{}"), index, sizeof(index), err,
 	    sizeof(err)), -1);
 	assert_int_equal(es_created_index(TEXT("[]"), index, sizeof(index), err,
