@@ -60,7 +60,7 @@ enum es_item_outcome {
 struct es_item_result {
 	enum es_item_outcome outcome;
 	int	 status;
-	char	 error[256];	/* "type: reason", or what was malformed */
+	char	 error[256];	/* "type: reason", or what is wrong */
 };
 
 /*

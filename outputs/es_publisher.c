@@ -322,9 +322,9 @@ settle_items(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 			continue;
 		case ES_FATE_RETRY:
 			if (r->outcome == ES_ITEM_MALFORMED)
-				log_ratelimited(&w->item_errors, "elasticsearch "
-				    "%s: %s; sending that document again",
-				    host_name(w), r->error);
+				log_ratelimited(&w->item_errors,
+				    "elasticsearch %s: %s; sending that "
+				    "document again", host_name(w), r->error);
 			idx[keep++] = idx[i];
 			continue;
 		case ES_FATE_NON_INDEXABLE:
@@ -418,9 +418,9 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 			break;
 		atomic_fetch_add(&pub->item_retries, n);
 		log_ratelimited(&w->item_errors, "elasticsearch %s: %zu "
-		    "documents refused for now (HTTP 429 or 5xx, or a malformed "
-		    "answer); sending "
-		    "only those again", host_name(w), n);
+		    "documents refused for now (HTTP 429 or 5xx, or a "
+		    "malformed answer); sending only those again",
+		    host_name(w), n);
 		backoff_sleep(pub->sp, backoff_jittered(backoff));
 		backoff = backoff_next(backoff, pub->cfg->backoff_max_ms);
 	}

@@ -15,8 +15,8 @@
 #define VERSION_MAX	64
 /* What Elasticsearch 7.0 to 7.13 answer GET / with, before the header. */
 #define TAGLINE_7	"You Know, for Search"
-#define NOT_ES		"not Elasticsearch: GET / answered HTTP %ld without " \
-			"the X-Elastic-Product: Elasticsearch header"
+#define NOT_ES		"not Elasticsearch: GET / answered HTTP %ld " \
+			"without the X-Elastic-Product: Elasticsearch header"
 
 #ifndef JSON_TOKENER_VALIDATE_UTF8
 #define JSON_TOKENER_VALIDATE_UTF8	0
@@ -598,7 +598,8 @@ es_policy_digest(const char *body, size_t len, const char *name,
 		    1)
 			rc = meta_digest(policy, out, err, errlen);
 		else
-			seterr(err, errlen, "its %s has no policy object", name);
+			seterr(err, errlen, "its %s has no policy object",
+			    name);
 	}
 	json_object_put(root);
 	return rc;
@@ -668,8 +669,8 @@ es_created_index(const char *body, size_t len, char *index, size_t size,
 		break;
 	default:
 		n = (size_t)json_object_get_string_len(name);
-		if (n == 0 || n >= size || !index_name(json_object_get_string(name),
-		    n))
+		if (n == 0 || n >= size ||
+		    !index_name(json_object_get_string(name), n))
 			seterr(err, errlen, "its _index is not an index name");
 		else {
 			memcpy(index, json_object_get_string(name), n + 1);

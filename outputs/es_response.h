@@ -63,7 +63,8 @@ void	es_printable(char *dst, size_t size, const char *s, size_t n);
  * an Elasticsearch error body, a plain "error" string, else the start of
  * the body; always printable, "(empty body)" for none.
  */
-void	es_error_reason(const char *body, size_t len, char *buf, size_t size);
+void	es_error_reason(const char *body, size_t len, char *buf,
+	    size_t size);
 
 /*
  * The answer to GET /: is it Elasticsearch 7.x, 8.x or 9.x?  0 with

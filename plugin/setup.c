@@ -252,8 +252,8 @@ install_all(struct es_client *c, const struct es_output_config *es, int ilm)
 	}
 	snprintf(path, sizeof(path), "/_index_template/%s", es->index);
 	if ((body = index_template(es->index, ilm)) == NULL) {
-		printf("index template: cannot be built (the built-in one is not "
-		    "JSON, or out of memory)\n");
+		printf("index template: cannot be built (the built-in one "
+		    "is not JSON, or out of memory)\n");
 		return -1;
 	}
 	rc |= install(c, "index template", path, body);
