@@ -50,6 +50,7 @@ struct es_client {
 	struct buf	 body;		/* resp.body's storage, reused */
 	size_t		 body_max;	/* of this request's response */
 	int		 too_large;	/* the body passed body_max */
+	int		 no_memory;	/* the body could not be stored */
 	atomic_int	 interrupted;
 	char		 curl_err[CURL_ERROR_SIZE];
 };
@@ -380,22 +381,41 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		c->too_large = 1;
 		return 0;
 	}
-	if (buf_append(&c->body, data, n) == -1)
+	if (buf_append(&c->body, data, n) == -1) {
+		c->no_memory = 1;
 		return 0;
+	}
 	return n;
 }
 
+/*
+ * X-Elastic-Product: Elasticsearch, that value exactly (a proxy's own
+ * product that merely contains the word does not count).  A status line
+ * starts the headers of another response (after a 1xx): what came before
+ * is forgotten.
+ */
 static size_t
 on_header(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct es_client *c = arg;
-	size_t n = size * nmemb;
+	size_t n = size * nmemb, name_len, i;
 	static const char name[] = "x-elastic-product:";
 
-	if (n > sizeof(name) && strncasecmp(data, name, sizeof(name) - 1) == 0 &&
-	    memmem(data, n, "Elasticsearch", 13) != NULL)
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		c->resp.elastic_product = 0;
+		return n;
+	}
+	name_len = sizeof(name) - 1;
+	if (n < name_len || strncasecmp(data, name, name_len) != 0)
+		return n;
+	for (i = name_len; i < n && (data[i] == ' ' || data[i] == '\t'); i++)
+		;
+	while (n > i && (data[n - 1] == '\r' || data[n - 1] == '\n' ||
+	    data[n - 1] == ' ' || data[n - 1] == '\t'))
+		n--;
+	if (n - i == 13 && memcmp(data + i, "Elasticsearch", 13) == 0)
 		c->resp.elastic_product = 1;
-	return n;
+	return size * nmemb;
 }
 
 static int
@@ -571,6 +591,20 @@ tls_hint(const struct es_client *c, CURLcode rc)
 	return "";
 }
 
+/*
+ * The bound on the response to a request for path: RESPONSE_MAX_BULK
+ * when it is a _bulk request ("/_bulk" or "/INDEX/_bulk", with a query
+ * or not), RESPONSE_MAX for anything else.
+ */
+static size_t
+response_max(const char *path)
+{
+	size_t n = strcspn(path, "?");
+
+	return n >= 6 && memcmp(path + n - 6, "/_bulk", 6) == 0 ?
+	    RESPONSE_MAX_BULK : RESPONSE_MAX;
+}
+
 /* The headers of one request: the shared ones plus its content headers. */
 static struct curl_slist *
 request_headers(const struct es_client *c, const char *content_type,
@@ -625,9 +659,9 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 	c->resp.status = 0;
 	c->resp.elastic_product = 0;
 	buf_reset(&c->body);
-	c->body_max = strstr(path, "/_bulk") != NULL ? RESPONSE_MAX_BULK :
-	    RESPONSE_MAX;
+	c->body_max = response_max(path);
 	c->too_large = 0;
+	c->no_memory = 0;
 	c->curl_err[0] = '\0';
 	curl_easy_setopt(c->curl, CURLOPT_URL, url);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
@@ -647,6 +681,11 @@ es_client_request(struct es_client *c, const char *method, const char *path,
 	if (c->too_large) {
 		seterr(err, errlen, "response from %s larger than %zu MiB: "
 		    "not read", c->base, c->body_max / (1024 * 1024));
+		return -1;
+	}
+	if (c->no_memory) {
+		seterr(err, errlen, "out of memory reading the response from "
+		    "%s", c->base);
 		return -1;
 	}
 	if (rc != CURLE_OK) {

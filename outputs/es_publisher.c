@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <json-c/json.h>
 #include <libdeflate.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "es_client.h"
 #include "es_dead_letter.h"
 #include "es_publisher.h"
+#include "es_response.h"
 #include "es_retry.h"
 #include "worker_pool.h"
 
@@ -124,36 +124,7 @@ es_bulk_path(const struct es_output_config *cfg, const char *index,
 static void
 error_of(const struct es_response *r, char *buf, size_t size)
 {
-	json_object *root, *error, *reason = NULL;
-
-	if ((root = json_tokener_parse(r->body)) != NULL &&
-	    json_object_object_get_ex(root, "error", &error)) {
-		if (!json_object_object_get_ex(error, "reason", &reason))
-			reason = error;
-		snprintf(buf, size, "%s", json_object_get_string(reason));
-	} else
-		snprintf(buf, size, "%.200s", r->len > 0 ? r->body :
-		    "(empty body)");
-	json_object_put(root);
-}
-
-static int
-major_version_supported(const char *version)
-{
-	return strncmp(version, "7.", 2) == 0 ||
-	    strncmp(version, "8.", 2) == 0 || strncmp(version, "9.", 2) == 0;
-}
-
-/* Versions 7.0 to 7.13 answered without the X-Elastic-Product header. */
-static int
-old_elasticsearch(json_object *root, const char *version)
-{
-	json_object *tagline;
-
-	return strncmp(version, "7.", 2) == 0 && atoi(version + 2) < 14 &&
-	    json_object_object_get_ex(root, "tagline", &tagline) &&
-	    strcmp(json_object_get_string(tagline), "You Know, for Search") ==
-	    0;
+	es_error_reason(r->body, r->len, buf, size);
 }
 
 int
@@ -161,9 +132,6 @@ es_check_cluster(struct es_client *c, const char *auth_name, char *found,
     size_t foundlen, char *err, size_t errlen)
 {
 	struct es_response r;
-	json_object *root, *version = NULL, *number = NULL, *cluster = NULL;
-	const char *v;
-	int rc = -1;
 
 	if (es_client_request(c, "GET", "/", NULL, 0, NULL, 0, &r, err,
 	    errlen) == -1)
@@ -174,27 +142,7 @@ es_check_cluster(struct es_client *c, const char *auth_name, char *found,
 		    "%s", auth_name, r.status, found);
 		return -1;
 	}
-	root = json_tokener_parse(r.body);
-	if (root != NULL && json_object_object_get_ex(root, "version",
-	    &version))
-		json_object_object_get_ex(version, "number", &number);
-	json_object_object_get_ex(root, "cluster_name", &cluster);
-	v = number != NULL ? json_object_get_string(number) : "";
-	if (r.status != 200 || (!r.elastic_product &&
-	    !old_elasticsearch(root, v)))
-		seterr(err, errlen, "not Elasticsearch: GET / answered HTTP "
-		    "%ld without the X-Elastic-Product: Elasticsearch header",
-		    r.status);
-	else if (!major_version_supported(v))
-		seterr(err, errlen, "Elasticsearch %s is not supported (7.x, "
-		    "8.x or 9.x)", v[0] ? v : "of unknown version");
-	else {
-		seterr(found, foundlen, "Elasticsearch %s (cluster %s)", v,
-		    cluster ? json_object_get_string(cluster) : "unnamed");
-		rc = 0;
-	}
-	json_object_put(root);
-	return rc;
+	return es_cluster_answer(&r, found, foundlen, err, errlen);
 }
 
 static const char *
@@ -361,6 +309,10 @@ settle_items(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 				atomic_fetch_add(&pub->conflicts, 1);
 			continue;
 		case ES_FATE_RETRY:
+			if (r->outcome == ES_ITEM_MALFORMED)
+				log_ratelimited(&w->item_errors,
+				    "elasticsearch %s: %s; sending that "
+				    "document again", host_name(w), r->error);
 			idx[keep++] = idx[i];
 			continue;
 		case ES_FATE_NON_INDEXABLE:
@@ -454,8 +406,9 @@ send_set(struct es_worker *w, struct round *rd, size_t *idx, size_t n)
 			break;
 		atomic_fetch_add(&pub->item_retries, n);
 		log_ratelimited(&w->item_errors, "elasticsearch %s: %zu "
-		    "documents refused for now (HTTP 429 or 5xx); sending "
-		    "only those again", host_name(w), n);
+		    "documents refused for now (HTTP 429 or 5xx, or a "
+		    "malformed answer); sending only those again",
+		    host_name(w), n);
 		backoff_sleep(pub->sp, backoff_jittered(backoff));
 		backoff = backoff_next(backoff, pub->cfg->backoff_max_ms);
 	}

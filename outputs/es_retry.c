@@ -29,6 +29,9 @@ es_item_fate(const struct es_item_result *r, int *attempts,
 		    ++*attempts <= max_retries)
 			return ES_FATE_RETRY;
 		return ES_FATE_NON_INDEXABLE;
+	case ES_ITEM_MALFORMED:
+		/* The answer is at fault, not the document: never counted. */
+		return ES_FATE_RETRY;
 	default:
 		return ES_FATE_NON_INDEXABLE;
 	}

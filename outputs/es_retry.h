@@ -11,7 +11,9 @@
  * Items of a 200 answer: 2xx and 409 (already indexed) are done; 429 is
  * sent again, always; 5xx is sent again until the document has failed
  * more than max_retries times (-1: no limit), then it is non-indexable;
- * other statuses are non-indexable (non_indexable_policy).
+ * other statuses are non-indexable (non_indexable_policy).  An item that
+ * makes no sense (ES_ITEM_MALFORMED) is sent again, always: the answer
+ * says nothing about the document, and dropping it could lose it.
  */
 #ifndef AUDISP_ECS_ES_RETRY_H
 #define AUDISP_ECS_ES_RETRY_H

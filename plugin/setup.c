@@ -26,6 +26,7 @@
 
 #include "../outputs/es_client.h"
 #include "../outputs/es_publisher.h"
+#include "../outputs/es_response.h"
 #include "conf.h"
 #include "daemon.h"
 #include "signals.h"
@@ -44,7 +45,10 @@ digest_of(json_object *o, char out[65])
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0, i;
 
-	EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
+	out[0] = '\0';
+	if (text == NULL ||
+	    EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1)
+		return;
 	for (i = 0; i < len && i < 32; i++)
 		snprintf(out + i * 2, 3, "%02x", md[i]);
 }
@@ -60,7 +64,10 @@ add_meta(json_object *body, char digest[65])
 	json_object *meta = json_object_new_object(), *policy;
 
 	digest_of(body, digest);
-	if (json_object_object_get_ex(body, "policy", &policy))
+	/* Out of memory: without _meta, the next run writes it again. */
+	if (meta == NULL)
+		return;
+	if (es_json_get(body, "policy", json_type_object, &policy) == 1)
 		body = policy;
 	json_object_object_add(meta, "managed_by",
 	    json_object_new_string(PACKAGE_NAME));
@@ -78,15 +85,24 @@ index_template(const char *index, int ilm)
 
 	if ((tmpl = json_tokener_parse(es_template_json)) == NULL)
 		return NULL;
-	if (ilm && json_object_object_get_ex(tmpl, "settings", &settings) &&
-	    json_object_object_get_ex(settings, "index", &index_s)) {
-		lifecycle = json_object_new_object();
+	if (ilm && es_json_get(tmpl, "settings", json_type_object,
+	    &settings) == 1 && es_json_get(settings, "index",
+	    json_type_object, &index_s) == 1) {
+		if ((lifecycle = json_object_new_object()) == NULL) {
+			json_object_put(tmpl);
+			return NULL;
+		}
 		json_object_object_add(lifecycle, "name",
 		    json_object_new_string(ILM_POLICY_NAME));
 		json_object_object_add(index_s, "lifecycle", lifecycle);
 	}
-	body = json_object_new_object();
-	patterns = json_object_new_array();
+	/* json-c aborts when adding to a NULL object: out of memory here. */
+	if ((body = json_object_new_object()) == NULL ||
+	    (patterns = json_object_new_array()) == NULL) {
+		json_object_put(body);
+		json_object_put(tmpl);
+		return NULL;
+	}
 	snprintf(pattern, sizeof(pattern), "%s*", index);
 	json_object_array_add(patterns, json_object_new_string(pattern));
 	json_object_object_add(body, "index_patterns", patterns);
@@ -111,15 +127,20 @@ dead_letter_template(const char *index)
 	    "\"message\":{\"type\":\"match_only_text\"}}},"
 	    "\"audisp_ecs\":{\"properties\":{\"index\":{\"type\":\"keyword\"}}}"
 	    "}}}";
-	json_object *body = json_object_new_object(), *patterns;
+	json_object *body, *patterns = NULL, *tmpl = NULL;
 
-	patterns = json_object_new_array();
+	if ((body = json_object_new_object()) == NULL ||
+	    (tmpl = json_tokener_parse(mappings)) == NULL ||
+	    (patterns = json_object_new_array()) == NULL) {
+		json_object_put(body);
+		json_object_put(tmpl);
+		return NULL;
+	}
 	json_object_array_add(patterns, json_object_new_string(index));
 	json_object_object_add(body, "index_patterns", patterns);
 	json_object_object_add(body, "priority",
 	    json_object_new_int(TEMPLATE_PRIORITY));
-	json_object_object_add(body, "template",
-	    json_tokener_parse(mappings));
+	json_object_object_add(body, "template", tmpl);
 	return body;
 }
 
@@ -134,35 +155,31 @@ ilm_policy(void)
 }
 
 /*
- * The digest in _meta of the resource the cluster has, or "" when none:
- * GET _index_template/NAME gives index_templates[0].index_template._meta,
- * GET _ilm/policy/NAME gives NAME.policy._meta.
+ * The digest in _meta of the resource the cluster has, into have ("" when
+ * none); what is the NAME of the resource at path (…/NAME).  A 200 answer
+ * that is not what Elasticsearch sends is reported, and the resource
+ * written again.
  */
 static void
-installed_digest(const struct es_response *r, char out[65])
+installed_digest(const struct es_response *r, const char *what,
+    const char *path, char have[ES_DIGEST_LEN + 1])
 {
-	json_object *root, *o, *meta, *digest;
+	const char *name = strrchr(path, '/') + 1;
+	char err[256];
+	int rc;
 
-	out[0] = '\0';
-	if (r->status != 200 || (root = json_tokener_parse(r->body)) == NULL)
+	have[0] = '\0';
+	if (r->status != 200)
 		return;
-	o = NULL;
-	if (json_object_object_get_ex(root, "index_templates", &o)) {
-		o = json_object_array_get_idx(o, 0);
-		if (!json_object_object_get_ex(o, "index_template", &o))
-			o = NULL;
-	} else {
-		json_object_object_foreach(root, name, policy) {
-			(void)name;
-			if (!json_object_object_get_ex(policy, "policy", &o))
-				o = NULL;
-			break;
-		}
-	}
-	if (o != NULL && json_object_object_get_ex(o, "_meta", &meta) &&
-	    json_object_object_get_ex(meta, "digest", &digest))
-		snprintf(out, 65, "%s", json_object_get_string(digest));
-	json_object_put(root);
+	if (strncmp(path, "/_ilm/", 6) == 0)
+		rc = es_policy_digest(r->body, r->len, name, have, err,
+		    sizeof(err));
+	else
+		rc = es_template_digest(r->body, r->len, name, have, err,
+		    sizeof(err));
+	if (rc == -1)
+		printf("%s: the answer to GET %s is not what Elasticsearch "
+		    "sends (%s); writing it again\n", what, path, err);
 }
 
 /*
@@ -173,32 +190,46 @@ static int
 install(struct es_client *c, const char *what, const char *path,
     json_object *body)
 {
-	char digest[65], have[65], err[512];
+	char digest[65], have[ES_DIGEST_LEN + 1], err[512];
 	struct es_response r;
 	const char *text;
 	int existed;
 
+	if (body == NULL) {
+		printf("%s: out of memory\n", what);
+		return -1;
+	}
 	add_meta(body, digest);
 	if (es_client_request(c, "GET", path, NULL, 0, NULL, 0, &r, err,
 	    sizeof(err)) == -1) {
 		printf("%s: %s\n", what, err);
 		return -1;
 	}
-	installed_digest(&r, have);
+	installed_digest(&r, what, path, have);
 	existed = r.status == 200;
 	if (strcmp(have, digest) == 0) {
 		printf("%s: unchanged (%s)\n", what, path);
 		return 0;
 	}
-	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
+	if ((text = json_object_to_json_string_ext(body,
+	    JSON_C_TO_STRING_PLAIN)) == NULL) {
+		printf("%s: out of memory\n", what);
+		return -1;
+	}
 	if (es_client_request(c, "PUT", path, text, strlen(text),
 	    "application/json", 0, &r, err, sizeof(err)) == -1) {
 		printf("%s: %s\n", what, err);
 		return -1;
 	}
 	if (r.status != 200) {
-		printf("%s: HTTP %ld from PUT %s: %.400s\n", what, r.status,
-		    path, r.body);
+		es_error_reason(r.body, r.len, err, sizeof(err));
+		printf("%s: HTTP %ld from PUT %s: %s\n", what, r.status, path,
+		    err);
+		return -1;
+	}
+	if (es_acknowledged(r.body, r.len, err, sizeof(err)) == -1) {
+		printf("%s: PUT %s answered HTTP 200, but %s\n", what, path,
+		    err);
 		return -1;
 	}
 	printf("%s: %s (%s)\n", what, existed ? "updated" :
@@ -221,7 +252,8 @@ install_all(struct es_client *c, const struct es_output_config *es, int ilm)
 	}
 	snprintf(path, sizeof(path), "/_index_template/%s", es->index);
 	if ((body = index_template(es->index, ilm)) == NULL) {
-		printf("index template: the built-in template is not JSON\n");
+		printf("index template: cannot be built (the built-in one "
+		    "is not JSON, or out of memory)\n");
 		return -1;
 	}
 	rc |= install(c, "index template", path, body);

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +22,7 @@
 #include "../outputs/es_bulk.h"
 #include "../outputs/es_client.h"
 #include "../outputs/es_publisher.h"
+#include "../outputs/es_response.h"
 #include "../outputs/network_output.h"
 #include "../outputs/tls.h"
 #include "conf.h"
@@ -130,28 +130,11 @@ test_logstash(const struct config *cfg)
 	return bad == 0 ? 0 : 1;
 }
 
-/* The index the created document went to (a data stream's backing one). */
-static int
-created_at(const struct es_response *r, char *index, size_t size)
-{
-	json_object *root, *o;
-	int rc = -1;
-
-	if ((root = json_tokener_parse(r->body)) == NULL)
-		return -1;
-	if (json_object_object_get_ex(root, "_index", &o) &&
-	    (size_t)snprintf(index, size, "%s", json_object_get_string(o)) <
-	    size)
-		rc = 0;
-	json_object_put(root);
-	return rc;
-}
-
 static int
 es_index_test_document(struct es_client *c, const char *host,
     const char *index)
 {
-	char doc[1024], id[ES_ID_MAX], backing[256], err[512];
+	char doc[1024], id[ES_ID_MAX], backing[256], err[512], reason[256];
 	struct buf path = BUF_INITIALIZER(ES_PATH_MAX);
 	struct es_response r;
 	int rc = 1;
@@ -172,8 +155,15 @@ es_index_test_document(struct es_client *c, const char *host,
 		printf("failed\n  %s\n", err);
 		goto out;
 	}
-	if (r.status != 201 || created_at(&r, backing, sizeof(backing)) == -1) {
-		printf("failed\n  HTTP %ld: %.400s\n", r.status, r.body);
+	if (r.status != 201) {
+		es_error_reason(r.body, r.len, err, sizeof(err));
+		printf("failed\n  HTTP %ld: %s\n", r.status, err);
+		goto out;
+	}
+	if (es_created_index(r.body, r.len, backing, sizeof(backing), err,
+	    sizeof(err)) == -1) {
+		printf("failed\n  HTTP 201, but the answer is not what "
+		    "Elasticsearch sends: %s\n", err);
 		goto out;
 	}
 	printf("indexed\n%s: deleting it again... ", host);
@@ -190,8 +180,8 @@ es_index_test_document(struct es_client *c, const char *host,
 			printf("deleted\n");
 			goto out;
 		}
-		snprintf(err, sizeof(err), "HTTP %ld: %.200s", r.status,
-		    r.body);
+		es_error_reason(r.body, r.len, reason, sizeof(reason));
+		snprintf(err, sizeof(err), "HTTP %ld: %s", r.status, reason);
 	}
 	printf("not deleted (%s); it is tagged \"%s test output\"\n", err,
 	    PACKAGE_NAME);

@@ -1,6 +1,11 @@
 #!/bin/sh
 # Install what building and testing audisp-ecs needs on Debian 12 (root).
 # Used by scripts/test.sh and scripts/run-demo.sh; safe to run again.
+# Beyond the libraries: curl (the Elasticsearch tests talk to their test
+# server with it, and skip without it), openssl (the test certificates),
+# procps and iproute2 (pgrep and ss in the integration tests), attr, acl
+# and xxhash (the file integrity tests); a minimal Debian 12 has none of
+# them.  The test peers need only Python's standard library.
 #
 # Installing the auditd package would start the system's auditd.service at
 # once, and then neither the tests nor the demo could start their own audit
@@ -28,4 +33,5 @@ apt-get install -y -q --no-install-recommends \
 	libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev \
 	liblmdb-dev libxxhash-dev attr acl xxhash aide \
 	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang libclang-rt-14-dev time \
+	curl openssl procps iproute2 \
 	laurel

@@ -8,6 +8,12 @@
 #   - mapping errors (item 400): non_indexable_policy dead_letter_file,
 #     dead_letter_index (original kept as a string, _id kept) and drop
 #     (counted and logged).
+#   - answers that are not what Elasticsearch sends (a broken proxy or
+#     another product): bulk items that are not objects or have members
+#     of the wrong type, bodies cut short or of the wrong shape, GET /
+#     without X-Elastic-Product and with "tagline": null, bodies past the
+#     client's bounds, and template and policy answers such as [1] to
+#     `setup`: no crash, nothing taken as indexed that was not.
 # In every case each document of the corpus ends up exactly once in the
 # index or in the dead letter, never both, never missing.
 set -u
@@ -165,4 +171,108 @@ WANT_RC=1 run_case drop 'non_indexable_policy = "drop";' --reject-field process.
 dead_file_check "$T/drop.docs" - drop || fail "drop"
 grep -q "dropped as non_indexable_policy says" "$T/replay.log" || fail "drop: not logged"
 note "mapping errors: $titled documents dead-lettered to a file, to an index, or dropped and logged"
+
+# 5. Bulk items that are not what Elasticsearch sends (null, 1, "x", [],
+# an action of the wrong type, a status or error of the wrong type...),
+# for every 3rd new item, which the server did not apply: only those
+# documents are sent again, and each ends up indexed.
+run_case malformed "" --malformed-item-every 3
+exact malformed
+[ "$(fired malformed malformed_item)" -gt 0 ] || fail "malformed: the fault did not fire"
+[ "$(stat_of malformed retried_items)" = "$(fired malformed malformed_item)" ] ||
+	fail "malformed: $(stat_of malformed retried_items) items sent again for $(fired malformed malformed_item) malformed"
+[ "$(stat_of malformed conflicts_409)" = 0 ] || fail "malformed: documents sent again that were indexed"
+grep -q "bulk response item [0-9]*: it is null, not an object; sending that document again" "$T/replay.log" || {
+	show_log "$T/replay.log"; fail "malformed: the malformed item is not named in the log"; }
+note "malformed: $(fired malformed malformed_item) malformed items, each document sent again and indexed"
+
+# 6. Whole bodies cut short ({"took":1,"errors":false) or of the wrong
+# shape (an item short or too many, no items, errors a string, an array,
+# trailing bytes, a NUL, not UTF-8, HTML, empty), none applied: the
+# request fails and its documents are sent again.
+run_case badbody "bulk_max_size = 100;" --truncated-response 2 --bad-response 11
+exact badbody
+[ "$(fired badbody truncated_response)" = 2 ] && [ "$(fired badbody bad_response)" = 11 ] ||
+	fail "badbody: the faults did not all fire"
+[ "$(stat_of badbody conflicts_409)" = 0 ] || fail "badbody: 409 after bodies of requests not applied"
+grep -q "the bulk response is not what Elasticsearch sends: the body is cut short" "$T/replay.log" &&
+	grep -q "the bulk response does not have one item per document (100 sent, 99 items)" "$T/replay.log" || {
+	show_log "$T/replay.log"; fail "badbody: the bad bodies are not named in the log"; }
+note "badbody: 2 truncated and 11 malformed bulk bodies, each batch sent again"
+
+# 7. GET / without X-Elastic-Product and with "tagline": null (a 7.x
+# behind a proxy that drops the header): refused, not a crash; once the
+# server answers as Elasticsearch again, every document is indexed.
+start_server noproduct --data-stream-prefix logs- --no-product-header \
+	--cluster-info '{"version": {"number": "7.10.2"}, "tagline": null}'
+rm -rf "$T/data"
+write_es_conf "$T/noproduct.conf" "hosts = [\"127.0.0.1:$(port_of noproduct)\"];"
+rc=0
+timeout 30 "$bin" test output -c "$T/noproduct.conf" >"$T/noproduct.test" 2>&1 || rc=$?
+[ "$rc" = 1 ] || { show_log "$T/noproduct.test"; fail "noproduct: test output exited $rc, expected 1"; }
+grep -q "not Elasticsearch: GET / answered HTTP 200 without the X-Elastic-Product: Elasticsearch header (its tagline is null, not a string)" \
+	"$T/noproduct.test" || { show_log "$T/noproduct.test"; fail "noproduct: test output does not say why"; }
+: >"$T/replay.log"
+replay_bg "$T/noproduct.conf" "$CORPUS"
+refused() { grep -q "its tagline is null, not a string" "$T/replay.log"; }
+wait_until 20 refused || { show_log "$T/replay.log"; fail "noproduct: no refusal logged"; }
+kill -0 "$replay_pid" 2>/dev/null || { show_log "$T/replay.log"; fail "noproduct: replay did not keep trying"; }
+server_stats noproduct
+[ "$(stat_of noproduct bulk_requests)" = 0 ] || fail "noproduct: documents sent to what is not Elasticsearch"
+es_control noproduct faults '{}' >/dev/null || fail "noproduct: cannot clear the faults"
+rc=0
+wait "$replay_pid" || rc=$?
+[ "$rc" = 0 ] || { show_log "$T/replay.log"; fail "noproduct: replay exited $rc"; }
+stop_server noproduct
+es_docs noproduct "$T/noproduct.docs" "$INDEX" || fail "noproduct: wrong _id"
+exact noproduct
+note "noproduct: refused while it answered without the header and with tagline null, then all indexed"
+
+# 8. Answers past the client's bound for anything but _bulk (1 MiB): GET
+# / answered with more is an error naming the bound; the worker tries
+# again and delivers everything.
+run_case hugeinfo "" --huge-other 2
+exact hugeinfo
+[ "$(fired hugeinfo huge_other)" = 2 ] || fail "hugeinfo: the fault did not fire"
+grep -q "127.0.0.1:[0-9]*.*larger than 1 MiB: not read" "$T/replay.log" || {
+	show_log "$T/replay.log"; fail "hugeinfo: no error naming the bound"; }
+note "hugeinfo: GET / answers over 1 MiB refused, then all indexed"
+
+# 9. setup when GET _index_template/... and GET _ilm/policy/... answer [1]
+# and other shapes: no crash; what the cluster has is written again, and
+# once the answers are right again a second run changes nothing.
+start_server setup
+write_es_conf "$T/setup.conf" "hosts = [\"127.0.0.1:$(port_of setup)\"];"
+setup_run() {
+	rc=0
+	timeout 30 "$bin" setup -c "$T/setup.conf" --ilm >"$T/setup.log" 2>&1 || rc=$?
+}
+es_control setup faults '{"resource_answer": "[1]"}' >/dev/null || fail "setup: cannot set the faults"
+setup_run
+[ "$rc" = 0 ] || { show_log "$T/setup.log"; fail "setup with [1] answers exited $rc"; }
+grep -q "index template: the answer to GET /_index_template/$INDEX is not what Elasticsearch sends (it is an array, not an object); writing it again" "$T/setup.log" &&
+	grep -q "lifecycle policy: the answer to GET /_ilm/policy/audisp-ecs is not what Elasticsearch sends" "$T/setup.log" &&
+	[ "$(grep -c ': updated (' "$T/setup.log")" = 3 ] || { show_log "$T/setup.log"; fail "setup with [1] answers: wrong report"; }
+for answer in 'null' '{}' '{"index_templates": [1], "audisp-ecs": []}' \
+	'{"index_templates": {}, "audisp-ecs": {"policy": 1}}' \
+	'{"index_templates": [{"name": "'"$INDEX"'", "index_template": {"_meta": {"digest": 5}}}]}' \
+	'{"index_templates": [{"name": "'"$INDEX"'", "index_template": {"_meta": "x"}}]' \
+	'<html>proxy error</html>'; do
+	es_control setup faults "$(python3 -c 'import json, sys; print(json.dumps({"resource_answer": sys.argv[1]}))' "$answer")" >/dev/null ||
+		fail "setup: cannot set the faults"
+	setup_run
+	[ "$rc" = 0 ] && [ "$(grep -c ': updated (' "$T/setup.log")" = 3 ] ||
+		{ show_log "$T/setup.log"; fail "setup with the answer $answer: exited $rc"; }
+done
+es_control setup faults '{}' >/dev/null
+setup_run
+[ "$rc" = 0 ] && [ "$(grep -c ': unchanged (' "$T/setup.log")" = 3 ] ||
+	{ show_log "$T/setup.log"; fail "setup: not unchanged once the answers are right"; }
+# A body past the bound: an error naming it, exit status 1, no crash.
+es_control setup faults '{"huge_other": 1}' >/dev/null
+setup_run
+[ "$rc" = 1 ] && grep -q "larger than 1 MiB: not read" "$T/setup.log" ||
+	{ show_log "$T/setup.log"; fail "setup with an oversized answer exited $rc"; }
+stop_server setup
+note "setup: answers [1], null, HTML and of the wrong shapes rewritten, then unchanged; an oversized answer refused"
 exit 0

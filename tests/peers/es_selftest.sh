@@ -414,6 +414,40 @@ t_faults() {
 	expect_status 400 "unknown fault refused"
 }
 
+# The answers of a broken proxy or another product.
+t_hostile() {
+	local fp="filter_path=errors,items.*.error,items.*.status"
+	faults '{"malformed_item_every":2}'
+	ndjson "$T/h1" create t-h h1 h2 h3 h4
+	bulk "/_bulk?$fp" "$T/h1"
+	expect "malformed_item_every 2" 'd["items"]' '[{"create":{"status":201}},null,{"create":{"status":201}},1]'
+	bulk "/_bulk?$fp" "$T/h1"
+	expect "malformed items were not applied" '[d["items"][1]["create"]["status"], d["items"][3]["create"]["status"]]' '[201,201]'
+	faults '{"truncated_response":1,"bad_response":2}'
+	bulk /_bulk "$T/h1"
+	expect_status 200 "truncated_response"
+	expect_body '{"took":1,"errors":false' "truncated_response body"
+	bulk /_bulk "$T/h1"
+	expect "bad_response: one item short" 'len(d["items"])' 3
+	bulk /_bulk "$T/h1"
+	expect "bad_response: one item too many" 'len(d["items"])' 5
+	expect_stat faults_fired.bad_response 2
+	faults '{"no_product_header":true,"cluster_info":{"version":{"number":"7.10.2"},"tagline":null}}'
+	req GET /
+	[ -z "$(header X-Elastic-Product)" ] || fail "no_product_header sends X-Elastic-Product"
+	expect "cluster_info merged" '[d["version"]["number"], d["version"]["build_flavor"], d["tagline"]]' '["7.10.2","default",null]'
+	faults '{"resource_answer":"[1]","huge_other":1}'
+	req GET /_ilm/policy/x
+	expect_status 200 "huge_other"
+	[ "$(wc -c <"$T/resp.body")" -gt $((1 << 20)) ] || fail "huge_other: body of $(wc -c <"$T/resp.body") bytes"
+	ok "huge_other body"
+	req GET /_index_template/x
+	expect_body '[1]' "resource_answer"
+	req POST /_test/faults -H 'Content-Type: application/json' -d '{"cluster_info":[]}'
+	expect_status 400 "cluster_info must be an object"
+	faults '{}'
+}
+
 t_auth() {
 	local B=$BASE
 	start auth --username elastic --password secret --api-key kid:kval
@@ -628,6 +662,7 @@ t_request_errors
 t_data_streams
 t_faults
 faults '{}'
+t_hostile
 t_templates_ilm
 t_single_docs
 t_control

@@ -28,7 +28,13 @@ whole), reset (the next N bulk requests are read, then the connection is
 reset), huge_response (the next N bulk requests are answered 200 with a
 body of 65 MiB, nothing stored), max_content_length (413, like http.max_content_length), reject_field
 / reject_substring (per-item 400 like a mapping error), delay_ms, fail_after
-(503 for every bulk request after N stored documents), forbid (403).
+(503 for every bulk request after N stored documents), forbid (403);
+and what a broken proxy or another product might answer instead:
+malformed_item_every (items that are not what Elasticsearch sends),
+truncated_response / bad_response (bulk bodies cut short or of the wrong
+shape), huge_other (a 1 MiB body to anything but bulk), no_product_header,
+cluster_info (merged over GET /), resource_answer (GET of templates and
+policies).
 
 Document sources are stored as the bytes sent and not parsed, for speed,
 unless --validate-docs or a reject_field rule asks for it.
@@ -90,7 +96,46 @@ FAULT_DEFAULTS = {
     "request_503": 0, "reset": 0, "huge_response": 0, "max_content_length": 0,
     "reject_field": [], "reject_substring": [], "delay_ms": 0,
     "fail_after": 0, "forbid": False,
+    # What a broken proxy or another product might answer instead.
+    "malformed_item_every": 0, "truncated_response": 0, "bad_response": 0,
+    "huge_other": 0, "no_product_header": False, "cluster_info": {},
+    "resource_answer": "",
 }
+# Bulk items that are not what Elasticsearch sends, in turn, for
+# malformed_item_every (spliced in after filter_path).
+MALFORMED_ITEMS = (
+    None, 1, "x", [], {}, {"create": None}, {"create": 1}, {"create": "x"},
+    {"create": []}, {"create": {}}, {"create": {"status": "201"}},
+    {"create": {"status": 201.0}}, {"create": {"status": None}},
+    {"create": {"status": 0}}, {"create": {"status": 600}},
+    {"create": {"status": 201, "error": "x"}},
+    {"create": {"status": 400, "error": None}},
+    {"create": {"status": 400, "error": {"type": 1, "reason": []}}},
+    {"create": {"status": 400, "error": {"type": "t", "reason": None}}},
+    {"create": {"status": 400, "error": {"caused_by": "x"}}},
+    {"create": {"status": 201}, "index": {"status": 201}},
+    {"frobnicate": {"status": 201}},
+)
+
+
+def bad_bulk_bodies(n):
+    """Whole bulk answers that are not what Elasticsearch sends, for n
+    documents, for bad_response (one after the other)."""
+    ok = [{"create": {"status": 201}}] * n
+    good = json.dumps({"errors": False, "items": ok}, separators=(",", ":")).encode()
+    return (
+        {"errors": False, "items": ok[1:]},                 # one item short
+        {"errors": False, "items": ok + ok[:1]},            # one too many
+        {"errors": False},                                  # no items
+        {"errors": "false", "items": ok},                   # errors a string
+        {"items": ok},                                      # no errors
+        [{"errors": False, "items": ok}],                   # not an object
+        good + b"x",                                        # trailing garbage
+        good[:-1] + b"\0}",                                 # a NUL inside
+        good.replace(b'"errors"', b'"err\xffors"'),         # not UTF-8
+        b"<html><body>502 Bad Gateway</body></html>",
+        b"",
+    )
 SHARDS = {"total": 2, "successful": 1, "failed": 0}
 REQUEST_LOG_MAX = 10000
 
@@ -336,6 +381,12 @@ class Faults:
             elif isinstance(default, int):
                 if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                     raise ValueError(f"fault [{k}] must be a non-negative integer")
+            elif isinstance(default, dict):
+                if not isinstance(v, dict):
+                    raise ValueError(f"fault [{k}] must be a JSON object")
+            elif isinstance(default, str):
+                if not isinstance(v, str):
+                    raise ValueError(f"fault [{k}] must be a string")
             else:
                 v = [v] if isinstance(v, str) else list(v)
                 if not all(isinstance(x, str) and x for x in v):
@@ -344,11 +395,20 @@ class Faults:
         with self.lock:
             self.s = s
             self.new_items = 0         # counter for item_*_every
+            self.malformed_next = 0    # next of MALFORMED_ITEMS
+            self.bad_next = 0          # next of bad_bulk_bodies()
             self.baseline = stored_now
 
     def get(self):
         with self.lock:
             return dict(self.s)
+
+    def next_of(self, counter, n):
+        """The next index into a list of n shapes, in turn."""
+        with self.lock:
+            i = getattr(self, counter)
+            setattr(self, counter, (i + 1) % n)
+            return i
 
     def take(self, name):
         """Use one of a counted request fault (request_429, request_503, reset)."""
@@ -613,7 +673,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not getattr(self, "is_control", False):
             srv.stats.bump("responses_by_status", status)
         out = {}
-        if product and not srv.opt.not_elastic:
+        if product and not srv.opt.not_elastic and \
+                not srv.faults.get()["no_product_header"]:
             out["X-Elastic-Product"] = "Elasticsearch"
         if body or product:
             out["Content-Type"] = "application/json"
@@ -739,6 +800,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             srv.stats.bump("user_agents", ua)
         p, m = self.parts, self.method
         self.authenticate()
+        f = srv.faults.get()
+        if not (p and p[-1] == "_bulk" and len(p) <= 2) and srv.faults.take("huge_other"):
+            srv.stats.bump("faults_fired", "huge_other")
+            return 200, b" " * (1 << 20) + b"{}"
+        if f["resource_answer"] and m == "GET" and p and \
+                p[0] in ("_index_template", "_component_template", "_ilm"):
+            srv.stats.bump("faults_fired", "resource_answer")
+            return 200, f["resource_answer"].encode()
         if not p:
             if m in ("GET", "HEAD"):
                 return 200, srv.cluster_info()
@@ -804,6 +873,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if faults.take("huge_response"):
             stats.bump("faults_fired", "huge_response")
             return 200, b" " * (65 << 20) + b'{"errors":false,"items":[]}'
+        if faults.take("truncated_response"):
+            stats.bump("faults_fired", "truncated_response")
+            return 200, b'{"took":1,"errors":false'
+        if faults.take("bad_response"):
+            stats.bump("faults_fired", "bad_response")
+            bodies = bad_bulk_bodies(len(ops))
+            return 200, bodies[faults.next_of("bad_next", len(bodies))]
         if f["fail_after"] and srv.store.stored_ok - faults.baseline >= f["fail_after"]:
             stats.bump("faults_fired", "fail_after")
             raise self.unavailable()
@@ -813,7 +889,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         stats.maximum("max_items_per_request", len(ops))
         stats.maximum("max_body_bytes", self.wire_bytes)
         took = int((time.monotonic() - t0) * 1000)
-        return 200, {"errors": errors, "took": took, "items": items}
+        body = {"errors": errors, "took": took, "items": items}
+        if not self.malformed:
+            return 200, body
+        # Malformed items replace their places after filter_path, which
+        # would otherwise drop or keep them as a filter does.
+        fp = self.query.get("filter_path")
+        if fp:
+            stats.bump("filter_paths", fp)
+            body = FilterPath(fp).apply(body)
+        if isinstance(body.get("items"), list):
+            for pos, shape in self.malformed:
+                body["items"][pos] = shape
+        return 200, json.dumps(body, separators=(",", ":")).encode()
 
     def unavailable(self):
         return bad_request("cluster_block_exception",
@@ -895,6 +983,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         doc_errors = srv.doc_error_type
         parse = srv.opt.validate_docs or bool(f["reject_field"])
         every429, every500 = f["item_429_every"], f["item_500_every"]
+        every_bad = f["malformed_item_every"]
+        self.malformed = []
         reject_sub = [s.encode() for s in f["reject_substring"]]
         with7 = srv.major < 8
         items = []
@@ -918,10 +1008,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 key = (index, _id)
                 # Injected per-item rejections come first: in Elasticsearch
                 # they happen before the document is even parsed.
-                if (every429 or every500) and key not in store.faulted:
-                    err = self.item_fault(store, key, every429, every500)
+                if (every429 or every500 or every_bad) and key not in store.faulted:
+                    err = self.item_fault(store, key, every429, every500, every_bad)
                 elif key in store.faulted:
                     stats.add("retried_items")
+                if err is not None and err[0] == "malformed":
+                    # Not applied; a placeholder that filter_path keeps.
+                    self.malformed.append((len(items), err[1]))
+                    statuses["malformed"] += 1
+                    items.append({name: {"status": 0}})
+                    continue
                 if err is None and idx.data_stream and name != "create":
                     err = (400, {"type": "illegal_argument_exception",
                                  "reason": "only write ops with an op_type of create are "
@@ -967,11 +1063,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for name, count in pipelines.items():
             stats.bump("pipelines", name, count)
 
-    def item_fault(self, store, key, every429, every500):
+    def item_fault(self, store, key, every429, every500, every_bad=0):
         faults = self.server.faults
         with faults.lock:
             faults.new_items += 1
             k = faults.new_items
+        if every_bad and k % every_bad == 0:
+            store.faulted.add(key)
+            self.server.stats.bump("faults_fired", "malformed_item")
+            return "malformed", MALFORMED_ITEMS[faults.next_of("malformed_next",
+                                                                len(MALFORMED_ITEMS))]
         if every429 and k % every429 == 0:
             store.faulted.add(key)
             self.server.stats.bump("faults_fired", "item_429")
@@ -1458,6 +1559,15 @@ class Server(http.server.ThreadingHTTPServer):
         log.exception("%s: unexpected error", client_address[0])
 
     def cluster_info(self):
+        """GET /, with the cluster_info fault merged over it."""
+        info = self.real_cluster_info()
+        extra = self.faults.get()["cluster_info"]
+        if extra:
+            self.stats.bump("faults_fired", "cluster_info")
+            info = deep_merge(info, json.loads(json.dumps(extra)))
+        return info
+
+    def real_cluster_info(self):
         v = self.opt.es_version
         return {
             "name": "es-test-node", "cluster_name": self.opt.cluster_name,
@@ -1532,7 +1642,21 @@ def faults_from_options(o):
         "max_content_length": o.max_content_length, "reject_field": o.reject_field,
         "reject_substring": o.reject_substring, "delay_ms": o.delay_ms,
         "fail_after": o.fail_after, "forbid": o.forbid,
+        "malformed_item_every": o.malformed_item_every,
+        "truncated_response": o.truncated_response, "bad_response": o.bad_response,
+        "huge_other": o.huge_other, "no_product_header": o.no_product_header,
+        "cluster_info": o.cluster_info, "resource_answer": o.resource_answer,
     }
+
+
+def json_object_arg(text):
+    try:
+        v = json.loads(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not JSON: {e}") from None
+    if not isinstance(v, dict):
+        raise argparse.ArgumentTypeError("not a JSON object")
+    return v
 
 
 def parse_args(argv=None):
@@ -1585,8 +1709,21 @@ def parse_args(argv=None):
             ("huge-response", "the next N bulk requests: 200 with a 65 MiB body, not stored"),
             ("max-content-length", "413 for bodies larger than this (bytes, decoded)"),
             ("delay-ms", "wait this long before answering a bulk request"),
-            ("fail-after", "after N stored documents, 503 for every bulk request")):
+            ("fail-after", "after N stored documents, 503 for every bulk request"),
+            ("malformed-item-every", "every Nth new item: a malformed answer on its "
+                                     "first attempt only, not applied"),
+            ("truncated-response", "the next N bulk requests: 200 with a body cut short, "
+                                   "not applied"),
+            ("bad-response", "the next N bulk requests: 200 with a body that is not a "
+                             "bulk response, not applied"),
+            ("huge-other", "the next N requests other than bulk: 200 with a 1 MiB body")):
         g.add_argument(f"--{name}", type=int, default=0, metavar="N", help=help_)
+    g.add_argument("--no-product-header", action="store_true",
+                   help="answer without X-Elastic-Product (as 7.0 to 7.13, or a proxy)")
+    g.add_argument("--cluster-info", type=json_object_arg, default={}, metavar="JSON",
+                   help="a JSON object merged over the GET / answer")
+    g.add_argument("--resource-answer", default="", metavar="TEXT",
+                   help="answer GET of templates and ILM policies with 200 and TEXT")
     g.add_argument("--reject-field", action="append", default=[], metavar="NAME",
                    help="documents with field NAME: item 400 (repeatable)")
     g.add_argument("--reject-substring", action="append", default=[], metavar="S",
@@ -1605,7 +1742,8 @@ def parse_args(argv=None):
     if o.api_key is not None and ":" not in o.api_key:
         p.error("--api-key is ID:KEY")
     for name in ("item_429_every", "item_500_every", "request_429", "request_503", "reset",
-                 "huge_response", "max_content_length", "delay_ms", "fail_after"):
+                 "huge_response", "max_content_length", "delay_ms", "fail_after",
+                 "malformed_item_every", "truncated_response", "bad_response", "huge_other"):
         if getattr(o, name) < 0:
             p.error(f"--{name.replace('_', '-')} must not be negative")
     return o
