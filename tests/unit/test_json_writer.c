@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "common/json_writer.h"
-#include "tests/unit/helpers.h"
+#include "helpers.h"
 
 /* The buffer as a NUL-terminated string (the writer does not add one). */
 static const char *

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "parsers/record_check.h"
-#include "tests/unit/helpers.h"
+#include "helpers.h"
 
 #define MAX_LEN	8192
 

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "parsers/sockaddr.h"
-#include "tests/unit/helpers.h"
+#include "helpers.h"
 
 /*
  * A saddr and everything decoded from it.  sockaddr_decode clears what
