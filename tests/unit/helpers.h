@@ -21,6 +21,9 @@
  *
  *	failed += run_cases(test_frob, frob_cases);
  *
+ * With run_cases_setup, each case runs between a setup and a teardown;
+ * the setup finds the case in *state and keeps it in what it puts there.
+ *
  * Include after cmocka.h; every function is static to the test program.
  */
 #ifndef AUDISP_ECS_TEST_HELPERS_H
@@ -56,11 +59,13 @@ sleep_ms(long ms)
 
 /*
  * Runs fn on each of the n cases of size bytes at table, as a group named
- * group; returns how many failed.
+ * group, each between setup and teardown (either may be NULL); returns how
+ * many failed.
  */
 static inline int
 run_case_table(const char *group, CMUnitTestFunction fn, const void *table,
-    size_t size, size_t n)
+    size_t size, size_t n, CMFixtureFunction setup,
+    CMFixtureFunction teardown)
 {
 	struct CMUnitTest *tests;
 	const char *c = table;
@@ -74,6 +79,8 @@ run_case_table(const char *group, CMUnitTestFunction fn, const void *table,
 	for (i = 0; i < n; i++, c += size) {
 		tests[i].name = *(const char *const *)(const void *)c;
 		tests[i].test_func = fn;
+		tests[i].setup_func = setup;
+		tests[i].teardown_func = teardown;
 		tests[i].initial_state = (void *)c;
 	}
 	failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
@@ -83,6 +90,10 @@ run_case_table(const char *group, CMUnitTestFunction fn, const void *table,
 
 #define run_cases(fn, table)						\
 	run_case_table(#fn, (fn), (table), sizeof((table)[0]),		\
-	    N_ELEMENTS(table))
+	    N_ELEMENTS(table), NULL, NULL)
+
+#define run_cases_setup(fn, table, setup, teardown)			\
+	run_case_table(#fn, (fn), (table), sizeof((table)[0]),		\
+	    N_ELEMENTS(table), (setup), (teardown))
 
 #endif
