@@ -19,9 +19,13 @@
  *		...
  *	}
  *
- *	failed += run_cases(test_frob, frob_cases);
+ *	const struct case_table tables[] = {
+ *		CASE_TABLE(test_frob, frob_cases),
+ *	};
  *
- * With run_cases_setup, each case runs between a setup and a teardown;
+ *	return run_group(tests, tables);
+ *
+ * With CASE_TABLE_SETUP, each case runs between a setup and a teardown;
  * the setup finds the case in *state and keeps it in what it puts there.
  *
  * Include after cmocka.h; every function is static to the test program.
@@ -32,6 +36,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define N_ELEMENTS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -57,43 +62,60 @@ sleep_ms(long ms)
 		;
 }
 
+/* A table of cases, each run by fn (between setup and teardown). */
+struct case_table {
+	CMUnitTestFunction	 fn;
+	const void		*cases;
+	size_t			 size;		/* of one case */
+	size_t			 n;
+	CMFixtureFunction	 setup;
+	CMFixtureFunction	 teardown;
+};
+
+#define CASE_TABLE(fn, table)						\
+	{ (fn), (table), sizeof((table)[0]), N_ELEMENTS(table), NULL, NULL }
+#define CASE_TABLE_SETUP(fn, table, setup, teardown)			\
+	{ (fn), (table), sizeof((table)[0]), N_ELEMENTS(table),		\
+	    (setup), (teardown) }
+
 /*
- * Runs fn on each of the n cases of size bytes at table, as a group named
- * group, each between setup and teardown (either may be NULL); returns how
- * many failed.
+ * Runs the ntests tests, then every case of the ntables tables, as one
+ * group; returns how many failed, as cmocka_run_group_tests does.
  */
 static inline int
-run_case_table(const char *group, CMUnitTestFunction fn, const void *table,
-    size_t size, size_t n, CMFixtureFunction setup,
-    CMFixtureFunction teardown)
+run_group_of(const char *group, const struct CMUnitTest *tests,
+    size_t ntests, const struct case_table *tables, size_t ntables)
 {
-	struct CMUnitTest *tests;
-	const char *c = table;
-	size_t i;
+	const struct case_table *t;
+	struct CMUnitTest *all, *u;
+	const char *c;
+	size_t i, n = ntests;
 	int failed;
 
-	if ((tests = calloc(n, sizeof(*tests))) == NULL) {
+	for (t = tables; t < tables + ntables; t++)
+		n += t->n;
+	if ((all = calloc(n, sizeof(*all))) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", group);
 		return (int)n;
 	}
-	for (i = 0; i < n; i++, c += size) {
-		tests[i].name = *(const char *const *)(const void *)c;
-		tests[i].test_func = fn;
-		tests[i].setup_func = setup;
-		tests[i].teardown_func = teardown;
-		tests[i].initial_state = (void *)c;
+	memcpy(all, tests, ntests * sizeof(*all));
+	u = all + ntests;
+	for (t = tables; t < tables + ntables; t++) {
+		for (i = 0, c = t->cases; i < t->n; i++, c += t->size, u++) {
+			u->name = *(const char *const *)(const void *)c;
+			u->test_func = t->fn;
+			u->setup_func = t->setup;
+			u->teardown_func = t->teardown;
+			u->initial_state = (void *)c;
+		}
 	}
-	failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
-	free(tests);
+	failed = _cmocka_run_group_tests(group, all, n, NULL, NULL);
+	free(all);
 	return failed;
 }
 
-#define run_cases(fn, table)						\
-	run_case_table(#fn, (fn), (table), sizeof((table)[0]),		\
-	    N_ELEMENTS(table), NULL, NULL)
-
-#define run_cases_setup(fn, table, setup, teardown)			\
-	run_case_table(#fn, (fn), (table), sizeof((table)[0]),		\
-	    N_ELEMENTS(table), (setup), (teardown))
+#define run_group(tests, tables)					\
+	run_group_of(#tests, (tests), N_ELEMENTS(tests), (tables),	\
+	    N_ELEMENTS(tables))
 
 #endif

@@ -514,11 +514,10 @@ main(void)
 		T(test_print_defaults),
 	};
 #undef T
-	int failed;
+	const struct case_table tables[] = {
+		CASE_TABLE_SETUP(test_loads, load_cases, setup, teardown),
+		CASE_TABLE_SETUP(test_refused, refused_cases, setup, teardown),
+	};
 
-	failed = run_cases_setup(test_loads, load_cases, setup, teardown);
-	failed += run_cases_setup(test_refused, refused_cases, setup,
-	    teardown);
-	failed += cmocka_run_group_tests(tests, NULL, NULL);
-	return failed != 0;
+	return run_group(tests, tables);
 }

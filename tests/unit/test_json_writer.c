@@ -422,10 +422,10 @@ main(void)
 		cmocka_unit_test(test_large_value_grows_buffer),
 		cmocka_unit_test(test_bound_is_a_failure),
 	};
-	int failed;
+	const struct case_table tables[] = {
+		CASE_TABLE(test_value, value_cases),
+		CASE_TABLE(test_utf8_sequence_length, utf8_cases),
+	};
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	failed += run_cases(test_value, value_cases);
-	failed += run_cases(test_utf8_sequence_length, utf8_cases);
-	return failed != 0;
+	return run_group(tests, tables);
 }

@@ -200,7 +200,9 @@ main(void)
 		cmocka_unit_test(test_header_scan_limited),
 		cmocka_unit_test(test_verdict_texts),
 	};
+	const struct case_table tables[] = {
+		CASE_TABLE(test_line, line_cases),
+	};
 
-	return run_cases(test_line, line_cases) +
-	    cmocka_run_group_tests(tests, NULL, NULL) != 0;
+	return run_group(tests, tables);
 }
