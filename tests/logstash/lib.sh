@@ -117,25 +117,21 @@ start_server() {
 # port_of NAME: the port of server NAME.
 port_of() { eval "echo \"\${${1}_port}\""; }
 
-# stop_server NAME: SIGTERM, wait for it to exit (its stats are then final).
-stop_server() {
+# end_server NAME SIGNAL: send SIGNAL to server NAME, wait for it to exit.
+end_server() {
 	local p
 	eval "p=\${${1}_pid:-}"
 	[ -n "$p" ] || return 0
-	kill -TERM "$p" 2>/dev/null
+	kill "-$2" "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 	eval "${1}_pid="
 }
 
+# stop_server NAME: SIGTERM, wait for it to exit (its stats are then final).
+stop_server() { end_server "$1" TERM; }
+
 # kill_server NAME: SIGKILL (a crash: no goodbye, no final stats).
-kill_server() {
-	local p
-	eval "p=\${${1}_pid:-}"
-	[ -n "$p" ] || return 0
-	kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	eval "${1}_pid="
-}
+kill_server() { end_server "$1" KILL; }
 
 # server_stats NAME: refresh NAME.stats of a running server (SIGUSR1).
 server_stats() {
@@ -410,6 +406,25 @@ plugin_stats() {
 pstat() {
 	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
 		"$T/data/stats.json" "$1"
+}
+
+# spool_settled TOTAL: wait until the plugin has made TOTAL documents,
+# then until its output has spooled or dropped them all (the two counters
+# stop moving; 15 s at most); sets spooled and dropped.  1 if the plugin
+# did not make TOTAL documents within 20 s.
+spool_settled() {
+	local prev= cur
+	wait_until 20 sh -c "kill -USR1 $plugin_pid; sleep 0.2; grep -q '\"events\":$1,' '$T/data/stats.json' 2>/dev/null" ||
+		return 1
+	for _ in $(seq 1 30); do
+		plugin_stats
+		cur="$(pstat spooled) $(pstat dropped)"
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.5
+	done
+	spooled=$(pstat spooled)
+	dropped=$(pstat dropped)
 }
 
 # free_port VAR: set VAR to a TCP port nothing listens on (a server

@@ -28,18 +28,8 @@ write_conf "$T/conf" "hosts = [\"127.0.0.1:$P\"]; backoff: { init = \"100ms\"; m
 : >"$T/plugin.log"
 plugin_start "$T/conf"
 plugin_feed "$T/big.log"
-wait_until 20 sh -c "kill -USR1 $plugin_pid; sleep 0.2; grep -q '\"events\":$total,' '$T/data/stats.json' 2>/dev/null" ||
+spool_settled "$total" ||
 	{ show_log "$T/plugin.log"; fail "the plugin did not read the input"; }
-prev=
-for _ in $(seq 1 30); do
-	plugin_stats
-	cur="$(pstat spooled) $(pstat dropped)"
-	[ "$cur" = "$prev" ] && break
-	prev=$cur
-	sleep 0.5
-done
-spooled=$(pstat spooled)
-dropped=$(pstat dropped)
 note "disk full: stats.json: $total events, spooled $spooled, dropped $dropped, write_errors $(pstat write_errors); $(df -k "$T/small" | awk 'NR == 2 { print $3 " KiB of " $2 " used" }')"
 kill -0 "$plugin_pid" 2>/dev/null || { show_log "$T/plugin.log"; fail "the plugin died when the disk filled up"; }
 grep -q "spool: write: No space left on device" "$T/plugin.log" ||

@@ -31,18 +31,8 @@ plugin_start "$T/drop.conf"
 plugin_feed "$T/big.log"
 # Wait for the parser to have made every document, then for the output
 # to have spooled (or dropped) them: spooled + dropped stops moving.
-wait_until 20 sh -c "kill -USR1 $plugin_pid; sleep 0.2; grep -q '\"events\":$total,' '$T/data/stats.json' 2>/dev/null" ||
+spool_settled "$total" ||
 	{ show_log "$T/plugin.log"; fail "(c): the plugin did not read the input"; }
-prev=
-for _ in $(seq 1 30); do
-	plugin_stats
-	cur="$(pstat spooled) $(pstat dropped)"
-	[ "$cur" = "$prev" ] && break
-	prev=$cur
-	sleep 0.5
-done
-spooled=$(pstat spooled)
-dropped=$(pstat dropped)
 note "(c): stats.json: $total events, spooled $spooled, dropped $dropped; spool $(spool_bytes) bytes"
 kill -0 "$plugin_pid" 2>/dev/null || fail "(c): the plugin died"
 [ "$dropped" -gt 0 ] || fail "(c): nothing dropped with $total documents in a 1 MiB spool"
