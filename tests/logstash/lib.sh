@@ -337,6 +337,16 @@ plugin() {
 	"$@" | timeout "${PLUGIN_TIMEOUT:-60}" "$bin" -f -c "$conf" >>"$T/plugin.log" 2>&1
 }
 
+# deliver_corpus NAME CONF: replay the corpus to the output of CONF (30 s
+# at most; the replay's output in a fresh $T/replay.log), then stop server
+# NAME.  A replay that fails shows both logs and fails "NAME: ...".
+deliver_corpus() {
+	: >"$T/replay.log"
+	REPLAY_TIMEOUT=30 replay "$2" "$CORPUS" || {
+		show_log "$T/replay.log"; show_log "$T/$1.log"; fail "$1: replay failed"; }
+	stop_server "$1"
+}
+
 # replay_bg CONF FILE...: replay in the background (60 s at most), output
 # to $T/replay.log; sets replay_pid.  Collect it with: wait "$replay_pid".
 replay_bg() {
