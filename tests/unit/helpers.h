@@ -80,11 +80,13 @@ struct case_table {
 
 /*
  * Runs the ntests tests, then every case of the ntables tables, as one
- * group; returns how many failed, as cmocka_run_group_tests does.
+ * group (between group_setup and group_teardown, either may be NULL);
+ * returns how many failed, as cmocka_run_group_tests does.
  */
 static inline int
 run_group_of(const char *group, const struct CMUnitTest *tests,
-    size_t ntests, const struct case_table *tables, size_t ntables)
+    size_t ntests, const struct case_table *tables, size_t ntables,
+    CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
 {
 	const struct case_table *t;
 	struct CMUnitTest *all, *u;
@@ -109,13 +111,18 @@ run_group_of(const char *group, const struct CMUnitTest *tests,
 			u->initial_state = (void *)c;
 		}
 	}
-	failed = _cmocka_run_group_tests(group, all, n, NULL, NULL);
+	failed = _cmocka_run_group_tests(group, all, n, group_setup,
+	    group_teardown);
 	free(all);
 	return failed;
 }
 
 #define run_group(tests, tables)					\
 	run_group_of(#tests, (tests), N_ELEMENTS(tests), (tables),	\
-	    N_ELEMENTS(tables))
+	    N_ELEMENTS(tables), NULL, NULL)
+
+#define run_group_setup(name, tests, tables, setup, teardown)		\
+	run_group_of((name), (tests), N_ELEMENTS(tests), (tables),	\
+	    N_ELEMENTS(tables), (setup), (teardown))
 
 #endif
