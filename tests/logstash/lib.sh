@@ -405,6 +405,27 @@ plugin_stop() {
 	plugin_wait 10 || fail "the plugin did not exit within 10 s of SIGTERM"
 }
 
+# plugin_stop_ok [PREFIX]: plugin_stop; exiting 0 or 1 is noted, any
+# other status fails.  The messages start with PREFIX.
+plugin_stop_ok() {
+	plugin_stop
+	case $plugin_rc in
+	0 | 1) note "${1:-}after SIGTERM the plugin exited $plugin_rc" ;;
+	*) show_log "$T/plugin.log"; fail "${1:-}the plugin exited $plugin_rc" ;;
+	esac
+}
+
+# drain_spool NAME PORT CONF [PREFIX]: start server NAME on PORT and
+# replay nothing with CONF, which sends what its spool holds; then stop
+# the server.  A failed replay fails, its message starting with PREFIX.
+drain_spool() {
+	start_server "$1" --port "$2"
+	: >"$T/replay.log"
+	replay "$3" /dev/null ||
+		{ show_log "$T/replay.log"; fail "${4:-}replay after the server came back failed"; }
+	stop_server "$1"
+}
+
 # plugin_stats: SIGUSR1, then wait for $T/data/stats.json (the counters).
 plugin_stats() {
 	rm -f "$T/data/stats.json"
