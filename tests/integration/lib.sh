@@ -461,6 +461,25 @@ itest_wait_doc() {
     "$ITEST_PYTHON" "$ITEST_PY" wait --timeout "$timeout" --expr "$expr" "$@"
 }
 
+# itest_check_doc DOC WHAT [ARG...] <<'PY' ... PY: checks of one document
+# (its JSON text) in Python.  The checks on stdin run with d, the document,
+# c, an ecsq.Checker of it named WHAT, and args, the ARGs; the status is
+# that of c.report().
+itest_check_doc() {
+    local doc=$1 what=$2
+    shift 2
+    ITEST_DOC=$doc ITEST_WHAT=$what "$ITEST_PYTHON" -c '
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+import ecsq
+d = json.loads(os.environ["ITEST_DOC"])
+c = ecsq.Checker(d, os.environ["ITEST_WHAT"])
+args = sys.argv[2:]
+exec(sys.stdin.read())
+sys.exit(c.report())
+' "$ITEST_DIR" "$@"
+}
+
 # itest_noloss KEY TIMEOUT_S [--min-seq N] FILE...: every event with KEY in
 # auditd's log (with sequence >= N) is in the output files exactly once.
 itest_noloss() {
