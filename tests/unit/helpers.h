@@ -19,14 +19,15 @@
  *		...
  *	}
  *
- *	const struct case_table tables[] = {
- *		CASE_TABLE(test_frob, frob_cases),
+ *	const struct CMUnitTest tests[] = {
+ *		CASES(test_frob, frob_cases),
+ *		cmocka_unit_test(test_other),
  *	};
  *
- *	return run_group(tests, tables);
+ *	return run_group(tests, NULL, NULL);
  *
- * With CASE_TABLE_SETUP, each case runs between a setup and a teardown;
- * the setup finds the case in *state and keeps it in what it puts there.
+ * With CASES_SETUP, each case runs between a setup and a teardown; the
+ * setup finds the case in *state and keeps it in what it puts there.
  *
  * Include after cmocka.h; every function is static to the test program.
  */
@@ -62,67 +63,67 @@ sleep_ms(long ms)
 		;
 }
 
-/* A table of cases, each run by fn (between setup and teardown). */
+/* A table of cases: n of size bytes each, at cases. */
 struct case_table {
-	CMUnitTestFunction	 fn;
-	const void		*cases;
-	size_t			 size;		/* of one case */
-	size_t			 n;
-	CMFixtureFunction	 setup;
-	CMFixtureFunction	 teardown;
+	const void	*cases;
+	size_t		 size;
+	size_t		 n;
 };
 
-#define CASE_TABLE(fn, table)						\
-	{ (fn), (table), sizeof((table)[0]), N_ELEMENTS(table), NULL, NULL }
-#define CASE_TABLE_SETUP(fn, table, setup, teardown)			\
-	{ (fn), (table), sizeof((table)[0]), N_ELEMENTS(table),		\
-	    (setup), (teardown) }
+/*
+ * In the tests of run_group: each case of table, as a test of its own
+ * run by fn (between setup and teardown with CASES_SETUP).
+ */
+#define CASES(fn, table)	CASES_SETUP(fn, table, NULL, NULL)
+#define CASES_SETUP(fn, table, setup, teardown)				\
+	{ NULL, (fn), (setup), (teardown), (void *)&(const struct case_table) \
+	    { (table), sizeof((table)[0]), N_ELEMENTS(table) } }
 
 /*
- * Runs the ntests tests, then every case of the ntables tables, as one
- * group (between group_setup and group_teardown, either may be NULL);
- * returns how many failed, as cmocka_run_group_tests does.
+ * As cmocka_run_group_tests, once every CASES entry of the n tests is
+ * replaced by the cases of its table; returns how many tests failed.
  */
 static inline int
-run_group_of(const char *group, const struct CMUnitTest *tests,
-    size_t ntests, const struct case_table *tables, size_t ntables,
+run_group_of(const char *group, const struct CMUnitTest *tests, size_t n,
     CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
 {
 	const struct case_table *t;
 	struct CMUnitTest *all, *u;
 	const char *c;
-	size_t i, n = ntests;
+	size_t i, j, total = 0;
 	int failed;
 
-	for (t = tables; t < tables + ntables; t++)
-		n += t->n;
-	if ((all = calloc(n, sizeof(*all))) == NULL) {
+	for (i = 0; i < n; i++)
+		total += tests[i].name != NULL ? 1 :
+		    ((const struct case_table *)tests[i].initial_state)->n;
+	if ((all = calloc(total, sizeof(*all))) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", group);
-		return (int)n;
+		return (int)total;
 	}
-	memcpy(all, tests, ntests * sizeof(*all));
-	u = all + ntests;
-	for (t = tables; t < tables + ntables; t++) {
-		for (i = 0, c = t->cases; i < t->n; i++, c += t->size, u++) {
+	for (i = 0, u = all; i < n; i++) {
+		if (tests[i].name != NULL) {
+			*u++ = tests[i];
+			continue;
+		}
+		t = tests[i].initial_state;
+		for (j = 0, c = t->cases; j < t->n; j++, c += t->size, u++) {
+			*u = tests[i];
 			u->name = *(const char *const *)(const void *)c;
-			u->test_func = t->fn;
-			u->setup_func = t->setup;
-			u->teardown_func = t->teardown;
 			u->initial_state = (void *)c;
 		}
 	}
-	failed = _cmocka_run_group_tests(group, all, n, group_setup,
+	failed = _cmocka_run_group_tests(group, all, total, group_setup,
 	    group_teardown);
 	free(all);
 	return failed;
 }
 
-#define run_group(tests, tables)					\
-	run_group_of(#tests, (tests), N_ELEMENTS(tests), (tables),	\
-	    N_ELEMENTS(tables), NULL, NULL)
+#define run_group(tests, group_setup, group_teardown)			\
+	run_group_of(#tests, (tests), N_ELEMENTS(tests), (group_setup),	\
+	    (group_teardown))
 
-#define run_group_setup(name, tests, tables, setup, teardown)		\
-	run_group_of((name), (tests), N_ELEMENTS(tests), (tables),	\
-	    N_ELEMENTS(tables), (setup), (teardown))
+#define run_group_name(name, tests, group_setup, group_teardown)	\
+	run_group_of((name), (tests), N_ELEMENTS(tests), (group_setup),	\
+	    (group_teardown))
 
 #endif

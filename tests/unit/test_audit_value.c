@@ -174,6 +174,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		CASES_SETUP(test_decode, decode_cases, setup_arena,
+		    teardown_arena),
 		cmocka_unit_test(test_plain_strips_quotes_only),
 		cmocka_unit_test(test_plain_absent_values),
 		cmocka_unit_test(test_hex_decode_even_length),
@@ -182,10 +184,6 @@ main(void)
 		cmocka_unit_test(test_is_hex_string),
 		cmocka_unit_test(test_sv_helpers),
 	};
-	const struct case_table tables[] = {
-		CASE_TABLE_SETUP(test_decode, decode_cases, setup_arena,
-		    teardown_arena),
-	};
 
-	return run_group(tests, tables);
+	return run_group(tests, NULL, NULL);
 }

@@ -503,6 +503,8 @@ main(void)
 {
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		CASES_SETUP(test_loads, load_cases, setup, teardown),
+		CASES_SETUP(test_refused, refused_cases, setup, teardown),
 		T(test_syntax_error),
 		T(test_syntax_error_stops_before_checking_keys),
 		T(test_missing_file_cannot_be_read),
@@ -514,10 +516,6 @@ main(void)
 		T(test_print_defaults),
 	};
 #undef T
-	const struct case_table tables[] = {
-		CASE_TABLE_SETUP(test_loads, load_cases, setup, teardown),
-		CASE_TABLE_SETUP(test_refused, refused_cases, setup, teardown),
-	};
 
-	return run_group(tests, tables);
+	return run_group(tests, NULL, NULL);
 }

@@ -306,6 +306,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request_statuses),
 		cmocka_unit_test(test_split_halves),
+		CASES(test_split, split_cases),
 		cmocka_unit_test(test_item_done),
 		cmocka_unit_test(test_item_non_indexable),
 		cmocka_unit_test(test_item_5xx_max_retries),
@@ -313,9 +314,6 @@ main(void)
 		cmocka_unit_test(test_item_5xx_unlimited),
 		cmocka_unit_test(test_item_attempts_per_document),
 	};
-	const struct case_table tables[] = {
-		CASE_TABLE(test_split, split_cases),
-	};
 
-	return run_group(tests, tables);
+	return run_group(tests, NULL, NULL);
 }

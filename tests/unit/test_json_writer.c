@@ -416,16 +416,14 @@ main(void)
 		cmocka_unit_test(test_int_extremes),
 		cmocka_unit_test(test_documents_one_after_another),
 		cmocka_unit_test(test_reset_forgets_content),
+		CASES(test_value, value_cases),
 		cmocka_unit_test(test_escaped_path_names_nested_field),
 		cmocka_unit_test(test_escaped_path_truncated_to_buffer),
 		cmocka_unit_test(test_escaped_fields_forgotten_by_next_document),
+		CASES(test_utf8_sequence_length, utf8_cases),
 		cmocka_unit_test(test_large_value_grows_buffer),
 		cmocka_unit_test(test_bound_is_a_failure),
 	};
-	const struct case_table tables[] = {
-		CASE_TABLE(test_value, value_cases),
-		CASE_TABLE(test_utf8_sequence_length, utf8_cases),
-	};
 
-	return run_group(tests, tables);
+	return run_group(tests, NULL, NULL);
 }

@@ -1493,8 +1493,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_exact_bytes),
+		CASES(test_encode, encode_cases),
 		cmocka_unit_test(test_encode_compressed_window),
 		cmocka_unit_test(test_encode_rejects_bad_windows),
+		CASES(test_window, window_cases),
 		cmocka_unit_test(test_failure_fails_every_window_in_flight),
 		cmocka_unit_test(test_pipelined_windows_acked_in_order),
 		cmocka_unit_test(test_large_window),
@@ -1504,20 +1506,14 @@ main(void)
 		cmocka_unit_test(test_connection_refused),
 		cmocka_unit_test(test_tls_verify_names),
 	};
-	const struct case_table tables[] = {
-		CASE_TABLE(test_encode, encode_cases),
-		CASE_TABLE(test_window, window_cases),
-	};
 	const struct CMUnitTest tls_tests[] = {
+		CASES(test_tls_exchange, exchange_cases),
 		cmocka_unit_test(test_tls_mutual_without_certificate),
 		cmocka_unit_test(test_tls_handshake_timeout_and_plain_server),
 		cmocka_unit_test(test_tls_to_a_plain_server),
+		CASES(test_tls_refused_client, refused_client_cases),
 		cmocka_unit_test(test_tls_cipher_suites),
 		cmocka_unit_test(test_tls_restricted_ciphers_handshake),
-	};
-	const struct case_table tls_tables[] = {
-		CASE_TABLE(test_tls_exchange, exchange_cases),
-		CASE_TABLE(test_tls_refused_client, refused_client_cases),
 	};
 	int failed;
 
@@ -1525,13 +1521,12 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	/* A test that wrongly blocks for ever must fail, not hang. */
 	alarm(120);
-	failed = run_group_setup("lumberjack", tests, tables, NULL, NULL);
+	failed = run_group_name("lumberjack", tests, NULL, NULL);
 	if (system("openssl version > /dev/null 2>&1") != 0) {
 		fprintf(stderr, "openssl command not found: TLS tests "
 		    "skipped\n");
 		return failed != 0 ? 1 : 77;
 	}
-	failed += run_group_setup("tls", tls_tests, tls_tables, tls_setup,
-	    tls_teardown);
+	failed += run_group_name("tls", tls_tests, tls_setup, tls_teardown);
 	return failed != 0 ? 1 : 0;
 }

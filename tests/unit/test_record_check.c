@@ -195,14 +195,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		CASES(test_line, line_cases),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_header_scan_limited),
 		cmocka_unit_test(test_verdict_texts),
 	};
-	const struct case_table tables[] = {
-		CASE_TABLE(test_line, line_cases),
-	};
 
-	return run_group(tests, tables);
+	return run_group(tests, NULL, NULL);
 }
