@@ -56,14 +56,8 @@ es_start_server() {
 
 # es_stop_server: SIGTERM (it writes its store and stats) and wait.
 es_stop_server() {
-    local p keep=()
     [ -n "$ES_PID" ] || return 0
-    kill -TERM "$ES_PID" 2>/dev/null
-    wait "$ES_PID" 2>/dev/null
-    for p in "${ITEST_BG_PIDS[@]}"; do
-        [ "$p" = "$ES_PID" ] || keep+=("$p")
-    done
-    ITEST_BG_PIDS=("${keep[@]}")
+    itest_stop_bg "$ES_PID"
     ES_PID=""
 }
 

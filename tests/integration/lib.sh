@@ -646,10 +646,26 @@ itest_start_peer() {
     ITEST_PEER_PORT=${line#LISTENING }
 }
 
+# itest_forget_bg PID: PID was waited for, so cleanup has not to stop it.
+itest_forget_bg() {
+    local p keep=()
+    for p in "${ITEST_BG_PIDS[@]}"; do
+        [ "$p" = "$1" ] || keep+=("$p")
+    done
+    ITEST_BG_PIDS=("${keep[@]}")
+}
+
+# itest_stop_bg PID: SIGTERM to a background helper, wait for it, forget it.
+itest_stop_bg() {
+    kill -TERM "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    itest_forget_bg "$1"
+}
+
 # itest_stop_lj_server [SIGNAL]: stop the server (default TERM: it closes its
 # connections and writes its stats; KILL: a crash) and wait for it.
 itest_stop_lj_server() {
-    local sig=${1:-TERM} i=0 p
+    local sig=${1:-TERM} i=0
     [ -n "$LJ_PID" ] || return 0
     # (no "Killed" job notice from bash on stderr)
     exec {ITEST_SAVED_STDERR}>&2 2>/dev/null
@@ -664,11 +680,7 @@ itest_stop_lj_server() {
     done
     wait "$LJ_PID" 2>/dev/null
     exec 2>&"$ITEST_SAVED_STDERR" {ITEST_SAVED_STDERR}>&-
-    local keep=()
-    for p in "${ITEST_BG_PIDS[@]}"; do
-        [ "$p" = "$LJ_PID" ] || keep+=("$p")
-    done
-    ITEST_BG_PIDS=("${keep[@]}")
+    itest_forget_bg "$LJ_PID"
     LJ_PID=""
 }
 
@@ -726,15 +738,8 @@ PY
 
 # itest_stop_exec_load: stop the load and wait for it.
 itest_stop_exec_load() {
-    local p
     [ -n "${ITEST_LOAD_PID:-}" ] || return 0
-    kill -TERM "$ITEST_LOAD_PID" 2>/dev/null
-    wait "$ITEST_LOAD_PID" 2>/dev/null
-    local keep=()
-    for p in "${ITEST_BG_PIDS[@]}"; do
-        [ "$p" = "$ITEST_LOAD_PID" ] || keep+=("$p")
-    done
-    ITEST_BG_PIDS=("${keep[@]}")
+    itest_stop_bg "$ITEST_LOAD_PID"
     ITEST_LOAD_PID=""
 }
 
