@@ -646,6 +646,20 @@ itest_start_peer() {
     ITEST_PEER_PORT=${line#LISTENING }
 }
 
+# itest_stop_auditd_and_plugin PID: stop auditd (15 s at most), then give
+# the plugin, pid PID, 5 s to exit after it; 1, with a FAIL line, if either
+# did not.
+itest_stop_auditd_and_plugin() {
+    local rc=0
+    itest_stop_auditd 15 || { echo "FAIL: auditd did not stop"; rc=1; }
+    for _ in $(seq 50); do itest_is_plugin "$1" || break; sleep 0.1; done
+    if itest_is_plugin "$1"; then
+        echo "FAIL: the plugin (pid $1) still runs 5 s after auditd stopped"
+        rc=1
+    fi
+    return "$rc"
+}
+
 # itest_forget_bg PID: PID was waited for, so cleanup has not to stop it.
 itest_forget_bg() {
     local p keep=()
