@@ -248,11 +248,28 @@ test_value(void **state)
 	jw_release(&w);
 }
 
+/*
+ * The path of escaped field i, written into size bytes, is want; not a
+ * byte is written past them.
+ */
+static void
+assert_escaped_path(struct jw *w, size_t i, size_t size, const char *want)
+{
+	char path[65];
+	size_t k;
+
+	assert_true(size < sizeof(path));
+	memset(path, '#', sizeof(path));
+	jw_escaped_path(w, i, path, size);
+	assert_string_equal(path, want);
+	for (k = size; k < sizeof(path); k++)
+		assert_int_equal(path[k], '#');
+}
+
 static void
 test_escaped_path_names_nested_field(void **state)
 {
 	struct jw w;
-	char path[64];
 
 	jw_init(&w);
 	jw_object_open(&w, NULL);
@@ -271,12 +288,9 @@ test_escaped_path_names_nested_field(void **state)
 	json_object_put(parse_all(&w));
 
 	assert_int_equal(jw_escaped_count(&w), 3);
-	jw_escaped_path(&w, 0, path, sizeof(path));
-	assert_string_equal(path, "process.args");
-	jw_escaped_path(&w, 1, path, sizeof(path));
-	assert_string_equal(path, "process.title");
-	jw_escaped_path(&w, 2, path, sizeof(path));
-	assert_string_equal(path, "file.path");
+	assert_escaped_path(&w, 0, 64, "process.args");
+	assert_escaped_path(&w, 1, 64, "process.title");
+	assert_escaped_path(&w, 2, 64, "file.path");
 	jw_release(&w);
 }
 
@@ -284,7 +298,6 @@ static void
 test_escaped_path_truncated_to_buffer(void **state)
 {
 	struct jw w;
-	char path[10];
 
 	jw_init(&w);
 	jw_object_open(&w, NULL);
@@ -292,9 +305,8 @@ test_escaped_path_truncated_to_buffer(void **state)
 	jw_cstring(&w, "executable", "\xFF");
 	jw_object_close(&w);
 	jw_object_close(&w);
-	jw_escaped_path(&w, 0, path, sizeof(path));
 	/* Cut short but still NUL-terminated. */
-	assert_string_equal(path, "process.e");
+	assert_escaped_path(&w, 0, 10, "process.e");
 	jw_release(&w);
 }
 
