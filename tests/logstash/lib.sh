@@ -171,6 +171,19 @@ wait_until() {
 	return 1
 }
 
+# assert_balanced WHAT FILE-A FILE-B TOTAL: load balancing over servers A
+# and B, whose documents are in FILE-A and FILE-B, gave each of them a fair
+# part of the TOTAL documents: at least a fifth.
+assert_balanced() {
+	local a b
+	a=$(count_lines "$2")
+	b=$(count_lines "$3")
+	note "$1: A got $a, B got $b documents"
+	[ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "$1: one server got nothing (A $a, B $b)"
+	[ "$a" -ge $(($4 / 5)) ] && [ "$b" -ge $(($4 / 5)) ] ||
+		fail "$1: unbalanced (A $a, B $b of $4)"
+}
+
 # lines_at_least FILE N: FILE has N lines or more.
 lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
 
