@@ -32,6 +32,7 @@ SERVER=$repo/tests/peers/es_server.py
 LOAD=$repo/tests/peers/es_load.py
 
 die() { echo "elasticsearch.sh: $*" >&2; exit 1; }
+. "$here/lib.sh"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 [ -r "$CORPUS" ] || die "corpus not found: $CORPUS (set BENCH_CORPUS)"
 [ -x "$AUDISP_ECS" ] || die "audisp-ecs not built: $AUDISP_ECS"
@@ -48,21 +49,12 @@ trap cleanup EXIT
 
 # The input: the first BYTES of the corpus, cut after a whole line.
 input=$tmp/input.log
-case $CORPUS in
-*.zst) zstd -dc "$CORPUS" | head -c "$BYTES" >"$input.part" || true ;;
-*) head -c "$BYTES" "$CORPUS" >"$input.part" ;;
-esac
-sed '$d' "$input.part" >"$input"
-rm -f "$input.part"
+bench_input "$CORPUS" "$BYTES" "$input"
 
 python3 "$SERVER" --listen 127.0.0.1:0 --data-stream-prefix logs- -q \
 	>"$tmp/server.stdout" 2>"$tmp/server.log" &
 server_pid=$!
-for ((i = 0; i < 100; i++)); do
-	port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/server.stdout")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+port=$(bench_listening "$tmp/server.stdout")
 [ -n "$port" ] || die "the test server did not start: $(tail -n 3 "$tmp/server.log")"
 url=http://127.0.0.1:$port
 
@@ -127,30 +119,14 @@ echo "input:    first $(wc -c <"$input") bytes of $(basename "$CORPUS"), $docs d
 echo "runs:     $RUNS per configuration, median; output.elasticsearch defaults"
 echo "          (bulk_max_size 1600, worker 1) into tests/peers/es_server.py on loopback"
 echo
-python3 - "$tmp" "$docs" <<'EOF' || exit 2
-import json, statistics, sys
+PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 python3 - "$tmp" "$docs" <<'EOF' || exit 2
+import json, sys
+from report import outputs_table
 tmp, docs = sys.argv[1], int(sys.argv[2])
-med = statistics.median
-rows, server = {}, {}
-for name in ("file-output", "es-gzip0", "es-gzip1"):
-    r = [list(map(float, l.split())) for l in open(f"{tmp}/{name}.times")]
-    wall, user, sys_, rss = (med(c) for c in zip(*r))
-    rows[name] = (wall, user + sys_, rss / 1024, docs / wall)
-    if name != "file-output":
-        s = [l.split() for l in open(f"{tmp}/{name}.server")]
-        bad = [int(n) for n, _ in s if int(n) != docs]
-        if bad:
-            print(f"CHECK FAILED: the server stored {bad} documents in a run of {name}, not {docs}")
-            sys.exit(2)
-        server[name] = med(float(c) for _, c in s)
+rows = outputs_table(tmp, docs, (("file-output", "file"), ("es-gzip0", "elasticsearch, no gzip"),
+                                 ("es-gzip1", "elasticsearch, gzip 1")),
+                     "docs", "stored %s documents", 22, 12)
 fcpu = rows["file-output"][1]
-print("%-22s %8s %8s %13s %10s %9s %12s" % ("output", "wall s", "CPU s", "peak RSS MiB",
-      "docs/s", "CPU/file", "server CPU s"))
-for name, label in (("file-output", "file"), ("es-gzip0", "elasticsearch, no gzip"),
-                    ("es-gzip1", "elasticsearch, gzip 1")):
-    wall, cpu, rss, eps = rows[name]
-    print("%-22s %8.3f %8.3f %13.1f %10.0f %9.2f %12s" % (label, wall, cpu, rss, eps, cpu / fcpu,
-          "%.3f" % server[name] if name in server else "-"))
 print()
 for level in (0, 1):
     d = json.load(open(f"{tmp}/load{level}.json"))

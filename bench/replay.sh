@@ -44,6 +44,7 @@ AUPARSE_LOOP=${AUPARSE_LOOP:-$here/auparse-loop}
 
 die() { echo "replay.sh: $*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "missing tool: $1 ($2)"; }
+. "$here/lib.sh"
 
 # ---- preflight: fail before doing any work if something is missing ----
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
@@ -92,24 +93,7 @@ fi
 
 # ---- input: decompress once, to disk, so decompression is not timed ----
 input=$tmp/input.log
-case $CORPUS in
-*.zst)
-	# head closes the pipe early, so zstd dying of SIGPIPE (141) is expected.
-	set +o pipefail
-	zstd -dc -- "$CORPUS" | head -c "$BYTES" >"$input"
-	st=("${PIPESTATUS[@]}")
-	set -o pipefail
-	[ "${st[0]}" = 0 ] || [ "${st[0]}" = 141 ] || die "zstd failed on $CORPUS (status ${st[0]})"
-	[ "${st[1]}" = 0 ] || die "head failed"
-	;;
-*) head -c "$BYTES" -- "$CORPUS" >"$input" ;;
-esac
-# Drop a partial last line: tools must see whole records only.
-if [ -s "$input" ] && [ "$(tail -c 1 "$input" | od -An -c | tr -d ' ')" != '\n' ]; then
-	partial=$(tail -n 1 "$input" | wc -c)
-	truncate -s "-$partial" "$input"
-fi
-[ -s "$input" ] || die "input is empty after cutting $CORPUS"
+bench_input "$CORPUS" "$BYTES" "$input"
 in_bytes=$(wc -c <"$input")
 in_lines=$(wc -l <"$input")
 
@@ -189,11 +173,7 @@ if [ "$LOGSTASH_BENCH" != 0 ]; then
 	python3 "$LJ_SERVER" --listen 127.0.0.1:0 --count-only --stats "$tmp/lj.stats" -q \
 		>"$tmp/lj.stdout" 2>"$tmp/lj.log" &
 	lj_pid=$!
-	for ((i = 0; i < 100; i++)); do
-		lj_port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/lj.stdout")
-		[ -n "$lj_port" ] && break
-		sleep 0.1
-	done
+	lj_port=$(bench_listening "$tmp/lj.stdout")
 	[ -n "$lj_port" ] || die "the test server did not start: $(tail -n 3 "$tmp/lj.log")"
 	for level in 0 3; do
 		cat >"$tmp/ls$level.conf" <<EOF
@@ -253,14 +233,11 @@ echo "runs:     $RUNS per tool, median of each column"
 echo
 
 # Median per column; events/s and the ratios use the median wall time.
-python3 - "$tmp" "$ecs_docs" <<'EOF'
-import statistics, sys
+PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 python3 - "$tmp" "$ecs_docs" <<'EOF'
+import sys
+from report import times
 tmp, events = sys.argv[1], int(sys.argv[2])
-rows = {}
-for name in ("audisp-ecs", "laurel", "auparse-loop"):
-    runs = [list(map(float, l.split())) for l in open("%s/%s.times" % (tmp, name))]
-    wall, user, sys_, rss = (statistics.median(c) for c in zip(*runs))
-    rows[name] = (wall, user + sys_, rss / 1024, events / wall)
+rows = {name: times(tmp, name, events) for name in ("audisp-ecs", "laurel", "auparse-loop")}
 print("%-13s %9s %9s %13s %12s" % ("tool", "wall s", "CPU s", "peak RSS MiB", "events/s"))
 for name, (wall, cpu, rss, eps) in rows.items():
     print("%-13s %9.3f %9.3f %13.1f %12.0f" % (name, wall, cpu, rss, eps))
@@ -288,32 +265,14 @@ if [ "$LOGSTASH_BENCH" != 0 ]; then
 	echo "loopback into tests/peers/lumberjack_server.py --count-only (defaults: windows"
 	echo "of 2048, pipelining 2, spool in the temp dir); file output with its defaults"
 	echo
-	python3 - "$tmp" "$ecs_docs" "$RUNS" <<'EOF' || exit 2
-import json, statistics, sys
-tmp, events, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-med = statistics.median
-rows = {}
-for name in ("file-output", "logstash-zlib0", "logstash-zlib3"):
-    r = [list(map(float, l.split())) for l in open("%s/%s.times" % (tmp, name))]
-    wall, user, sys_, rss = (med(c) for c in zip(*r))
-    rows[name] = (wall, user + sys_, rss / 1024, events / wall)
-server = {}
-for name in ("logstash-zlib0", "logstash-zlib3"):
-    s = [l.split() for l in open("%s/%s.server" % (tmp, name))]
-    bad = [int(e) for e, _ in s if int(e) != events]
-    if bad:
-        print("CHECK FAILED: the server acknowledged %s events in a run of %s, not %d"
-              % (bad, name, events))
-        sys.exit(2)
-    server[name] = med(float(c) for _, c in s)
+	PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 python3 - "$tmp" "$ecs_docs" <<'EOF' || exit 2
+import json, sys
+from report import outputs_table
+tmp, events = sys.argv[1], int(sys.argv[2])
+rows = outputs_table(tmp, events, (("file-output", "file"), ("logstash-zlib0", "logstash, zlib 0"),
+                                   ("logstash-zlib3", "logstash, zlib 3")),
+                     "events", "acknowledged %s events", 24, 11)
 fcpu = rows["file-output"][1]
-print("%-24s %8s %8s %13s %10s %9s %11s" % ("output", "wall s", "CPU s", "peak RSS MiB",
-      "events/s", "CPU/file", "server CPU s"))
-for name, label in (("file-output", "file"), ("logstash-zlib0", "logstash, zlib 0"),
-                    ("logstash-zlib3", "logstash, zlib 3")):
-    wall, cpu, rss, eps = rows[name]
-    print("%-24s %8.3f %8.3f %13.1f %10.0f %9.2f %11s" % (label, wall, cpu, rss, eps, cpu / fcpu,
-          "%.3f" % server[name] if name in server else "-"))
 print()
 for level in (0, 3):
     c = json.load(open("%s/client%d.json" % (tmp, level)))

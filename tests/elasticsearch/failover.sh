@@ -65,12 +65,7 @@ replay "$T/b.conf" "$T/big.log" || { show_log "$T/replay.log"; fail "(b): replay
 stop_server LA
 stop_server LB
 es_docs LA "$T/LA.json" && es_docs LB "$T/LB.json" || fail "(b): wrong _id"
-a=$(count_lines "$T/LA.json")
-b=$(count_lines "$T/LB.json")
-note "(b): A got $a, B got $b documents"
-[ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "(b): one server got nothing (A $a, B $b)"
-[ "$a" -ge $((total / 5)) ] && [ "$b" -ge $((total / 5)) ] ||
-	fail "(b): unbalanced (A $a, B $b of $total)"
+assert_balanced "(b)" "$T/LA.json" "$T/LB.json" "$total"
 union "$T/b-union.json" "$T/LA.json" "$T/LB.json"
 compare_ids "$T/big.json" "$T/b-union.json" --label "(b) loadbalance" ||
 	fail "(b): wrong documents (no failure happened: every document must be stored exactly once)"

@@ -43,23 +43,17 @@ fim=$(itest_wait_doc 10 "get(d, 'event.module') == 'file_integrity' and get(d, '
     itest_fail "no FIM document naming the writer (pid $pid) within 10 s"
 audit=$(itest_wait_doc 10 "'fim_who' in tags(d) and get(d, 'process.pid') == $pid") ||
     itest_fail "no audit document of the writer (pid $pid)"
-FIM_DOC=$fim AUDIT_DOC=$audit "$ITEST_PYTHON" - "$ITEST_DIR" "$PY" <<'PY' || itest_fail "wrong fields in the FIM document of the write"
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-import ecsq
-d = json.loads(os.environ["FIM_DOC"])
+AUDIT_DOC=$audit itest_check_doc "$fim" "FIM document" "$PY" <<'PY' || itest_fail "wrong fields in the FIM document of the write"
 a = json.loads(os.environ["AUDIT_DOC"])
-c = ecsq.Checker(d, "FIM document")
 c.eq("event.action", ["created"])
 c.eq("file_integrity.who_source", "audit")
-c.eq("process.executable", sys.argv[2])
+c.eq("process.executable", args[0])
 c.eq("user.id", "65534")
 c.eq("user.audit.id", "1000")
 c.eq("file.uid", "65534")
 c.eq("agent.id", ecsq.get(a, "agent.id"))
 c.eq("agent.ephemeral_id", ecsq.get(a, "agent.ephemeral_id"))
 c.present("agent.ephemeral_id")
-sys.exit(c.report())
 PY
 
 # An unlink, by rm: the DELETE item carries the inode the baseline knew.
@@ -68,16 +62,10 @@ rpid=$!
 wait $rpid
 fim=$(itest_wait_doc 10 "get(d, 'event.module') == 'file_integrity' and get(d, 'file.path') == '$TREE/by-nobody' and get(d, 'event.action') == ['deleted']") ||
     itest_fail "no FIM document of the deletion within 10 s"
-FIM_DOC=$fim "$ITEST_PYTHON" - "$ITEST_DIR" "$rpid" <<'PY' || itest_fail "wrong author of the deletion"
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-import ecsq
-d = json.loads(os.environ["FIM_DOC"])
-c = ecsq.Checker(d, "FIM deletion")
-c.eq("process.pid", int(sys.argv[2]))
+itest_check_doc "$fim" "FIM deletion" "$rpid" <<'PY' || itest_fail "wrong author of the deletion"
+c.eq("process.pid", int(args[0]))
 c.eq("process.name", "rm")
 c.eq("file_integrity.who_source", "audit")
 c.eq("user.id", "0")
-sys.exit(c.report())
 PY
 itest_pass

@@ -82,3 +82,16 @@ fim_wait() {
 fim_count() {
 	python3 "$FIMQ" count "$T/out.json" 0 "$1"
 }
+
+# fim_stats PYTHON_EXPR: SIGUSR1, wait (5 s at most) for the counters in
+# $T/data/stats.json; true when EXPR holds of them (s), else they are
+# printed.
+fim_stats() {
+	kill -USR1 "$PLUGIN_PID"
+	_n=0
+	while [ ! -s "$T/data/stats.json" ] && [ $_n -lt 50 ]; do sleep 0.1; _n=$((_n + 1)); done
+	python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert eval(sys.argv[2]), s' "$T/data/stats.json" "$1"
+}

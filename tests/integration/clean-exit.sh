@@ -44,6 +44,18 @@ wait_gone() {
     awk -v a="$t0" -v b="$(itest_now)" 'BEGIN{printf "%.2f\n", b - a}'
 }
 
+# expect_exit PART PID AFTER: plugin PID exits within 5 s (AFTER says of
+# what, "after ..."); prints how long it took, or a FAIL and returns 1.
+expect_exit() {
+    local took
+    if took=$(wait_gone "$2" 5); then
+        echo "$1: plugin pid $2 exited $took s $3"
+    else
+        echo "FAIL: $1: plugin pid $2 still running 5 s $3"
+        return 1
+    fi
+}
+
 # exit_status_from_log PID: the a0 of the exit_group syscall PID made, from auditd's log
 exit_status_from_log() {
     "$ITEST_PYTHON" - "$ITEST_AUDIT_LOG" "$1" <<'PY'
@@ -69,12 +81,7 @@ itest_noloss itest_clean 15 "$ITEST_EVENTS" >"$ITEST_TMP/noloss1.txt" ||
     { cat "$ITEST_TMP/noloss1.txt"; itest_fail "events were lost before any signal was sent"; }
 
 kill -TERM "$old"
-if took=$(wait_gone "$old" 5); then
-    echo "part 1: plugin pid $old exited $took s after SIGTERM"
-else
-    echo "FAIL: part 1: plugin pid $old still running 5 s after SIGTERM"
-    status=1
-fi
+expect_exit "part 1" "$old" "after SIGTERM" || status=1
 code=""
 for _ in $(seq 30); do
     code=$(exit_status_from_log "$old") && break
@@ -120,12 +127,7 @@ last_seq=$(grep -a -F "$last" "$ITEST_AUDIT_LOG" | sed -n 's/.*msg=audit([0-9.]*
 sleep 0.3
 plugin2=$PLUGIN_PID
 kill -TERM "$AUDITD_PID"
-if took=$(wait_gone "$plugin2" 5); then
-    echo "part 2: plugin pid $plugin2 exited $took s after auditd got SIGTERM"
-else
-    echo "FAIL: part 2: plugin pid $plugin2 still running 5 s after auditd got SIGTERM"
-    status=1
-fi
+expect_exit "part 2" "$plugin2" "after auditd got SIGTERM" || status=1
 itest_stop_auditd 15 || { echo "FAIL: auditd did not exit after SIGTERM"; status=1; }
 echo "auditd exit status: ${AUDITD_STATUS:-?}"
 if code=$(exit_status_from_log "$plugin2"); then
@@ -183,12 +185,8 @@ echo "part 3: plugin stopped; its stdin socket holds ${q:-?} bytes (${q0:-?} bef
 kill -TERM "$AUDITD_PID"
 sleep 0.2
 kill -CONT "$p3"
-if took=$(wait_gone "$p3" 5); then
-    echo "part 3: plugin pid $p3 exited $took s after it was continued (auditd got SIGTERM while it was stopped)"
-else
-    echo "FAIL: part 3: plugin pid $p3 still running 5 s after it was continued"
-    status=1
-fi
+expect_exit "part 3" "$p3" \
+    "after it was continued (auditd got SIGTERM while it was stopped)" || status=1
 itest_stop_auditd 15 || { echo "FAIL: part 3: auditd did not exit after SIGTERM"; status=1; }
 "$ITEST_PYTHON" - "$ITEST_DIR" "$ITEST_AUDIT_LOG" "$ITEST_EVENTS" "$size0" "${q0:-}" "${q:-}" <<'PY' || status=1
 import re, sys

@@ -19,12 +19,7 @@ grep -q 'Permission denied' "$ITEST_TMP/cat.err" ||
 doc=$(itest_wait_doc 10 "get(d, 'process.pid') == $pid and 'itest_access' in tags(d)") ||
     itest_fail "no document for the denied open of /etc/shadow (pid $pid) within 10 s"
 
-ITEST_DOC=$doc "$ITEST_PYTHON" - "$ITEST_DIR" <<'PY' || itest_fail "wrong fields in the denied-open document"
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-import ecsq
-d = json.loads(os.environ["ITEST_DOC"])
-c = ecsq.Checker(d, "denied open document")
+itest_check_doc "$doc" "denied open document" <<'PY' || itest_fail "wrong fields in the denied-open document"
 c.eq("event.action", "opened-file")
 c.eq("event.outcome", "failure")
 c.eq("auditd.message_type", "syscall")
@@ -32,6 +27,5 @@ c.eq("file.path", "/etc/shadow")
 c.eq("user.id", "65534")
 c.eq("process.executable", "/usr/bin/cat")
 c.contains("tags", "itest_access")
-sys.exit(c.report())
 PY
 itest_pass

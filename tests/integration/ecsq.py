@@ -314,6 +314,54 @@ def log_load_seqs(log, key, marker):
     return keyed, logged, ours
 
 
+class Delivery:
+    """What the documents that reached a peer say about the audit events.
+
+    count: documents per auditd.sequence (the plugin's notes and auditd's
+    own DAEMON_* events left out); lost: (first, last, count) of each
+    audit-events-lost note; dropped: the number of events-dropped notes.
+    """
+
+    def __init__(self):
+        self.count = {}
+        self.lost = []
+        self.dropped = 0
+
+    def add(self, doc):
+        ev, ad = doc.get("event") or {}, doc.get("auditd") or {}
+        if ev.get("action") == "audit-events-lost":
+            lo = ad.get("lost") or {}
+            self.lost.append((lo.get("first_sequence"), lo.get("last_sequence"), lo.get("count")))
+            return
+        if ev.get("action") == "events-dropped":
+            self.dropped += 1
+            return
+        mt = str(ad.get("message_type", ""))
+        if mt.lower().startswith("daemon_") or ad.get("sequence") is None:
+            return
+        s = int(ad["sequence"])
+        self.count[s] = self.count.get(s, 0) + 1
+
+    def check_notes(self, logged):
+        """Prints a FAIL for events-dropped notes (the spool dropped
+        documents) and for audit-events-lost notes naming events that are in
+        auditd's log (logged: their sequences); the lost notes are listed.
+        Returns 1 after a FAIL, else 0."""
+        rc = 0
+        if self.dropped:
+            print("FAIL: %d events-dropped document(s): the spool dropped documents" % self.dropped)
+            rc = 1
+        if self.lost:
+            print("note: %d audit-events-lost document(s): %s" % (len(self.lost), self.lost[:10]))
+            bogus = [r for r in self.lost if isinstance(r[0], int) and isinstance(r[1], int)
+                     and any(r[0] <= s <= r[1] for s in logged)]
+            if bogus:
+                print("FAIL: audit-events-lost document(s) name events that are in auditd's log: %s"
+                      % bogus[:10])
+                rc = 1
+        return rc
+
+
 # --------------------------------------------------------------------------
 # no-loss comparison
 

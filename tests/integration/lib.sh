@@ -466,6 +466,25 @@ itest_wait_doc() {
     "$ITEST_PYTHON" "$ITEST_PY" wait --timeout "$timeout" --expr "$expr" "$@"
 }
 
+# itest_check_doc DOC WHAT [ARG...] <<'PY' ... PY: checks of one document
+# (its JSON text) in Python.  The checks on stdin run with d, the document,
+# c, an ecsq.Checker of it named WHAT, and args, the ARGs; the status is
+# that of c.report().
+itest_check_doc() {
+    local doc=$1 what=$2
+    shift 2
+    ITEST_DOC=$doc ITEST_WHAT=$what "$ITEST_PYTHON" -c '
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+import ecsq
+d = json.loads(os.environ["ITEST_DOC"])
+c = ecsq.Checker(d, os.environ["ITEST_WHAT"])
+args = sys.argv[2:]
+exec(sys.stdin.read())
+sys.exit(c.report())
+' "$ITEST_DIR" "$@"
+}
+
 # itest_noloss KEY TIMEOUT_S [--min-seq N] FILE...: every event with KEY in
 # auditd's log (with sequence >= N) is in the output files exactly once.
 itest_noloss() {
@@ -632,10 +651,40 @@ itest_start_peer() {
     ITEST_PEER_PORT=${line#LISTENING }
 }
 
+# itest_stop_auditd_and_plugin PID: stop auditd (15 s at most), then give
+# the plugin, pid PID, 5 s to exit after it; 1, with a FAIL line, if either
+# did not.
+itest_stop_auditd_and_plugin() {
+    local rc=0
+    itest_stop_auditd 15 || { echo "FAIL: auditd did not stop"; rc=1; }
+    for _ in $(seq 50); do itest_is_plugin "$1" || break; sleep 0.1; done
+    if itest_is_plugin "$1"; then
+        echo "FAIL: the plugin (pid $1) still runs 5 s after auditd stopped"
+        rc=1
+    fi
+    return "$rc"
+}
+
+# itest_forget_bg PID: PID was waited for, so cleanup has not to stop it.
+itest_forget_bg() {
+    local p keep=()
+    for p in "${ITEST_BG_PIDS[@]}"; do
+        [ "$p" = "$1" ] || keep+=("$p")
+    done
+    ITEST_BG_PIDS=("${keep[@]}")
+}
+
+# itest_stop_bg PID: SIGTERM to a background helper, wait for it, forget it.
+itest_stop_bg() {
+    kill -TERM "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    itest_forget_bg "$1"
+}
+
 # itest_stop_lj_server [SIGNAL]: stop the server (default TERM: it closes its
 # connections and writes its stats; KILL: a crash) and wait for it.
 itest_stop_lj_server() {
-    local sig=${1:-TERM} i=0 p
+    local sig=${1:-TERM} i=0
     [ -n "$LJ_PID" ] || return 0
     # (no "Killed" job notice from bash on stderr)
     exec {ITEST_SAVED_STDERR}>&2 2>/dev/null
@@ -650,11 +699,7 @@ itest_stop_lj_server() {
     done
     wait "$LJ_PID" 2>/dev/null
     exec 2>&"$ITEST_SAVED_STDERR" {ITEST_SAVED_STDERR}>&-
-    local keep=()
-    for p in "${ITEST_BG_PIDS[@]}"; do
-        [ "$p" = "$LJ_PID" ] || keep+=("$p")
-    done
-    ITEST_BG_PIDS=("${keep[@]}")
+    itest_forget_bg "$LJ_PID"
     LJ_PID=""
 }
 
@@ -712,15 +757,8 @@ PY
 
 # itest_stop_exec_load: stop the load and wait for it.
 itest_stop_exec_load() {
-    local p
     [ -n "${ITEST_LOAD_PID:-}" ] || return 0
-    kill -TERM "$ITEST_LOAD_PID" 2>/dev/null
-    wait "$ITEST_LOAD_PID" 2>/dev/null
-    local keep=()
-    for p in "${ITEST_BG_PIDS[@]}"; do
-        [ "$p" = "$ITEST_LOAD_PID" ] || keep+=("$p")
-    done
-    ITEST_BG_PIDS=("${keep[@]}")
+    itest_stop_bg "$ITEST_LOAD_PID"
     ITEST_LOAD_PID=""
 }
 

@@ -15,32 +15,20 @@ bash_pid=$!
 wait "$bash_pid"
 doc=$(itest_wait_doc 10 "get(d, 'process.args') == ['/bin/echo', 'itest-parent-marker']") ||
     itest_fail "no document for the echo run by bash (pid $bash_pid)"
-ITEST_DOC=$doc "$ITEST_PYTHON" - "$ITEST_DIR" "$bash_pid" <<'PY' || itest_fail "wrong process.parent"
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-import ecsq
-d = json.loads(os.environ["ITEST_DOC"])
-c = ecsq.Checker(d, "echo document")
-c.eq("process.parent.pid", int(sys.argv[2]))
+itest_check_doc "$doc" "echo document" "$bash_pid" <<'PY' || itest_fail "wrong process.parent"
+c.eq("process.parent.pid", int(args[0]))
 c.eq("process.parent.executable", "/usr/bin/bash")
 c.eq("process.parent.name", "bash")
 c.eq("process.parent.args", ["/bin/bash", "-c", "/bin/echo itest-parent-marker >/dev/null; exit 0"])
-sys.exit(c.report())
 PY
 
 # 2. A parent not seen exec'ing (this test script's shell): read from /proc.
 /bin/echo itest-proc-parent >/dev/null
 doc=$(itest_wait_doc 10 "get(d, 'process.args') == ['/bin/echo', 'itest-proc-parent']") ||
     itest_fail "no document for the echo run by the test shell"
-ITEST_DOC=$doc "$ITEST_PYTHON" - "$ITEST_DIR" "$$" <<'PY' || itest_fail "parent not read from /proc"
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-import ecsq
-d = json.loads(os.environ["ITEST_DOC"])
-c = ecsq.Checker(d, "echo document")
-c.eq("process.parent.pid", int(sys.argv[2]))
+itest_check_doc "$doc" "echo document" "$$" <<'PY' || itest_fail "parent not read from /proc"
+c.eq("process.parent.pid", int(args[0]))
 c.eq("process.parent.executable", "/usr/bin/bash")
-sys.exit(c.report())
 PY
 
 # 3. container.id: a shell in a cgroup named like Docker's runs a command.
@@ -61,13 +49,7 @@ found=$?
 wait "$sh_pid"
 rmdir "$cg" 2>/dev/null
 [ $found -eq 0 ] || itest_fail "no document for the command in the container cgroup"
-ITEST_DOC=$doc "$ITEST_PYTHON" - "$ITEST_DIR" "$cid" <<'PY' || itest_fail "wrong container.id"
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-import ecsq
-d = json.loads(os.environ["ITEST_DOC"])
-c = ecsq.Checker(d, "command in a container")
-c.eq("container.id", sys.argv[2])
-sys.exit(c.report())
+itest_check_doc "$doc" "command in a container" "$cid" <<'PY' || itest_fail "wrong container.id"
+c.eq("container.id", args[0])
 PY
 itest_pass

@@ -74,13 +74,7 @@ write_conf "$T/lb.conf" "hosts = [\"127.0.0.1:$(port_of LA)\", \"127.0.0.1:$(por
 replay "$T/lb.conf" "$T/big.log" || { show_log "$T/replay.log"; fail "loadbalance: replay failed"; }
 stop_server LA
 stop_server LB
-a=$(count_lines "$T/LA.out")
-b=$(count_lines "$T/LB.out")
-note "loadbalance: A got $a, B got $b documents"
-[ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "loadbalance: one server got nothing (A $a, B $b)"
-# Both must carry a fair part: at least a fifth each.
-[ "$a" -ge $((total / 5)) ] && [ "$b" -ge $((total / 5)) ] ||
-	fail "loadbalance: unbalanced (A $a, B $b of $total)"
+assert_balanced loadbalance "$T/LA.out" "$T/LB.out" "$total"
 union "$T/LA.out" "$T/LB.out"
 compare_ids "$T/expected.json" "$T/union.json" --label loadbalance ||
 	fail "loadbalance: wrong documents"

@@ -117,25 +117,21 @@ start_server() {
 # port_of NAME: the port of server NAME.
 port_of() { eval "echo \"\${${1}_port}\""; }
 
-# stop_server NAME: SIGTERM, wait for it to exit (its stats are then final).
-stop_server() {
+# end_server NAME SIGNAL: send SIGNAL to server NAME, wait for it to exit.
+end_server() {
 	local p
 	eval "p=\${${1}_pid:-}"
 	[ -n "$p" ] || return 0
-	kill -TERM "$p" 2>/dev/null
+	kill "-$2" "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 	eval "${1}_pid="
 }
 
+# stop_server NAME: SIGTERM, wait for it to exit (its stats are then final).
+stop_server() { end_server "$1" TERM; }
+
 # kill_server NAME: SIGKILL (a crash: no goodbye, no final stats).
-kill_server() {
-	local p
-	eval "p=\${${1}_pid:-}"
-	[ -n "$p" ] || return 0
-	kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	eval "${1}_pid="
-}
+kill_server() { end_server "$1" KILL; }
 
 # server_stats NAME: refresh NAME.stats of a running server (SIGUSR1).
 server_stats() {
@@ -173,6 +169,19 @@ wait_until() {
 		n=$((n - 1))
 	done
 	return 1
+}
+
+# assert_balanced WHAT FILE-A FILE-B TOTAL: load balancing over servers A
+# and B, whose documents are in FILE-A and FILE-B, gave each of them a fair
+# part of the TOTAL documents: at least a fifth.
+assert_balanced() {
+	local a b
+	a=$(count_lines "$2")
+	b=$(count_lines "$3")
+	note "$1: A got $a, B got $b documents"
+	[ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "$1: one server got nothing (A $a, B $b)"
+	[ "$a" -ge $(($4 / 5)) ] && [ "$b" -ge $(($4 / 5)) ] ||
+		fail "$1: unbalanced (A $a, B $b of $4)"
 }
 
 # lines_at_least FILE N: FILE has N lines or more.
@@ -341,6 +350,16 @@ plugin() {
 	"$@" | timeout "${PLUGIN_TIMEOUT:-60}" "$bin" -f -c "$conf" >>"$T/plugin.log" 2>&1
 }
 
+# deliver_corpus NAME CONF: replay the corpus to the output of CONF (30 s
+# at most; the replay's output in a fresh $T/replay.log), then stop server
+# NAME.  A replay that fails shows both logs and fails "NAME: ...".
+deliver_corpus() {
+	: >"$T/replay.log"
+	REPLAY_TIMEOUT=30 replay "$2" "$CORPUS" || {
+		show_log "$T/replay.log"; show_log "$T/$1.log"; fail "$1: replay failed"; }
+	stop_server "$1"
+}
+
 # replay_bg CONF FILE...: replay in the background (60 s at most), output
 # to $T/replay.log; sets replay_pid.  Collect it with: wait "$replay_pid".
 replay_bg() {
@@ -399,6 +418,27 @@ plugin_stop() {
 	plugin_wait 10 || fail "the plugin did not exit within 10 s of SIGTERM"
 }
 
+# plugin_stop_ok [PREFIX]: plugin_stop; exiting 0 or 1 is noted, any
+# other status fails.  The messages start with PREFIX.
+plugin_stop_ok() {
+	plugin_stop
+	case $plugin_rc in
+	0 | 1) note "${1:-}after SIGTERM the plugin exited $plugin_rc" ;;
+	*) show_log "$T/plugin.log"; fail "${1:-}the plugin exited $plugin_rc" ;;
+	esac
+}
+
+# drain_spool NAME PORT CONF [PREFIX]: start server NAME on PORT and
+# replay nothing with CONF, which sends what its spool holds; then stop
+# the server.  A failed replay fails, its message starting with PREFIX.
+drain_spool() {
+	start_server "$1" --port "$2"
+	: >"$T/replay.log"
+	replay "$3" /dev/null ||
+		{ show_log "$T/replay.log"; fail "${4:-}replay after the server came back failed"; }
+	stop_server "$1"
+}
+
 # plugin_stats: SIGUSR1, then wait for $T/data/stats.json (the counters).
 plugin_stats() {
 	rm -f "$T/data/stats.json"
@@ -410,6 +450,25 @@ plugin_stats() {
 pstat() {
 	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
 		"$T/data/stats.json" "$1"
+}
+
+# spool_settled TOTAL: wait until the plugin has made TOTAL documents,
+# then until its output has spooled or dropped them all (the two counters
+# stop moving; 15 s at most); sets spooled and dropped.  1 if the plugin
+# did not make TOTAL documents within 20 s.
+spool_settled() {
+	local prev= cur
+	wait_until 20 sh -c "kill -USR1 $plugin_pid; sleep 0.2; grep -q '\"events\":$1,' '$T/data/stats.json' 2>/dev/null" ||
+		return 1
+	for _ in $(seq 1 30); do
+		plugin_stats
+		cur="$(pstat spooled) $(pstat dropped)"
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.5
+	done
+	spooled=$(pstat spooled)
+	dropped=$(pstat dropped)
 }
 
 # free_port VAR: set VAR to a TCP port nothing listens on (a server

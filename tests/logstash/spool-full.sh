@@ -31,33 +31,16 @@ plugin_start "$T/drop.conf"
 plugin_feed "$T/big.log"
 # Wait for the parser to have made every document, then for the output
 # to have spooled (or dropped) them: spooled + dropped stops moving.
-wait_until 20 sh -c "kill -USR1 $plugin_pid; sleep 0.2; grep -q '\"events\":$total,' '$T/data/stats.json' 2>/dev/null" ||
+spool_settled "$total" ||
 	{ show_log "$T/plugin.log"; fail "(c): the plugin did not read the input"; }
-prev=
-for _ in $(seq 1 30); do
-	plugin_stats
-	cur="$(pstat spooled) $(pstat dropped)"
-	[ "$cur" = "$prev" ] && break
-	prev=$cur
-	sleep 0.5
-done
-spooled=$(pstat spooled)
-dropped=$(pstat dropped)
 note "(c): stats.json: $total events, spooled $spooled, dropped $dropped; spool $(spool_bytes) bytes"
 kill -0 "$plugin_pid" 2>/dev/null || fail "(c): the plugin died"
 [ "$dropped" -gt 0 ] || fail "(c): nothing dropped with $total documents in a 1 MiB spool"
 [ "$(spool_bytes)" -le "$MiB" ] || fail "(c): the spool holds $(spool_bytes) bytes, over max_size"
 grep -q "spool full: dropped" "$T/plugin.log" || fail "(c): the drops were not logged"
-plugin_stop
-case $plugin_rc in
-0 | 1) note "(c): after SIGTERM the plugin exited $plugin_rc" ;;
-*) show_log "$T/plugin.log"; fail "(c): the plugin exited $plugin_rc" ;;
-esac
+plugin_stop_ok "(c): "
 
-start_server C --port "$P"
-: >"$T/replay.log"
-replay "$T/drop.conf" /dev/null || { show_log "$T/replay.log"; fail "(c): replay after the server came back failed"; }
-stop_server C
+drain_spool C "$P" "$T/drop.conf" "(c): "
 compare_ids "$T/expected.json" "$T/C.out" --subset --label "(c) kept" ||
 	fail "(c): documents that were never input, or duplicates"
 python3 - "$T/C.out" "$T/expected.json" "$dropped" <<'PY' || fail "(c): events-dropped"

@@ -72,6 +72,10 @@ import urllib.parse
 import uuid
 import zlib
 
+from peer_common import (add_tls_version_arguments, atomic_write, check_not_negative,
+                         check_tls_arguments, handle_signals, setup_logging,
+                         tls_server_context)
+
 log = logging.getLogger("es_server")
 
 # Media types the REST layer accepts for a bulk body (parameters such as
@@ -1519,7 +1523,9 @@ class Server(http.server.ThreadingHTTPServer):
         if opt.api_key:
             self.apikey_ok.add(base64.b64encode(opt.api_key.encode()).decode())
         self.auth_required = bool(self.basic_ok or self.apikey_ok)
-        self.tls_ctx = make_tls_context(opt) if opt.tls_cert else None
+        # xpack.security.http.ssl.client_authentication: required / optional
+        self.tls_ctx = tls_server_context(opt, opt.tls_client_auth == "required") \
+            if opt.tls_cert else None
         # Elasticsearch compresses responses when asked, but not over TLS
         # by default (http.compression).
         self.compress_responses = {"on": True, "off": False}.get(
@@ -1610,30 +1616,6 @@ class Server(http.server.ThreadingHTTPServer):
                                               sort_keys=True) + "\n").encode())
 
 
-def atomic_write(path, data):
-    # Write then rename, so a test never reads half a file.
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-
-
-def make_tls_context(o):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(o.tls_cert, o.tls_key)
-    versions = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
-    if o.tls_min_version:
-        ctx.minimum_version = versions[o.tls_min_version]
-    if o.tls_max_version:
-        ctx.maximum_version = versions[o.tls_max_version]
-    if o.tls_ca:
-        ctx.load_verify_locations(o.tls_ca)
-        # xpack.security.http.ssl.client_authentication: required / optional
-        ctx.verify_mode = ssl.CERT_OPTIONAL if o.tls_client_auth == "optional" \
-            else ssl.CERT_REQUIRED
-    return ctx
-
-
 def faults_from_options(o):
     return {
         "item_429_every": o.item_429_every, "item_500_every": o.item_500_every,
@@ -1697,8 +1679,7 @@ def parse_args(argv=None):
     g.add_argument("--tls-ca", metavar="PEM", help="CA for client certificates (mutual TLS)")
     g.add_argument("--tls-client-auth", choices=("required", "optional"), default="required",
                    help="with --tls-ca (default %(default)s)")
-    g.add_argument("--tls-min-version", choices=("1.2", "1.3"))
-    g.add_argument("--tls-max-version", choices=("1.2", "1.3"))
+    add_tls_version_arguments(g)
     g = p.add_argument_group("faults (also POST /_test/faults)")
     for name, help_ in (
             ("item-429-every", "every Nth new item: 429 on its first attempt only"),
@@ -1733,28 +1714,22 @@ def parse_args(argv=None):
     o = p.parse_args(argv)
     if o.port is not None:
         o.listen = f"127.0.0.1:{o.port}"
-    if bool(o.tls_cert) != bool(o.tls_key):
-        p.error("--tls-cert and --tls-key go together")
-    if (o.tls_ca or o.tls_min_version or o.tls_max_version) and not o.tls_cert:
-        p.error("TLS options need --tls-cert and --tls-key")
+    check_tls_arguments(p, o)
     if o.password is not None and o.username is None:
         p.error("--password needs --username")
     if o.api_key is not None and ":" not in o.api_key:
         p.error("--api-key is ID:KEY")
-    for name in ("item_429_every", "item_500_every", "request_429", "request_503", "reset",
-                 "huge_response", "max_content_length", "delay_ms", "fail_after",
-                 "malformed_item_every", "truncated_response", "bad_response", "huge_other"):
-        if getattr(o, name) < 0:
-            p.error(f"--{name.replace('_', '-')} must not be negative")
+    check_not_negative(p, o, ("item_429_every", "item_500_every", "request_429",
+                              "request_503", "reset", "huge_response",
+                              "max_content_length", "delay_ms", "fail_after",
+                              "malformed_item_every", "truncated_response",
+                              "bad_response", "huge_other"))
     return o
 
 
 def main(argv=None):
     opt = parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.DEBUG if opt.verbose else logging.WARNING if opt.quiet else logging.INFO,
-        format="%(asctime)s es_server[%(process)d]: %(message)s")
+    setup_logging(opt, "es_server")
     host, _, port = opt.listen.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
     try:
@@ -1773,10 +1748,7 @@ def main(argv=None):
     def on_usr1(_signum, _frame):
         usr1.set()
 
-    # Handlers first: a test may signal as soon as it reads LISTENING.
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
-    signal.signal(signal.SIGUSR1, on_usr1)
+    handle_signals(on_term, on_usr1)
     t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2},
                          name="accept", daemon=True)
     t.start()

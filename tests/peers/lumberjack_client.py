@@ -407,11 +407,8 @@ class SelfTest:
         s = self.server("--close-mid-window", "40")
         docs = make_docs(100)
         with s.client() as c:
-            try:
-                c.send_window(docs)
-                raise AssertionError("window was acked")
-            except ServerClosed as e:
-                assert e.acks == [], e.acks
+            e = closed_by_server(lambda: c.send_window(docs), "window was acked")
+            assert e.acks == [], e.acks
         assert s.lines() == [], "unacked events were written"
         with s.client() as c:  # reconnect and resend, as the plugin must
             assert c.send_window(docs) == ([100], 0)
@@ -424,11 +421,7 @@ class SelfTest:
         s = self.server("--close-mid-window", "40", "--repeat-faults")
         for _ in range(2):
             with s.client() as c:
-                try:
-                    c.send_window(make_docs(100))
-                    raise AssertionError("window was acked")
-                except ServerClosed:
-                    pass
+                closed_by_server(lambda: c.send_window(make_docs(100)), "window was acked")
         with s.client() as c:  # a smaller window (libbeat halves it) passes
             assert c.send_window(make_docs(39)) == ([39], 0)
         st = s.stop()
@@ -440,11 +433,8 @@ class SelfTest:
         s = self.server("--close-mid-window", "40", "--partial-acks", "25")
         docs = make_docs(100)
         with s.client() as c:
-            try:
-                c.send_window(docs)
-                raise AssertionError("window was acked")
-            except ServerClosed as e:
-                assert e.acks == [25], e.acks
+            e = closed_by_server(lambda: c.send_window(docs), "window was acked")
+            assert e.acks == [25], e.acks
         assert len(s.lines()) == 25
         with s.client() as c:
             assert c.send_window(docs[25:]) == ([25, 50, 75], 0)
@@ -499,11 +489,7 @@ class SelfTest:
         with s.client() as c:
             assert c.send_window(make_docs(5)) == ([5], 0)
             t0 = time.monotonic()
-            try:
-                c.recv_exact(1)
-                raise AssertionError("server sent data")
-            except ServerClosed:
-                pass
+            closed_by_server(lambda: c.recv_exact(1), "server sent data")
             assert 0.4 <= time.monotonic() - t0 < 3
         st = s.stop()
         expect(st, idle_closes=1, events=5)
@@ -626,11 +612,7 @@ class SelfTest:
         t0 = time.monotonic()
         st = s.stop()
         assert time.monotonic() - t0 < 3
-        try:
-            c.await_acks(20)
-            raise AssertionError("acked")
-        except ServerClosed:
-            pass
+        closed_by_server(lambda: c.await_acks(20), "acked")
         c.close()
         expect(st, events=0, events_received=20, windows=1)
         assert s.lines() == []
@@ -665,18 +647,11 @@ class SelfTest:
         s = self.tls_server("--close-mid-window", "10", "--close-idle", "0.5")
         ctx = client_tls_context(self.cert("ca.pem"))
         with s.client(ssl_context=ctx) as c:
-            try:
-                c.send_window(make_docs(20))
-                raise AssertionError("acked")
-            except ServerClosed:
-                pass
+            closed_by_server(lambda: c.send_window(make_docs(20)), "acked")
         with s.client(ssl_context=ctx) as c:
             assert c.send_window(make_docs(20)) == ([20], 0)
-            try:
-                c.recv_exact(1)  # idle: the server closes
-                raise AssertionError("server sent data")
-            except ServerClosed:
-                pass
+            # idle: the server closes
+            closed_by_server(lambda: c.recv_exact(1), "server sent data")
         idle = s.client(ssl_context=ctx)  # open at shutdown, and one that
         raw = socket.create_connection(("127.0.0.1", s.port))  # never says hello
         time.sleep(0.2)
@@ -765,6 +740,16 @@ class SelfTest:
 def expect(stats, **want):
     bad = {k: (stats.get(k), v) for k, v in want.items() if stats.get(k) != v}
     assert not bad, "stats (got, want): " + ", ".join(f"{k}={g}/{w}" for k, (g, w) in bad.items())
+
+
+def closed_by_server(call, otherwise):
+    """call() must end with the server closing the connection: the
+    ServerClosed it raised.  otherwise says what happened if it did not."""
+    try:
+        call()
+    except ServerClosed as e:
+        return e
+    raise AssertionError(otherwise)
 
 
 def cmd_selftest(o):

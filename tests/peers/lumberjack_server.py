@@ -26,7 +26,6 @@ Python 3.11 standard library only.  See README.md beside this file.
 import argparse
 import json
 import logging
-import os
 import selectors
 import signal
 import socket
@@ -36,6 +35,10 @@ import sys
 import threading
 import time
 import zlib
+
+from peer_common import (add_tls_version_arguments, atomic_write, check_not_negative,
+                         check_tls_arguments, handle_signals, setup_logging,
+                         tls_server_context)
 
 log = logging.getLogger("lumberjack_server")
 
@@ -128,11 +131,7 @@ class Stats:
 
     def write(self, path):
         data = json.dumps(self.snapshot(), indent=2, sort_keys=True) + "\n"
-        # Write then rename, so a test never reads half a file.
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        atomic_write(path, data.encode())
 
 
 class Sink:
@@ -608,24 +607,11 @@ class Server:
         self.acked_total = 0
         self.accepted = 0
         self.usr1 = False
-        self.tls_ctx = self.make_tls_context() if opt.tls_cert else None
+        # Logstash's ssl_client_authentication: "required" vs "optional"
+        self.tls_ctx = tls_server_context(opt, opt.require_client_cert) \
+            if opt.tls_cert else None
         self.wake_r, self.wake_w = socket.socketpair()
         self.wake_w.setblocking(False)
-
-    def make_tls_context(self):
-        o = self.opt
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(o.tls_cert, o.tls_key)
-        versions = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
-        if o.tls_min_version:
-            ctx.minimum_version = versions[o.tls_min_version]
-        if o.tls_max_version:
-            ctx.maximum_version = versions[o.tls_max_version]
-        if o.tls_ca:
-            ctx.load_verify_locations(o.tls_ca)
-            # Logstash's ssl_client_authentication: "required" vs "optional"
-            ctx.verify_mode = ssl.CERT_REQUIRED if o.require_client_cert else ssl.CERT_OPTIONAL
-        return ctx
 
     def wake(self):
         try:
@@ -763,8 +749,7 @@ def parse_args(argv=None):
                    help="CA for client certificates (verified when one is sent)")
     g.add_argument("--require-client-cert", action="store_true",
                    help="mutual TLS: refuse clients without a valid certificate")
-    g.add_argument("--tls-min-version", choices=("1.2", "1.3"))
-    g.add_argument("--tls-max-version", choices=("1.2", "1.3"))
+    add_tls_version_arguments(g)
     g = p.add_argument_group("acknowledgements")
     g.add_argument("--partial-acks", type=int, default=0, metavar="N",
                    help="ack every N events of a window, then at its end")
@@ -793,11 +778,7 @@ def parse_args(argv=None):
     p.add_argument("-v", "--verbose", action="store_true", help="log every window and ack")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     o = p.parse_args(argv)
-    if bool(o.tls_cert) != bool(o.tls_key):
-        p.error("--tls-cert and --tls-key go together")
-    if (o.tls_ca or o.require_client_cert or o.tls_min_version or o.tls_max_version) \
-            and not o.tls_cert:
-        p.error("TLS options need --tls-cert and --tls-key")
+    check_tls_arguments(p, o, o.require_client_cert)
     if o.require_client_cert and not o.tls_ca:
         p.error("--require-client-cert needs --tls-ca")
     if o.keepalive_every and not o.slow:
@@ -806,19 +787,14 @@ def parse_args(argv=None):
         p.error("--count-only stores nothing: drop --out")
     if o.flood_batch < 1:
         p.error("--flood-batch must be at least 1")
-    for name in ("partial_acks", "max_events", "close_mid_window",
-                 "reject_first_connections", "max_payload"):
-        if getattr(o, name) < 0:
-            p.error(f"--{name.replace('_', '-')} must not be negative")
+    check_not_negative(p, o, ("partial_acks", "max_events", "close_mid_window",
+                              "reject_first_connections", "max_payload"))
     return o
 
 
 def main(argv=None):
     opt = parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.DEBUG if opt.verbose else logging.WARNING if opt.quiet else logging.INFO,
-        format="%(asctime)s lumberjack_server[%(process)d]: %(message)s")
+    setup_logging(opt, "lumberjack_server")
     try:
         srv = Server(opt)
     except (OSError, ssl.SSLError, ValueError) as e:
@@ -832,10 +808,7 @@ def main(argv=None):
         srv.usr1 = True
         srv.wake()
 
-    # Handlers first: a test may signal as soon as it reads LISTENING.
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
-    signal.signal(signal.SIGUSR1, on_usr1)
+    handle_signals(on_term, on_usr1)
     try:
         srv.listen()
     except (OSError, ValueError) as e:

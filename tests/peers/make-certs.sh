@@ -38,36 +38,32 @@ newkey() { # newkey FILE: RSA 2048 key in PKCS#8 PEM ("BEGIN PRIVATE KEY")
     chmod 600 "$1"
 }
 
+# leaf SECTION USAGE [SAN]: the extensions of a certificate the CA signs
+leaf() {
+    echo
+    echo "[$1]"
+    echo "basicConstraints = critical, CA:FALSE"
+    echo "keyUsage = critical, digitalSignature, keyEncipherment"
+    echo "extendedKeyUsage = $2"
+    if [ $# -ge 3 ]; then
+        echo "subjectAltName = $3"
+    fi
+    echo "subjectKeyIdentifier = hash"
+    echo "authorityKeyIdentifier = keyid"
+}
+
 # extensions for the certificates we sign (one section per kind)
-cat >"$work/ext.cnf" <<'EOF'
+{
+    cat <<'EOF'
 [ca]
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
-
-[server]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1, DNS:localhost
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[wrongname]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:not-this-host.example
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[client]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
 EOF
+    leaf server serverAuth "IP:127.0.0.1, DNS:localhost"
+    leaf wrongname serverAuth "DNS:not-this-host.example"
+    leaf client clientAuth
+} >"$work/ext.cnf"
 
 mkca() { # mkca NAME CN: self-signed CA NAME.pem/NAME.key, 10 years
     newkey "$dir/$2.key"

@@ -9,21 +9,31 @@
 
 #include "parsers/arena.h"
 #include "parsers/audit_value.h"
+#include "helpers.h"
+
+/* An arena for each case, which setup_arena keeps with it. */
+struct fixture {
+	struct arena	 arena;
+	const void	*arg;		/* the case */
+};
 
 static int
 setup_arena(void **state)
 {
-	static struct arena arena;
+	static struct fixture f;
 
-	arena_init(&arena, 1024);
-	*state = &arena;
+	f.arg = *state;
+	arena_init(&f.arena, 1024);
+	*state = &f;
 	return 0;
 }
 
 static int
 teardown_arena(void **state)
 {
-	arena_release(*state);
+	struct fixture *f = *state;
+
+	arena_release(&f->arena);
 	return 0;
 }
 
@@ -36,113 +46,55 @@ assert_sv_bytes(struct sv v, const char *want, size_t n)
 	assert_memory_equal(v.p, want, n);
 }
 
-static void
-test_decode_quoted_strips_quotes(void **state)
-{
-	const char *raw = "\"abc\"";
-	struct sv v = audit_value_decode(raw, *state);
-
-	assert_sv_bytes(v, "abc", 3);
+/*
+ * A raw value and what audit_value_decode makes of it: the bytes, where
+ * they are (at raw + at, or, when at is COPIED, decoded into the arena and
+ * NUL-terminated there), or NULL for an absent value.
+ */
+#define COPIED	(-1)
+static const struct decode_case {
+	const char	*name;
+	const char	*raw;
+	const char	*want;
+	size_t		 len;
+	int		 at;
+} decode_cases[] = {
 	/* Quoted values are not copied: they point into the raw text. */
-	assert_ptr_equal(v.p, raw + 1);
-}
-
-static void
-test_decode_empty_quoted_is_present_and_empty(void **state)
-{
-	struct sv v = audit_value_decode("\"\"", *state);
-
-	assert_non_null(v.p);
-	assert_int_equal(v.n, 0);
-}
-
-static void
-test_decode_hex_upper_case(void **state)
-{
-	struct sv v = audit_value_decode("414243", *state);
-
-	assert_sv_bytes(v, "ABC", 3);
-	/* Decoded into the arena and NUL-terminated there. */
-	assert_int_equal(v.p[3], '\0');
-}
-
-static void
-test_decode_hex_with_nul_and_high_bytes(void **state)
-{
-	struct sv v = audit_value_decode("6C73002D6CFF", *state);
-
-	assert_sv_bytes(v, "ls\0-l\xFF", 6);
-}
-
-static void
-test_decode_hex_lower_case(void **state)
-{
-	struct sv v = audit_value_decode("2f746d70", *state);
-
-	assert_sv_bytes(v, "/tmp", 4);
-}
-
-static void
-test_decode_odd_length_hex_stays_raw(void **state)
-{
-	const char *raw = "41424";
-	struct sv v = audit_value_decode(raw, *state);
-
-	assert_ptr_equal(v.p, raw);
-	assert_int_equal(v.n, 5);
-}
-
-static void
-test_decode_non_hex_stays_raw(void **state)
-{
-	const char *raw = "4142XY";
-	struct sv v = audit_value_decode(raw, *state);
-
-	assert_ptr_equal(v.p, raw);
-	assert_int_equal(v.n, 6);
-
-	raw = "x86_64";
-	v = audit_value_decode(raw, *state);
-	assert_ptr_equal(v.p, raw);
-	assert_int_equal(v.n, 6);
-}
-
-static void
-test_decode_lone_quote_stays_raw(void **state)
-{
-	const char *raw = "\"";
-	struct sv v = audit_value_decode(raw, *state);
-
-	assert_ptr_equal(v.p, raw);
-	assert_int_equal(v.n, 1);
-}
-
-static void
-test_decode_absent_values(void **state)
-{
-	assert_null(audit_value_decode("(null)", *state).p);
-	assert_null(audit_value_decode("?", *state).p);
-	assert_null(audit_value_decode(NULL, *state).p);
-	assert_false(sv_present(audit_value_decode("(null)", *state)));
-}
-
-static void
-test_decode_quoted_null_is_a_value(void **state)
-{
+	{ "quoted strips quotes", "\"abc\"", "abc", 3, 1 },
+	{ "empty quoted is present and empty", "\"\"", "", 0, 1 },
+	{ "hex upper case", "414243", "ABC", 3, COPIED },
+	{ "hex with NUL and high bytes", "6C73002D6CFF", "ls\0-l\xFF", 6,
+	    COPIED },
+	{ "hex lower case", "2f746d70", "/tmp", 4, COPIED },
+	{ "odd length hex stays raw", "41424", "41424", 5, 0 },
+	{ "non hex stays raw", "4142XY", "4142XY", 6, 0 },
+	{ "word stays raw", "x86_64", "x86_64", 6, 0 },
+	{ "lone quote stays raw", "\"", "\"", 1, 0 },
+	{ "(null) is absent", "(null)", NULL, 0, 0 },
+	{ "? is absent", "?", NULL, 0, 0 },
+	{ "NULL is absent", NULL, NULL, 0, 0 },
 	/* A file really named "(null)" is written in quotes. */
-	struct sv v = audit_value_decode("\"(null)\"", *state);
-
-	assert_sv_bytes(v, "(null)", 6);
-}
+	{ "quoted (null) is a value", "\"(null)\"", "(null)", 6, 1 },
+	{ "empty string is present", "", "", 0, 0 },
+};
 
 static void
-test_decode_empty_string_is_present(void **state)
+test_decode(void **state)
 {
-	const char *raw = "";
-	struct sv v = audit_value_decode(raw, *state);
+	struct fixture *f = *state;
+	const struct decode_case *c = f->arg;
+	struct sv v = audit_value_decode(c->raw, &f->arena);
 
-	assert_ptr_equal(v.p, raw);
-	assert_int_equal(v.n, 0);
+	if (c->want == NULL) {
+		assert_null(v.p);
+		assert_false(sv_present(v));
+		return;
+	}
+	assert_sv_bytes(v, c->want, c->len);
+	if (c->at == COPIED)
+		assert_int_equal(v.p[c->len], '\0');
+	else
+		assert_ptr_equal(v.p, c->raw + c->at);
 }
 
 static void
@@ -222,33 +174,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_decode_quoted_strips_quotes,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(
-		    test_decode_empty_quoted_is_present_and_empty,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_hex_upper_case,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(
-		    test_decode_hex_with_nul_and_high_bytes,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_hex_lower_case,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(
-		    test_decode_odd_length_hex_stays_raw,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_non_hex_stays_raw,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_lone_quote_stays_raw,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_absent_values,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(
-		    test_decode_quoted_null_is_a_value,
-		    setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(
-		    test_decode_empty_string_is_present,
-		    setup_arena, teardown_arena),
+		CASES_SETUP(test_decode, decode_cases, setup_arena,
+		    teardown_arena),
 		cmocka_unit_test(test_plain_strips_quotes_only),
 		cmocka_unit_test(test_plain_absent_values),
 		cmocka_unit_test(test_hex_decode_even_length),
@@ -258,5 +185,5 @@ main(void)
 		cmocka_unit_test(test_sv_helpers),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

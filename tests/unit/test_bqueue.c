@@ -12,6 +12,7 @@
 
 #include "common/bqueue.h"
 #include "call_probe.h"
+#include "helpers.h"
 
 static int items[8];
 
@@ -54,14 +55,21 @@ helper_start(struct helper *h, int (*call)(void *), struct bqueue *q,
 	probe_start(&h->probe, call, h);
 }
 
-static long
-elapsed_ms(const struct timespec *start)
+/* Start the call and check that it blocks. */
+static void
+helper_start_blocked(struct helper *h, int (*call)(void *), struct bqueue *q,
+    void *item, size_t weight)
 {
-	struct timespec now;
+	helper_start(h, call, q, item, weight);
+	probe_assert_blocked(&h->probe);
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
+/* The call returns, and returns rc. */
+static void
+helper_finish(struct helper *h, int rc)
+{
+	probe_finish(&h->probe);
+	assert_int_equal(h->probe.rc, rc);
 }
 
 /* Pops with a generous timeout and checks what came out. */
@@ -138,8 +146,7 @@ test_weight_bound_blocks_pusher_until_pop(void **state)
 
 	/* Popping 6 units makes room: the pusher goes on. */
 	assert_pop(q, &items[0]);
-	probe_finish(&p.probe);
-	assert_int_equal(p.probe.rc, 0);
+	helper_finish(&p, 0);
 	assert_int_equal(bq_count(q), 2);
 	assert_pop(q, &items[1]);
 	assert_pop(q, &items[2]);
@@ -174,15 +181,13 @@ test_pusher_waits_until_enough_room(void **state)
 
 	assert_int_equal(bq_push(q, &items[0], 2), 0);
 	assert_int_equal(bq_push(q, &items[1], 7), 0);
-	helper_start(&p, call_push, q, &items[2], 5);	/* 9 + 5 > 10 */
-	probe_assert_blocked(&p.probe);
+	helper_start_blocked(&p, call_push, q, &items[2], 5);	/* 9 + 5 > 10 */
 	assert_int_equal(bq_count(q), 2);
 	assert_pop(q, &items[0]);		/* 7 + 5 still > 10 */
 	probe_assert_blocked(&p.probe);
 	assert_int_equal(bq_count(q), 1);
 	assert_pop(q, &items[1]);		/* 0 + 5 fits */
-	probe_finish(&p.probe);
-	assert_int_equal(p.probe.rc, 0);
+	helper_finish(&p, 0);
 	assert_pop(q, &items[2]);
 	bq_free(q, NULL);
 }
@@ -196,12 +201,10 @@ test_oversize_item_accepted_when_empty(void **state)
 	assert_int_equal(bq_push(q, &items[0], 1000), 0);
 	assert_int_equal(bq_count(q), 1);
 	/* But nothing may join it until it is gone. */
-	helper_start(&p, call_push, q, &items[1], 1);
-	probe_assert_blocked(&p.probe);
+	helper_start_blocked(&p, call_push, q, &items[1], 1);
 	assert_int_equal(bq_count(q), 1);
 	assert_pop(q, &items[0]);
-	probe_finish(&p.probe);
-	assert_int_equal(p.probe.rc, 0);
+	helper_finish(&p, 0);
 	assert_pop(q, &items[1]);
 	bq_free(q, NULL);
 }
@@ -230,11 +233,9 @@ test_close_wakes_waiting_popper(void **state)
 	struct bqueue *q = bq_new(10);
 	struct helper p;
 
-	helper_start(&p, call_pop, q, NULL, 0);
-	probe_assert_blocked(&p.probe);
+	helper_start_blocked(&p, call_pop, q, NULL, 0);
 	bq_close(q);
-	probe_finish(&p.probe);
-	assert_int_equal(p.probe.rc, BQ_CLOSED);
+	helper_finish(&p, BQ_CLOSED);
 	assert_null(p.item);
 	bq_free(q, NULL);
 }
@@ -246,12 +247,10 @@ test_close_fails_blocked_pusher(void **state)
 	struct helper p;
 
 	assert_int_equal(bq_push(q, &items[0], 1), 0);
-	helper_start(&p, call_push, q, &items[1], 1);
-	probe_assert_blocked(&p.probe);
+	helper_start_blocked(&p, call_push, q, &items[1], 1);
 	assert_int_equal(bq_count(q), 1);
 	bq_close(q);
-	probe_finish(&p.probe);
-	assert_int_equal(p.probe.rc, -1);
+	helper_finish(&p, -1);
 	/* The refused item never entered the queue. */
 	assert_int_equal(bq_count(q), 1);
 	bq_free(q, NULL);
@@ -263,11 +262,9 @@ test_waiting_pop_gets_item_pushed_later(void **state)
 	struct bqueue *q = bq_new(10);
 	struct helper p;
 
-	helper_start(&p, call_pop, q, NULL, 0);
-	probe_assert_blocked(&p.probe);
+	helper_start_blocked(&p, call_pop, q, NULL, 0);
 	assert_int_equal(bq_push(q, &items[5], 1), 0);
-	probe_finish(&p.probe);
-	assert_int_equal(p.probe.rc, BQ_ITEM);
+	helper_finish(&p, BQ_ITEM);
 	assert_ptr_equal(p.item, &items[5]);
 	assert_int_equal(bq_count(q), 0);
 	bq_free(q, NULL);

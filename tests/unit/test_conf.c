@@ -16,12 +16,14 @@
 #include <unistd.h>
 
 #include "plugin/conf.h"
+#include "helpers.h"
 
 struct fixture {
-	char	 dir[64];
-	char	 path[128];
-	char	*errors;	/* what config_load wrote to its FILE * */
-	size_t	 errors_len;
+	char		 dir[64];
+	char		 path[128];
+	char		*errors;	/* what config_load wrote */
+	size_t		 errors_len;
+	const void	*arg;		/* a table-driven test's case */
 };
 
 static int
@@ -33,6 +35,7 @@ setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_conf.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/audisp-ecs.conf", f->dir);
+	f->arg = *state;
 	*state = f;
 	return 0;
 }
@@ -95,55 +98,58 @@ assert_errors(struct fixture *f, const char *want)
 	assert_string_equal(f->errors, expected);
 }
 
-static void
-assert_loads(struct fixture *f, struct config **cfg)
+/* text loads without an error: its configuration. */
+static struct config *
+load_text(struct fixture *f, const char *text)
 {
-	*cfg = load(f);
-	if (*cfg == NULL)
+	struct config *cfg;
+
+	write_config(f, text);
+	if ((cfg = load(f)) == NULL)
 		fail_msg("config_load failed: %s", f->errors);
 	assert_string_equal(f->errors, "");
+	return cfg;
 }
 
+/* text is refused: the errors are in f->errors. */
 static void
-test_empty_file_gives_defaults(void **state)
+refuse_text(struct fixture *f, const char *text)
 {
-	struct fixture *f = *state;
-	struct config *cfg;
-
-	write_config(f, "");
-	assert_loads(f, &cfg);
-	assert_string_equal(cfg->source, f->path);
-	assert_false(cfg->has_outputs);
-	assert_null(cfg->file_output);
-	assert_int_equal(cfg->input_buffer_size, 64 * 1024 * 1024);
-	assert_int_equal(cfg->max_record_size, 65536);
-	assert_int_equal(cfg->eoe_timeout, 2);
-	assert_int_equal(cfg->queue_events, 65536);
-	assert_int_equal(cfg->log_level, 2);	/* info */
-	assert_false(cfg->log_to_stderr);
-	config_free(cfg);
+	write_config(f, text);
+	if (load(f) != NULL)
+		fail_msg("config_load took \"%s\"", text);
 }
 
-static void
-test_comments_only_file_gives_defaults(void **state)
-{
-	struct fixture *f = *state;
-	struct config *cfg;
-
-	write_config(f, "# nothing set\n// still nothing\n");
-	assert_loads(f, &cfg);
-	assert_null(cfg->file_output);
-	assert_int_equal(cfg->eoe_timeout, 2);
-	config_free(cfg);
-}
-
-static void
-test_file_output_values(void **state)
-{
-	struct fixture *f = *state;
-	struct config *cfg;
-
-	write_config(f,
+/* A configuration, and the values it loads to. */
+static const struct load_case {
+	const char	*name;
+	const char	*text;
+	long		 input_buffer_size;
+	long		 max_record_size;
+	long		 eoe_timeout;
+	long		 queue_events;
+	long		 log_level;
+	int		 log_to_stderr;
+	const char	*file_path;	/* NULL: no file output */
+	long		 rotate_every_kb;
+	long		 number_of_files;
+	long		 permissions;
+} load_cases[] = {
+	{ "empty file gives defaults", "",
+	    64 * 1024 * 1024, 65536, 2, 65536, LOG_LEVEL_INFO, 0,
+	    NULL, 0, 0, 0 },
+	{ "comments only file gives defaults",
+	    "# nothing set\n// still nothing\n",
+	    64 * 1024 * 1024, 65536, 2, 65536, LOG_LEVEL_INFO, 0,
+	    NULL, 0, 0, 0 },
+	{ "input, queue and logging values",
+	    "input: { buffer_size = 1048576; max_record_size = 16384;\n"
+	    "         eoe_timeout = 5; };\n"
+	    "queue: { mem: { events = 4096; }; };\n"
+	    "logging: { level = \"debug\"; to_stderr = true; };\n",
+	    1048576, 16384, 5, 4096, LOG_LEVEL_DEBUG, 1,
+	    NULL, 0, 0, 0 },
+	{ "file output values",
 	    "output: {\n"
 	    "  file: {\n"
 	    "    path = \"/var/log/ecs/audit.json\";\n"
@@ -151,174 +157,89 @@ test_file_output_values(void **state)
 	    "    number_of_files = 3;\n"
 	    "    permissions = \"0640\";\n"
 	    "  };\n"
-	    "};\n");
-	assert_loads(f, &cfg);
-	assert_true(cfg->has_outputs);
-	assert_non_null(cfg->file_output);
-	assert_string_equal(cfg->file_output->path, "/var/log/ecs/audit.json");
-	assert_int_equal(cfg->file_output->rotate_every_kb, 2048);
-	assert_int_equal(cfg->file_output->number_of_files, 3);
-	assert_int_equal(cfg->file_output->permissions, 0640);
+	    "};\n",
+	    64 * 1024 * 1024, 65536, 2, 65536, LOG_LEVEL_INFO, 0,
+	    "/var/log/ecs/audit.json", 2048, 3, 0640 },
+	{ "file output defaults", "output: { file: { }; };\n",
+	    64 * 1024 * 1024, 65536, 2, 65536, LOG_LEVEL_INFO, 0,
+	    "/var/log/audisp-ecs/events.json", 10240, 7, 0600 },
+};
+
+static void
+test_loads(void **state)
+{
+	struct fixture *f = *state;
+	const struct load_case *c = f->arg;
+	struct config *cfg = load_text(f, c->text);
+
+	assert_string_equal(cfg->source, f->path);
+	assert_int_equal(cfg->input_buffer_size, c->input_buffer_size);
+	assert_int_equal(cfg->max_record_size, c->max_record_size);
+	assert_int_equal(cfg->eoe_timeout, c->eoe_timeout);
+	assert_int_equal(cfg->queue_events, c->queue_events);
+	assert_int_equal(cfg->log_level, c->log_level);
+	assert_int_equal(cfg->log_to_stderr, c->log_to_stderr);
+	assert_int_equal(cfg->has_outputs, c->file_path != NULL);
+	if (c->file_path == NULL) {
+		assert_null(cfg->file_output);
+	} else {
+		assert_non_null(cfg->file_output);
+		assert_string_equal(cfg->file_output->path, c->file_path);
+		assert_int_equal(cfg->file_output->rotate_every_kb,
+		    c->rotate_every_kb);
+		assert_int_equal(cfg->file_output->number_of_files,
+		    c->number_of_files);
+		assert_int_equal(cfg->file_output->permissions,
+		    c->permissions);
+	}
 	config_free(cfg);
 }
 
-static void
-test_file_output_defaults(void **state)
-{
-	struct fixture *f = *state;
-	struct config *cfg;
-
-	write_config(f, "output: { file: { }; };\n");
-	assert_loads(f, &cfg);
-	assert_true(cfg->has_outputs);
-	assert_non_null(cfg->file_output);
-	assert_string_equal(cfg->file_output->path,
-	    "/var/log/audisp-ecs/events.json");
-	assert_int_equal(cfg->file_output->rotate_every_kb, 10240);
-	assert_int_equal(cfg->file_output->number_of_files, 7);
-	assert_int_equal(cfg->file_output->permissions, 0600);
-	config_free(cfg);
-}
-
-static void
-test_input_queue_logging_values(void **state)
-{
-	struct fixture *f = *state;
-	struct config *cfg;
-
-	write_config(f,
-	    "input: { buffer_size = 1048576; max_record_size = 16384;\n"
-	    "         eoe_timeout = 5; };\n"
-	    "queue: { mem: { events = 4096; }; };\n"
-	    "logging: { level = \"debug\"; to_stderr = true; };\n");
-	assert_loads(f, &cfg);
-	assert_false(cfg->has_outputs);
-	assert_int_equal(cfg->input_buffer_size, 1048576);
-	assert_int_equal(cfg->max_record_size, 16384);
-	assert_int_equal(cfg->eoe_timeout, 5);
-	assert_int_equal(cfg->queue_events, 4096);
-	assert_int_equal(cfg->log_level, LOG_LEVEL_DEBUG);
-	assert_true(cfg->log_to_stderr);
-	config_free(cfg);
-}
-
-static void
-test_unknown_key(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f,
+/* A configuration that is refused, with exactly these errors. */
+static const struct refused_case {
+	const char	*name;
+	const char	*text;
+	const char	*errors;	/* as assert_errors wants them */
+} refused_cases[] = {
+	{ "unknown key",
 	    "input: {\n"
 	    "  eoe_timeout = 3;\n"
 	    "  eoe_timeotu = 3;\n"
-	    "};\n");
-	assert_null(load(f));
-	assert_errors(f, "F:3: input.eoe_timeotu: unknown key\n");
-}
-
-static void
-test_unknown_top_level_group(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "\noutputs: { file: { }; };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:2: outputs: unknown key\n");
-}
-
-static void
-test_string_where_integer_expected(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "input: { eoe_timeout = \"2\"; };\n");
-	assert_null(load(f));
-	assert_errors(f,
-	    "F:1: input.eoe_timeout: must be an integer, not a string\n");
-}
-
-static void
-test_integer_where_group_expected(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "logging = 1;\n");
-	assert_null(load(f));
-	assert_errors(f,
-	    "F:1: logging: must be a group { ... }, not an integer\n");
-}
-
-static void
-test_rotate_every_kb_zero_out_of_range(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "output: { file: {\n  rotate_every_kb = 0;\n}; };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:2: output.file.rotate_every_kb: 0 is out of range "
-	    "(1..1073741824)\n");
-}
-
-static void
-test_world_readable_permissions_refused(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "output: { file: { permissions = \"0666\"; }; };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:1: output.file.permissions: \"0666\" would let "
-	    "any user read the audit trail; use at most \"0640\"\n");
-}
-
-static void
-test_permissions_not_octal(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "output: { file: { permissions = \"0689\"; }; };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:1: output.file.permissions: \"0689\" is not an "
-	    "octal file mode such as \"0600\"\n");
-}
-
-static void
-test_relative_path_refused(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "output: { file: { path = \"logs/events.json\"; }; };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:1: output.file.path: must be an absolute path, "
-	    "not \"logs/events.json\"\n");
-}
-
-static void
-test_bad_log_level(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "logging: { level = \"verbose\"; };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:1: logging.level: \"verbose\" is not one of error, "
-	    "warning, info, debug\n");
-}
-
-static void
-test_empty_output_group_names_no_output(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f, "output: { };\n");
-	assert_null(load(f));
-	assert_errors(f, "F:1: output: names no output\n");
-}
-
-static void
-test_every_error_reported(void **state)
-{
-	struct fixture *f = *state;
-
-	write_config(f,
+	    "};\n",
+	    "F:3: input.eoe_timeotu: unknown key\n" },
+	{ "unknown top level group",
+	    "\noutputs: { file: { }; };\n",
+	    "F:2: outputs: unknown key\n" },
+	{ "string where integer expected",
+	    "input: { eoe_timeout = \"2\"; };\n",
+	    "F:1: input.eoe_timeout: must be an integer, not a string\n" },
+	{ "integer where group expected",
+	    "logging = 1;\n",
+	    "F:1: logging: must be a group { ... }, not an integer\n" },
+	{ "rotate_every_kb zero out of range",
+	    "output: { file: {\n  rotate_every_kb = 0;\n}; };\n",
+	    "F:2: output.file.rotate_every_kb: 0 is out of range "
+	    "(1..1073741824)\n" },
+	{ "world readable permissions refused",
+	    "output: { file: { permissions = \"0666\"; }; };\n",
+	    "F:1: output.file.permissions: \"0666\" would let "
+	    "any user read the audit trail; use at most \"0640\"\n" },
+	{ "permissions not octal",
+	    "output: { file: { permissions = \"0689\"; }; };\n",
+	    "F:1: output.file.permissions: \"0689\" is not an "
+	    "octal file mode such as \"0600\"\n" },
+	{ "relative path refused",
+	    "output: { file: { path = \"logs/events.json\"; }; };\n",
+	    "F:1: output.file.path: must be an absolute path, "
+	    "not \"logs/events.json\"\n" },
+	{ "bad log level",
+	    "logging: { level = \"verbose\"; };\n",
+	    "F:1: logging.level: \"verbose\" is not one of error, "
+	    "warning, info, debug\n" },
+	{ "empty output group names no output",
+	    "output: { };\n",
+	    "F:1: output: names no output\n" },
+	{ "every error reported",
 	    "output: {\n"
 	    "  file: {\n"
 	    "    path = \"relative.json\";\n"
@@ -328,9 +249,7 @@ test_every_error_reported(void **state)
 	    "  };\n"
 	    "};\n"
 	    "input: { colour = \"blue\"; eoe_timeout = 61; };\n"
-	    "logging: { to_stderr = \"yes\"; };\n");
-	assert_null(load(f));
-	assert_errors(f,
+	    "logging: { to_stderr = \"yes\"; };\n",
 	    "F:3: output.file.path: must be an absolute path, "
 	    "not \"relative.json\"\n"
 	    "F:4: output.file.rotate_every_kb: 0 is out of range "
@@ -341,19 +260,26 @@ test_every_error_reported(void **state)
 	    "not a string\n"
 	    "F:9: input.colour: unknown key\n"
 	    "F:9: input.eoe_timeout: 61 is out of range (1..60)\n"
-	    "F:10: logging.to_stderr: must be true or false, not a string\n");
-}
+	    "F:10: logging.to_stderr: must be true or false, not a string\n" },
+};
 
 static void
-test_syntax_error(void **state)
+test_refused(void **state)
 {
 	struct fixture *f = *state;
+	const struct refused_case *c = f->arg;
+
+	refuse_text(f, c->text);
+	assert_errors(f, c->errors);
+}
+
+/* The one line of errors starts with the path, then after_path. */
+static void
+assert_one_error_line(struct fixture *f, const char *after_path)
+{
 	char prefix[256];
 
-	write_config(f, "input: {\n  eoe_timeout = 2;\n  max_record_size = ;\n};\n");
-	assert_null(load(f));
-	/* libconfig's "syntax error" (and any detail it gives), one line. */
-	snprintf(prefix, sizeof(prefix), "%s:3: syntax error", f->path);
+	snprintf(prefix, sizeof(prefix), "%s%s", f->path, after_path);
 	if (strncmp(f->errors, prefix, strlen(prefix)) != 0)
 		fail_msg("expected \"%s...\", got \"%s\"", prefix, f->errors);
 	assert_ptr_equal(strchr(f->errors, '\n'),
@@ -361,19 +287,25 @@ test_syntax_error(void **state)
 }
 
 static void
+test_syntax_error(void **state)
+{
+	struct fixture *f = *state;
+
+	refuse_text(f,
+	    "input: {\n  eoe_timeout = 2;\n  max_record_size = ;\n};\n");
+	/* libconfig's "syntax error" (and any detail it gives), one line. */
+	assert_one_error_line(f, ":3: syntax error");
+}
+
+static void
 test_syntax_error_stops_before_checking_keys(void **state)
 {
 	struct fixture *f = *state;
-	char prefix[256];
 
 	/* The file is not half-read: only the syntax error is reported. */
-	write_config(f, "bogus = 1;\nlogging: { level = \"debug\" \n");
-	assert_null(load(f));
-	snprintf(prefix, sizeof(prefix), "%s:", f->path);
-	assert_int_equal(strncmp(f->errors, prefix, strlen(prefix)), 0);
+	refuse_text(f, "bogus = 1;\nlogging: { level = \"debug\" \n");
+	assert_one_error_line(f, ":");
 	assert_null(strstr(f->errors, "bogus"));
-	assert_ptr_equal(strchr(f->errors, '\n'),
-	    f->errors + strlen(f->errors) - 1);
 }
 
 static void
@@ -392,8 +324,7 @@ test_missing_file_cannot_be_read(void **state)
 static void
 assert_refused(struct fixture *f, const char *text, const char *want)
 {
-	write_config(f, text);
-	assert_null(load(f));
+	refuse_text(f, text);
 	if (strstr(f->errors, want) == NULL)
 		fail_msg("for %s: want \"%s\", got \"%s\"", text, want,
 		    f->errors);
@@ -405,14 +336,13 @@ test_quantities_with_units(void **state)
 	struct fixture *f = *state;
 	struct config *cfg;
 
-	write_config(f, "output: { logstash: { hosts = [\"h\"];\n"
+	cfg = load_text(f, "output: { logstash: { hosts = [\"h\"];\n"
 	    "  timeout = \"500ms\"; ttl = \"2m\"; backoff: { init = 1.5;\n"
 	    "  max = \"1.5e1 s\"; }; }; };\n"
 	    "logging: { metrics: { period = 0; }; };\n"
 	    "queue: { spool: { max_size = \"500MB\"; }; };\n"
 	    "fim: { paths = [\"/etc\"]; max_file_size = 2097152;\n"
 	    "  scan_rate_per_sec = \"unlimited\"; };\n");
-	assert_loads(f, &cfg);
 	assert_int_equal(cfg->logstash->timeout_ms, 500);
 	assert_int_equal(cfg->logstash->ttl_ms, 120000);
 	assert_int_equal(cfg->logstash->backoff_init_ms, 1500);
@@ -484,10 +414,10 @@ test_defaults_follow_path_data(void **state)
 	struct fixture *f = *state;
 	struct config *cfg;
 
-	write_config(f, "output: { elasticsearch: { hosts = [\"es\"]; }; };\n"
+	cfg = load_text(f,
+	    "output: { elasticsearch: { hosts = [\"es\"]; }; };\n"
 	    "fim: { paths = [\"/etc\"]; };\n"
 	    "path: { data = \"/srv/ecs\"; };\n");
-	assert_loads(f, &cfg);
 	assert_string_equal(cfg->spool.path, "/srv/ecs/spool");
 	assert_string_equal(cfg->elasticsearch->dead_letter_file,
 	    "/srv/ecs/dead-letter.ndjson");
@@ -501,9 +431,8 @@ test_defaults_follow_path_data(void **state)
 	assert_int_equal(cfg->elasticsearch->ssl.enabled, 0);
 	config_free(cfg);
 
-	write_config(f, "queue: { spool: { path = \"/q\"; }; };\n"
+	cfg = load_text(f, "queue: { spool: { path = \"/q\"; }; };\n"
 	    "path: { data = \"/srv/ecs\"; };\n");
-	assert_loads(f, &cfg);
 	assert_string_equal(cfg->spool.path, "/q");
 	config_free(cfg);
 
@@ -519,16 +448,15 @@ test_list_replaces_default(void **state)
 	struct fixture *f = *state;
 	struct config *cfg;
 
-	write_config(f, "fim: { paths = [\"/etc\"]; hash_types = [\"md5\"];\n"
+	cfg = load_text(f,
+	    "fim: { paths = [\"/etc\"]; hash_types = [\"md5\"];\n"
 	    "  attributes = [\"size\"]; };\n");
-	assert_loads(f, &cfg);
 	assert_int_equal(cfg->fim->hash_types.count, 1);
 	assert_string_equal(cfg->fim->hash_types.items[0], "md5");
 	assert_int_equal(cfg->fim->attributes.count, 1);
 	config_free(cfg);
 
-	write_config(f, "fim: { paths = [\"/etc\"]; };\n");
-	assert_loads(f, &cfg);
+	cfg = load_text(f, "fim: { paths = [\"/etc\"]; };\n");
 	assert_int_equal(cfg->fim->hash_types.count, 1);
 	assert_string_equal(cfg->fim->hash_types.items[0], "sha256");
 	assert_int_equal(cfg->fim->attributes.count, 10);
@@ -575,22 +503,8 @@ main(void)
 {
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_empty_file_gives_defaults),
-		T(test_comments_only_file_gives_defaults),
-		T(test_file_output_values),
-		T(test_file_output_defaults),
-		T(test_input_queue_logging_values),
-		T(test_unknown_key),
-		T(test_unknown_top_level_group),
-		T(test_string_where_integer_expected),
-		T(test_integer_where_group_expected),
-		T(test_rotate_every_kb_zero_out_of_range),
-		T(test_world_readable_permissions_refused),
-		T(test_permissions_not_octal),
-		T(test_relative_path_refused),
-		T(test_bad_log_level),
-		T(test_empty_output_group_names_no_output),
-		T(test_every_error_reported),
+		CASES_SETUP(test_loads, load_cases, setup, teardown),
+		CASES_SETUP(test_refused, refused_cases, setup, teardown),
 		T(test_syntax_error),
 		T(test_syntax_error_stops_before_checking_keys),
 		T(test_missing_file_cannot_be_read),
@@ -603,5 +517,5 @@ main(void)
 	};
 #undef T
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "parsers/ecs_tables.h"
+#include "helpers.h"
 
 /* bsearch needs every name strictly after the one before it. */
 static void
@@ -60,91 +61,64 @@ assert_mapping(const struct ecs_mapping *m, const char *name,
 	assert_string_equal(buf, type);
 }
 
-static void
-test_syscall_table_strictly_sorted(void **state)
-{
-	assert_strictly_sorted(ecs_syscall_table, ecs_syscall_table_len,
-	    "syscall");
-}
+/* A mapping table and how a name is looked up in it. */
+static const struct table_case {
+	const char		 *name;
+	const struct ecs_mapping *table;
+	const size_t		 *len;
+	const struct ecs_mapping *(*lookup)(const char *);
+} table_cases[] = {
+	{ "syscall table", ecs_syscall_table, &ecs_syscall_table_len,
+	    ecs_syscall_mapping },
+	{ "record table", ecs_record_table, &ecs_record_table_len,
+	    ecs_record_mapping },
+};
 
+/* Sorted, and every row is what a lookup of its name finds. */
 static void
-test_record_table_strictly_sorted(void **state)
+test_table(void **state)
 {
-	assert_strictly_sorted(ecs_record_table, ecs_record_table_len,
-	    "record");
-}
-
-static void
-test_every_syscall_row_found_by_lookup(void **state)
-{
+	const struct table_case *c = *state;
 	size_t i;
 
-	for (i = 0; i < ecs_syscall_table_len; i++)
-		assert_ptr_equal(ecs_syscall_mapping(ecs_syscall_table[i].name),
-		    &ecs_syscall_table[i]);
+	assert_strictly_sorted(c->table, *c->len, c->name);
+	for (i = 0; i < *c->len; i++)
+		assert_ptr_equal(c->lookup(c->table[i].name), &c->table[i]);
 }
 
-static void
-test_every_record_row_found_by_lookup(void **state)
-{
-	size_t i;
-
-	for (i = 0; i < ecs_record_table_len; i++)
-		assert_ptr_equal(ecs_record_mapping(ecs_record_table[i].name),
-		    &ecs_record_table[i]);
-}
-
-static void
-test_openat_opened_file(void **state)
-{
-	assert_mapping(ecs_syscall_mapping("openat"), "openat", "opened-file",
-	    "file", "file", "info");
-}
-
-static void
-test_execve_executed(void **state)
-{
-	assert_mapping(ecs_syscall_mapping("execve"), "execve", "executed",
-	    "file", "process", "start");
-}
-
-static void
-test_fchownat_changed_ownership(void **state)
-{
-	assert_mapping(ecs_syscall_mapping("fchownat"), "fchownat",
-	    "changed-file-ownership-of", "file", "file", "change");
-}
+/* What looking up a name finds: the row's ECS values. */
+static const struct mapping_case {
+	const char		 *name;
+	const struct ecs_mapping *(*lookup)(const char *);
+	const char		 *key;
+	const char		 *action;
+	const char		 *object_type;
+	const char		 *category;
+	const char		 *type;
+} mapping_cases[] = {
+	{ "openat opened file", ecs_syscall_mapping, "openat",
+	    "opened-file", "file", "file", "info" },
+	{ "execve executed", ecs_syscall_mapping, "execve",
+	    "executed", "file", "process", "start" },
+	{ "fchownat changed ownership", ecs_syscall_mapping, "fchownat",
+	    "changed-file-ownership-of", "file", "file", "change" },
+	{ "connect connected to", ecs_syscall_mapping, "connect",
+	    "connected-to", "socket", "network", "connection,start" },
+	{ "mkdir created directory", ecs_syscall_mapping, "mkdir",
+	    "created-directory", "file", "file", "creation" },
+	{ "USER_LOGIN logged in", ecs_record_mapping, "USER_LOGIN",
+	    "logged-in", "user-session", "authentication", "start" },
+	{ "ADD_USER added account", ecs_record_mapping, "ADD_USER",
+	    "added-user-account", "account", "iam", "user,creation" },
+};
 
 static void
-test_connect_connected_to(void **state)
+test_mapping(void **state)
 {
-	assert_mapping(ecs_syscall_mapping("connect"), "connect",
-	    "connected-to", "socket", "network", "connection,start");
-}
+	const struct mapping_case *c = *state;
 
-static void
-test_mkdir_names_second_path(void **state)
-{
-	const struct ecs_mapping *m = ecs_syscall_mapping("mkdir");
-
-	assert_mapping(m, "mkdir", "created-directory", "file", "file",
-	    "creation");
-	assert_int_equal(m->path_index, 1);
-	assert_int_equal(ecs_syscall_mapping("openat")->path_index, -1);
-}
-
-static void
-test_user_login_logged_in(void **state)
-{
-	assert_mapping(ecs_record_mapping("USER_LOGIN"), "USER_LOGIN",
-	    "logged-in", "user-session", "authentication", "start");
-}
-
-static void
-test_add_user_added_account(void **state)
-{
-	assert_mapping(ecs_record_mapping("ADD_USER"), "ADD_USER",
-	    "added-user-account", "account", "iam", "user,creation");
+	assert_mapping(c->lookup(c->key), c->key, c->action, c->object_type,
+	    c->category, c->type);
 }
 
 static void
@@ -204,22 +178,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_syscall_table_strictly_sorted),
-		cmocka_unit_test(test_record_table_strictly_sorted),
-		cmocka_unit_test(test_every_syscall_row_found_by_lookup),
-		cmocka_unit_test(test_every_record_row_found_by_lookup),
-		cmocka_unit_test(test_openat_opened_file),
-		cmocka_unit_test(test_execve_executed),
-		cmocka_unit_test(test_fchownat_changed_ownership),
-		cmocka_unit_test(test_connect_connected_to),
-		cmocka_unit_test(test_mkdir_names_second_path),
-		cmocka_unit_test(test_user_login_logged_in),
-		cmocka_unit_test(test_add_user_added_account),
+		CASES(test_table, table_cases),
+		CASES(test_mapping, mapping_cases),
 		cmocka_unit_test(test_pam_records_map_identities),
 		cmocka_unit_test(test_rename_names_the_new_path),
 		cmocka_unit_test(test_unknown_names_not_found),
 		cmocka_unit_test(test_syscall_default_is_process_info),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

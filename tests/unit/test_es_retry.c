@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "outputs/es_retry.h"
+#include "helpers.h"
 
 #define MAX_SENT	64
 
@@ -60,16 +62,20 @@ send_batch(struct cluster *c, size_t start, size_t n)
 	}
 }
 
+/* The requests sent, written "start+size" and space-separated. */
 static void
-assert_sent(const struct cluster *c, const size_t (*want)[2], size_t n)
+assert_sent(const struct cluster *c, const char *want)
 {
-	size_t i;
+	char got[MAX_SENT * 12] = "";
+	size_t i, len = 0;
 
-	assert_int_equal(c->nsent, n);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(c->sent[i][0], want[i][0]);
-		assert_int_equal(c->sent[i][1], want[i][1]);
+	for (i = 0; i < c->nsent; i++) {
+		len += (size_t)snprintf(got + len, sizeof(got) - len,
+		    "%s%zu+%zu", i > 0 ? " " : "", c->sent[i][0],
+		    c->sent[i][1]);
+		assert_true(len < sizeof(got));
 	}
+	assert_string_equal(got, want);
 }
 
 static struct es_item_result
@@ -129,89 +135,82 @@ test_split_halves(void **state)
 	}
 }
 
-/* A cluster taking one document at a time: 7 splits down to 7 singles. */
+/*
+ * A batch sent to a cluster that takes at most limit documents at once
+ * and refuses the one at poison even alone: the requests it makes, and
+ * every document indexed once, but the poison rejected once.
+ */
+static const struct split_case {
+	const char	*name;
+	size_t		 limit;
+	size_t		 poison;	/* NONE: none */
+	size_t		 n;
+	const char	*sent;		/* as assert_sent */
+} split_cases[] = {
+#define NONE	((size_t)-1)
+	/* A cluster taking one document at a time: 7 singles. */
+	{ "split down to one", 1, NONE, 7,
+	    "0+7 0+3 0+1 1+2 1+1 2+1 3+4 3+2 3+1 4+1 5+2 5+1 6+1" },
+	/* Only the halves that do not fit are split again. */
+	{ "split to limit", 2, NONE, 11,
+	    "0+11 0+5 0+2 2+3 2+1 3+2 5+6 5+3 5+1 6+2 8+3 8+1 9+2" },
+	/* A document too large even alone is non-indexable. */
+	{ "split isolates too large", 5, 3, 5,
+	    "0+5 0+2 2+3 2+1 3+2 3+1 4+1" },
+	{ "single too large", 1, 0, 1, "0+1" },
+#undef NONE
+};
+
 static void
-test_split_down_to_one(void **state)
+test_split(void **state)
 {
-	static const size_t want[][2] = {
-		{ 0, 7 }, { 0, 3 }, { 0, 1 }, { 1, 2 }, { 1, 1 }, { 2, 1 },
-		{ 3, 4 }, { 3, 2 }, { 3, 1 }, { 4, 1 }, { 5, 2 }, { 5, 1 },
-		{ 6, 1 },
-	};
+	const struct split_case *sc = *state;
 	struct cluster c;
 	size_t i;
 
-	(void)state;
 	memset(&c, 0, sizeof(c));
-	c.limit = 1;
-	c.poison = (size_t)-1;
-	send_batch(&c, 0, 7);
-	assert_sent(&c, want, sizeof(want) / sizeof(want[0]));
-	for (i = 0; i < 7; i++) {
-		assert_int_equal(c.indexed[i], 1);
-		assert_int_equal(c.rejected[i], 0);
+	c.limit = sc->limit;
+	c.poison = sc->poison;
+	send_batch(&c, 0, sc->n);
+	assert_sent(&c, sc->sent);
+	for (i = 0; i < sc->n; i++) {
+		assert_int_equal(c.indexed[i], i == sc->poison ? 0 : 1);
+		assert_int_equal(c.rejected[i], i == sc->poison ? 1 : 0);
 	}
 }
 
-/* Only the halves that do not fit are split again. */
+/*
+ * Each of n statuses has that fate, with max_retries and with no limit
+ * (-1), and no attempt is counted.
+ */
 static void
-test_split_to_limit(void **state)
+assert_fate_uncounted(const int *statuses, size_t n, int max_retries,
+    enum es_item_fate fate)
 {
-	static const size_t want[][2] = {
-		{ 0, 11 }, { 0, 5 }, { 0, 2 }, { 2, 3 }, { 2, 1 }, { 3, 2 },
-		{ 5, 6 }, { 5, 3 }, { 5, 1 }, { 6, 2 }, { 8, 3 }, { 8, 1 },
-		{ 9, 2 },
-	};
-	struct cluster c;
+	struct es_item_result r;
 	size_t i;
+	int attempts = 0;
 
-	(void)state;
-	memset(&c, 0, sizeof(c));
-	c.limit = 2;
-	c.poison = (size_t)-1;
-	send_batch(&c, 0, 11);
-	assert_sent(&c, want, sizeof(want) / sizeof(want[0]));
-	for (i = 0; i < 11; i++)
-		assert_int_equal(c.indexed[i], 1);
-}
-
-/* A document too large even alone is non-indexable; the others go in. */
-static void
-test_split_isolates_too_large(void **state)
-{
-	static const size_t want[][2] = {
-		{ 0, 5 }, { 0, 2 }, { 2, 3 }, { 2, 1 }, { 3, 2 }, { 3, 1 },
-		{ 4, 1 },
-	};
-	struct cluster c;
-	size_t i;
-
-	(void)state;
-	memset(&c, 0, sizeof(c));
-	c.limit = 5;
-	c.poison = 3;
-	send_batch(&c, 0, 5);
-	assert_sent(&c, want, sizeof(want) / sizeof(want[0]));
-	for (i = 0; i < 5; i++) {
-		assert_int_equal(c.indexed[i], i == 3 ? 0 : 1);
-		assert_int_equal(c.rejected[i], i == 3 ? 1 : 0);
+	for (i = 0; i < n; i++) {
+		r = item(statuses[i]);
+		assert_int_equal(es_item_fate(&r, &attempts, max_retries),
+		    fate);
+		assert_int_equal(es_item_fate(&r, &attempts, -1), fate);
 	}
+	assert_int_equal(attempts, 0);
 }
 
+/* status is to be sent again, times times in a row, and never counted. */
 static void
-test_single_too_large(void **state)
+assert_retried_uncounted(int status, int max_retries, int times)
 {
-	static const size_t want[][2] = { { 0, 1 } };
-	struct cluster c;
+	struct es_item_result r = item(status);
+	int attempts = 0, i;
 
-	(void)state;
-	memset(&c, 0, sizeof(c));
-	c.limit = 1;
-	c.poison = 0;
-	send_batch(&c, 0, 1);
-	assert_sent(&c, want, 1);
-	assert_int_equal(c.rejected[0], 1);
-	assert_int_equal(c.indexed[0], 0);
+	for (i = 0; i < times; i++)
+		assert_int_equal(es_item_fate(&r, &attempts, max_retries),
+		    ES_FATE_RETRY);
+	assert_int_equal(attempts, 0);
 }
 
 /* 2xx and 409 (indexed by an earlier attempt) are done, never counted. */
@@ -219,18 +218,9 @@ static void
 test_item_done(void **state)
 {
 	const int done[] = { 200, 201, 202, 299, 409 };
-	struct es_item_result r;
-	size_t i;
-	int attempts = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
-		r = item(done[i]);
-		assert_int_equal(es_item_fate(&r, &attempts, 0), ES_FATE_DONE);
-		assert_int_equal(es_item_fate(&r, &attempts, -1),
-		    ES_FATE_DONE);
-	}
-	assert_int_equal(attempts, 0);
+	assert_fate_uncounted(done, N_ELEMENTS(done), 0, ES_FATE_DONE);
 }
 
 /* Other 4xx go to the non_indexable_policy at once, whatever max_retries. */
@@ -239,19 +229,10 @@ test_item_non_indexable(void **state)
 {
 	const int refused[] = { 400, 401, 403, 404, 408, 413, 428, 499, 300,
 	    100 };
-	struct es_item_result r;
-	size_t i;
-	int attempts = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		r = item(refused[i]);
-		assert_int_equal(es_item_fate(&r, &attempts, 3),
-		    ES_FATE_NON_INDEXABLE);
-		assert_int_equal(es_item_fate(&r, &attempts, -1),
-		    ES_FATE_NON_INDEXABLE);
-	}
-	assert_int_equal(attempts, 0);
+	assert_fate_uncounted(refused, N_ELEMENTS(refused), 3,
+	    ES_FATE_NON_INDEXABLE);
 }
 
 /* A 5xx document is sent again max_retries times, then given up. */
@@ -282,28 +263,16 @@ test_item_5xx_max_retries(void **state)
 static void
 test_item_429_unlimited(void **state)
 {
-	struct es_item_result r = item(429);
-	int attempts = 0, i;
-
 	(void)state;
-	for (i = 0; i < 1000; i++)
-		assert_int_equal(es_item_fate(&r, &attempts, 0),
-		    ES_FATE_RETRY);
-	assert_int_equal(attempts, 0);
+	assert_retried_uncounted(429, 0, 1000);
 }
 
 /* max_retries = -1: a 5xx document is sent again for ever. */
 static void
 test_item_5xx_unlimited(void **state)
 {
-	struct es_item_result r = item(500);
-	int attempts = 0, i;
-
 	(void)state;
-	for (i = 0; i < 100000; i++)
-		assert_int_equal(es_item_fate(&r, &attempts, -1),
-		    ES_FATE_RETRY);
-	assert_int_equal(attempts, 0);
+	assert_retried_uncounted(500, -1, 100000);
 }
 
 /*
@@ -337,10 +306,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request_statuses),
 		cmocka_unit_test(test_split_halves),
-		cmocka_unit_test(test_split_down_to_one),
-		cmocka_unit_test(test_split_to_limit),
-		cmocka_unit_test(test_split_isolates_too_large),
-		cmocka_unit_test(test_single_too_large),
+		CASES(test_split, split_cases),
 		cmocka_unit_test(test_item_done),
 		cmocka_unit_test(test_item_non_indexable),
 		cmocka_unit_test(test_item_5xx_max_retries),
@@ -349,5 +315,5 @@ main(void)
 		cmocka_unit_test(test_item_attempts_per_document),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

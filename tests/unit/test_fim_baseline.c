@@ -140,6 +140,27 @@ assert_state_equal(const struct file_state *a, const struct file_state *b)
 	assert_memory_equal(a, b, sizeof(*a));
 }
 
+/* Stores the state of seed (state_of) for path. */
+static void
+put_seeded(struct baseline *b, const char *path, int seed)
+{
+	struct file_state fs;
+
+	state_of(&fs, seed);
+	assert_int_equal(baseline_put(b, path, &fs), 0);
+}
+
+/* The baseline holds the state of seed for path. */
+static void
+assert_seeded(struct baseline *b, const char *path, int seed)
+{
+	struct file_state want, got;
+
+	state_of(&want, seed);
+	assert_int_equal(baseline_get(b, path, &got), 1);
+	assert_state_equal(&want, &got);
+}
+
 static void
 test_put_get_del(void **state)
 {
@@ -329,7 +350,7 @@ test_long_paths(void **state)
 {
 	struct fixture *f = *state;
 	char dir[1200], a[1300], c[1300], twin[1300], mid[1300], huge[4200];
-	struct file_state in, out;
+	struct file_state out;
 	struct baseline *b;
 	struct seen s = { .n = 0 };
 	size_t i;
@@ -347,36 +368,22 @@ test_long_paths(void **state)
 	huge[4095] = '\0';
 
 	assert_non_null(b = baseline_open(f->store));
-	state_of(&in, 1);
-	assert_int_equal(baseline_put(b, dir, &in), 0);
-	state_of(&in, 2);
-	assert_int_equal(baseline_put(b, a, &in), 0);
-	state_of(&in, 3);
-	assert_int_equal(baseline_put(b, c, &in), 0);
-	state_of(&in, 4);
-	assert_int_equal(baseline_put(b, twin, &in), 0);
-	state_of(&in, 5);
-	assert_int_equal(baseline_put(b, mid, &in), 0);
-	state_of(&in, 6);
-	assert_int_equal(baseline_put(b, huge, &in), 0);
+	put_seeded(b, dir, 1);
+	put_seeded(b, a, 2);
+	put_seeded(b, c, 3);
+	put_seeded(b, twin, 4);
+	put_seeded(b, mid, 5);
+	put_seeded(b, huge, 6);
 	assert_int_equal(baseline_count(b), 6);
 	assert_int_equal(baseline_commit(b), 0);
 	baseline_close(b);
 
 	assert_non_null(b = baseline_open(f->store));
 	/* Sharing a key prefix, a and c are still two entries. */
-	state_of(&in, 2);
-	assert_int_equal(baseline_get(b, a, &out), 1);
-	assert_state_equal(&in, &out);
-	state_of(&in, 3);
-	assert_int_equal(baseline_get(b, c, &out), 1);
-	assert_state_equal(&in, &out);
-	state_of(&in, 5);
-	assert_int_equal(baseline_get(b, mid, &out), 1);
-	assert_state_equal(&in, &out);
-	state_of(&in, 6);
-	assert_int_equal(baseline_get(b, huge, &out), 1);
-	assert_state_equal(&in, &out);
+	assert_seeded(b, a, 2);
+	assert_seeded(b, c, 3);
+	assert_seeded(b, mid, 5);
+	assert_seeded(b, huge, 6);
 
 	/* Below the long dir: whole paths, the neighbour among them. */
 	assert_int_equal(baseline_under(b, dir, collect, &s), 0);

@@ -25,11 +25,34 @@
 
 #define QUIET	1000
 
+/*
+ * The paths due at now_ms, in the order handed out and space-separated,
+ * must be want; "none" when nothing is due.
+ */
+static void
+assert_due(struct coalescer *c, long now_ms, const char *want)
+{
+	struct fim_target *t;
+	char got[256] = "none";
+	size_t i, n = 99, len = 0;
+
+	t = coalesce_take_due(c, now_ms, &n);
+	if (t == NULL)
+		assert_int_equal(n, 0);
+	for (i = 0; t != NULL && i < n; i++) {
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+		    i > 0 ? " " : "", t[i].path);
+		assert_true(len < sizeof(got));
+	}
+	fim_targets_free(t, n);
+	if (strcmp(got, want) != 0)
+		fail_msg("due at %ld: %s, want %s", now_ms, got, want);
+}
+
 static void
 test_empty(void **state)
 {
 	struct coalescer *c;
-	size_t n = 99;
 
 	(void)state;
 	coalesce_free(NULL);
@@ -37,8 +60,7 @@ test_empty(void **state)
 	assert_non_null(c = coalesce_new(QUIET));
 	assert_int_equal(coalesce_count(c), 0);
 	assert_int_equal(coalesce_wait_ms(c, 0), -1);
-	assert_null(coalesce_take_due(c, 1000000, &n));
-	assert_int_equal(n, 0);
+	assert_due(c, 1000000, "none");
 	coalesce_free(c);
 }
 
@@ -60,9 +82,8 @@ test_repeat(void **state)
 	assert_int_equal(coalesce_wait_ms(c, 900), QUIET);
 
 	/* Not due at the first event's quiet period: it was not quiet. */
-	assert_null(coalesce_take_due(c, QUIET, &n));
-	assert_int_equal(n, 0);
-	assert_null(coalesce_take_due(c, 900 + QUIET - 1, &n));
+	assert_due(c, QUIET, "none");
+	assert_due(c, 900 + QUIET - 1, "none");
 	assert_int_equal(coalesce_wait_ms(c, 900 + QUIET - 1), 1);
 
 	assert_non_null(t = coalesce_take_due(c, 900 + QUIET, &n));
@@ -80,8 +101,6 @@ static void
 test_closed(void **state)
 {
 	struct coalescer *c;
-	struct fim_target *t;
-	size_t n;
 
 	(void)state;
 	assert_non_null(c = coalesce_new(QUIET));
@@ -90,19 +109,13 @@ test_closed(void **state)
 	/* A write and close after a chmod: the close decides. */
 	assert_int_equal(coalesce_add(c, "/b", 0, 100, NULL), 0);
 	assert_int_equal(coalesce_add(c, "/b", 1, 120, NULL), 0);
-	assert_non_null(t = coalesce_take_due(c, 100 + SETTLE_MS, &n));
-	assert_int_equal(n, 1);
-	assert_string_equal(t[0].path, "/a");
-	fim_targets_free(t, n);
-	assert_non_null(t = coalesce_take_due(c, 120 + SETTLE_MS, &n));
-	assert_int_equal(n, 1);
-	assert_string_equal(t[0].path, "/b");
-	fim_targets_free(t, n);
+	assert_due(c, 100 + SETTLE_MS, "/a");
+	assert_due(c, 120 + SETTLE_MS, "/b");
 
 	/* Another event after the close: quiet again before the check. */
 	assert_int_equal(coalesce_add(c, "/c", 1, 1000, NULL), 0);
 	assert_int_equal(coalesce_add(c, "/c", 0, 1010, NULL), 0);
-	assert_null(coalesce_take_due(c, 1000 + SETTLE_MS, &n));
+	assert_due(c, 1000 + SETTLE_MS, "none");
 	assert_int_equal(coalesce_wait_ms(c, 1010), QUIET);
 	coalesce_free(c);
 
@@ -119,22 +132,18 @@ test_bounded_delay(void **state)
 {
 	long latest = (QUIET + SETTLE_MS) * MAX_DELAY_FACTOR, t;
 	struct coalescer *c;
-	struct fim_target *due;
-	size_t n;
 
 	(void)state;
 	assert_non_null(c = coalesce_new(QUIET));
 	for (t = 0; t < latest; t += 100) {
 		assert_int_equal(coalesce_add(c, "/log", 0, t, NULL), 0);
-		assert_null(coalesce_take_due(c, t, &n));
+		assert_due(c, t, "none");
 	}
 	assert_int_equal(coalesce_count(c), 1);
 	assert_int_equal(coalesce_wait_ms(c, latest - 100), 100);
 	/* The next event does not push it later. */
 	assert_int_equal(coalesce_add(c, "/log", 0, latest - 1, NULL), 0);
-	assert_non_null(due = coalesce_take_due(c, latest, &n));
-	assert_int_equal(n, 1);
-	fim_targets_free(due, n);
+	assert_due(c, latest, "/log");
 
 	/* Taken: the next event starts another burst. */
 	assert_int_equal(coalesce_add(c, "/log", 0, latest + 10, NULL), 0);
@@ -148,8 +157,7 @@ test_order(void **state)
 {
 	static const char *paths[] = { "/z", "/a", "/m", "/b", "/y" };
 	struct coalescer *c;
-	struct fim_target *t;
-	size_t i, n;
+	size_t i;
 
 	(void)state;
 	assert_non_null(c = coalesce_new(QUIET));
@@ -160,24 +168,13 @@ test_order(void **state)
 	assert_int_equal(coalesce_add(c, "/a", 0, 500, NULL), 0);
 	assert_int_equal(coalesce_add(c, "/b", 1, 45, NULL), 0);
 
-	assert_non_null(t = coalesce_take_due(c, 45 + SETTLE_MS, &n));
-	assert_int_equal(n, 1);
-	assert_string_equal(t[0].path, "/b");
-	fim_targets_free(t, n);
+	assert_due(c, 45 + SETTLE_MS, "/b");
 
-	assert_non_null(t = coalesce_take_due(c, 40 + QUIET, &n));
-	assert_int_equal(n, 3);
-	assert_string_equal(t[0].path, "/z");
-	assert_string_equal(t[1].path, "/m");
-	assert_string_equal(t[2].path, "/y");
-	fim_targets_free(t, n);
+	assert_due(c, 40 + QUIET, "/z /m /y");
 	assert_int_equal(coalesce_count(c), 1);
 	assert_int_equal(coalesce_wait_ms(c, 40 + QUIET), 500 - 40);
 
-	assert_non_null(t = coalesce_take_due(c, 500 + QUIET, &n));
-	assert_int_equal(n, 1);
-	assert_string_equal(t[0].path, "/a");
-	fim_targets_free(t, n);
+	assert_due(c, 500 + QUIET, "/a");
 	coalesce_free(c);
 }
 
@@ -260,7 +257,7 @@ test_bound_and_clear(void **state)
 	coalesce_clear(c);
 	assert_int_equal(coalesce_count(c), 0);
 	assert_int_equal(coalesce_wait_ms(c, 0), -1);
-	assert_null(coalesce_take_due(c, 1000000, &n));
+	assert_due(c, 1000000, "none");
 	assert_int_equal(coalesce_add(c, "/again", 0, 0, NULL), 0);
 	assert_int_equal(coalesce_count(c), 1);
 	coalesce_free(c);

@@ -75,22 +75,70 @@ drained(void *arg, const struct new_path *e)
 	log_add(l, e->moved ? "moved-to" : "created", e->path, NULL);
 }
 
+/* A new moves and its empty log; settle pairs paths when pair is set. */
+static struct moves *
+new_moves(struct log *l, int pair)
+{
+	memset(l, 0, sizeof(*l));
+	assert_non_null(l->mv = moves_new());
+	l->pair = pair;
+	return l->mv;
+}
+
+/*
+ * What was logged since the last check, "; "-separated ("none" when
+ * nothing was), must be want.  The log is emptied for the next check.
+ */
+static void
+assert_log(struct log *l, const char *step, const char *want)
+{
+	char got[1024] = "none";
+	size_t i, len = 0;
+
+	for (i = 0; i < l->n; i++) {
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+		    i > 0 ? "; " : "", l->what[i]);
+		assert_true(len < sizeof(got));
+	}
+	l->n = 0;
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: %s, want %s", step, got, want);
+}
+
+/* Settling the held paths at now_ms logs want. */
+static void
+assert_settle(struct log *l, long now_ms, const char *want)
+{
+	char step[64];
+
+	l->now_ms = now_ms;
+	moves_settle_held(l->mv, settle, l);
+	snprintf(step, sizeof(step), "settled at %ld", now_ms);
+	assert_log(l, step, want);
+}
+
+/* Draining the new paths logs want. */
+static void
+assert_drain(struct log *l, const char *want)
+{
+	moves_drain_new(l->mv, drained, l);
+	assert_log(l, "drained", want);
+}
+
 static void
 test_empty(void **state_)
 {
 	struct moves *mv;
-	struct log l = { .n = 0 };
+	struct log l;
 
 	(void)state_;
 	moves_free(NULL);
-	assert_non_null(mv = moves_new());
-	l.mv = mv;
+	mv = new_moves(&l, 0);
 	assert_int_equal(moves_hold_wait_ms(mv, 0), -1);
 	moves_hold_missing(mv, 100);
 	assert_int_equal(moves_hold_wait_ms(mv, 0), -1);
-	moves_settle_held(mv, settle, &l);
-	moves_drain_new(mv, drained, &l);
-	assert_int_equal(l.n, 0);
+	assert_settle(&l, 0, "none");
+	assert_drain(&l, "none");
 	moves_free(mv);
 }
 
@@ -99,26 +147,19 @@ static void
 test_pair(void **state_)
 {
 	struct moves *mv;
-	struct log l = { .n = 0, .pair = 1 };
+	struct log l;
 
 	(void)state_;
-	assert_non_null(mv = moves_new());
-	l.mv = mv;
+	mv = new_moves(&l, 1);
 	assert_int_equal(moves_add_new(mv, "/d/new", state(1, 42, 7)), 0);
 	moves_add_missing(mv, "/d/old", state(1, 42, 7));
 	moves_hold_missing(mv, 1000);
 	assert_int_equal(moves_hold_wait_ms(mv, 0), 1000);
 
-	l.now_ms = 0;
-	moves_settle_held(mv, settle, &l);
-	assert_int_equal(l.n, 1);
-	assert_string_equal(l.what[0], "moved /d/old /d/new");
+	assert_settle(&l, 0, "moved /d/old /d/new");
 	/* Settled: not held any more. */
 	assert_int_equal(moves_hold_wait_ms(mv, 0), -1);
-
-	moves_drain_new(mv, drained, &l);
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.what[1], "moved-to /d/new");
+	assert_drain(&l, "moved-to /d/new");
 	moves_free(mv);
 }
 
@@ -127,11 +168,10 @@ static void
 test_identity(void **state_)
 {
 	struct moves *mv;
-	struct log l = { .n = 0, .pair = 1 };
+	struct log l;
 
 	(void)state_;
-	assert_non_null(mv = moves_new());
-	l.mv = mv;
+	mv = new_moves(&l, 1);
 	/* The inode number given again to a new file: another mtime. */
 	assert_int_equal(moves_add_new(mv, "/reused", state(1, 5, 200)), 0);
 	assert_int_equal(moves_add_new(mv, "/otherdev", state(2, 5, 100)), 0);
@@ -144,20 +184,10 @@ test_identity(void **state_)
 	moves_add_missing(mv, "/gone3", state(1, 5, 100));
 	moves_hold_missing(mv, 50);
 
-	l.now_ms = 50;
-	moves_settle_held(mv, settle, &l);
-	assert_int_equal(l.n, 3);
-	assert_string_equal(l.what[0], "moved /gone1 /first");
-	assert_string_equal(l.what[1], "moved /gone2 /second");
-	assert_string_equal(l.what[2], "deleted /gone3");
-
-	moves_drain_new(mv, drained, &l);
-	assert_int_equal(l.n, 8);
-	assert_string_equal(l.what[3], "created /reused");
-	assert_string_equal(l.what[4], "created /otherdev");
-	assert_string_equal(l.what[5], "created /otherino");
-	assert_string_equal(l.what[6], "moved-to /first");
-	assert_string_equal(l.what[7], "moved-to /second");
+	assert_settle(&l, 50, "moved /gone1 /first; moved /gone2 /second; "
+	    "deleted /gone3");
+	assert_drain(&l, "created /reused; created /otherdev; "
+	    "created /otherino; moved-to /first; moved-to /second");
 	moves_free(mv);
 }
 
@@ -169,49 +199,31 @@ static void
 test_hold_expiry(void **state_)
 {
 	struct moves *mv;
-	struct log l = { .n = 0, .pair = 1 };
+	struct log l;
 
 	(void)state_;
-	assert_non_null(mv = moves_new());
-	l.mv = mv;
+	mv = new_moves(&l, 1);
 
 	/* Job 1 at t=0: two files missing, nothing new. */
 	moves_add_missing(mv, "/a", state(1, 1, 1));
 	moves_add_missing(mv, "/b", state(1, 2, 2));
 	moves_hold_missing(mv, 500);
-	l.now_ms = 0;
-	moves_settle_held(mv, settle, &l);
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.what[0], "kept /a");
-	assert_string_equal(l.what[1], "kept /b");
-	moves_drain_new(mv, drained, &l);
-	assert_int_equal(l.n, 2);
+	assert_settle(&l, 0, "kept /a; kept /b");
+	assert_drain(&l, "none");
 	assert_int_equal(moves_hold_wait_ms(mv, 100), 400);
 
 	/* Job 2 at t=200: /b's new name, and /c missing until 900. */
 	assert_int_equal(moves_add_new(mv, "/b2", state(1, 2, 2)), 0);
 	moves_add_missing(mv, "/c", state(1, 3, 3));
 	moves_hold_missing(mv, 900);
-	l.now_ms = 200;
-	l.n = 0;
-	moves_settle_held(mv, settle, &l);
-	assert_int_equal(l.n, 3);
-	assert_string_equal(l.what[0], "kept /a");
-	assert_string_equal(l.what[1], "moved /b /b2");
-	assert_string_equal(l.what[2], "kept /c");
-	moves_drain_new(mv, drained, &l);
-	assert_string_equal(l.what[3], "moved-to /b2");
+	assert_settle(&l, 200, "kept /a; moved /b /b2; kept /c");
+	assert_drain(&l, "moved-to /b2");
 	/* The earliest held wins; one past due waits 0. */
 	assert_int_equal(moves_hold_wait_ms(mv, 200), 300);
 	assert_int_equal(moves_hold_wait_ms(mv, 600), 0);
 
 	/* At t=500 /a has waited long enough: deleted, /c still held. */
-	l.now_ms = 500;
-	l.n = 0;
-	moves_settle_held(mv, settle, &l);
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.what[0], "deleted /a");
-	assert_string_equal(l.what[1], "kept /c");
+	assert_settle(&l, 500, "deleted /a; kept /c");
 	assert_int_equal(moves_hold_wait_ms(mv, 500), 400);
 	moves_free(mv);	/* frees /c still held */
 }
@@ -221,11 +233,10 @@ static void
 test_hold_once_and_forget(void **state_)
 {
 	struct moves *mv;
-	struct log l = { .n = 0, .pair = 0 };
+	struct log l;
 
 	(void)state_;
-	assert_non_null(mv = moves_new());
-	l.mv = mv;
+	mv = new_moves(&l, 0);
 	moves_add_missing(mv, "/x", state(1, 1, 1));
 	moves_hold_missing(mv, 100);
 	moves_add_missing(mv, "/x", state(1, 1, 1));
@@ -238,10 +249,7 @@ test_hold_once_and_forget(void **state_)
 	moves_hold_missing(mv, 50);
 	assert_int_equal(moves_hold_wait_ms(mv, 0), 100);
 
-	l.now_ms = 100;
-	moves_settle_held(mv, settle, &l);
-	assert_int_equal(l.n, 1);
-	assert_string_equal(l.what[0], "deleted /x");
+	assert_settle(&l, 100, "deleted /x");
 	assert_int_equal(moves_hold_wait_ms(mv, 0), -1);
 
 	/* Missing paths left at free are freed too. */

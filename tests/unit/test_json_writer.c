@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/json_writer.h"
+#include "helpers.h"
 
 /* The buffer as a NUL-terminated string (the writer does not add one). */
 static const char *
@@ -179,125 +180,96 @@ test_reset_forgets_content(void **state)
 	jw_release(&w);
 }
 
-static void
-test_escapes_quote_and_backslash(void **state)
-{
-	static const char in[] = "say \"hi\" C:\\dir";
-	struct jw w;
+/* A string and its length, for the tables below. */
+#define BYTES(s)	(s), sizeof(s) - 1
 
-	assert_string_equal(write_value(&w, in, strlen(in)),
-	    "{\"v\":\"say \\\"hi\\\" C:\\\\dir\"}");
-	assert_parsed_value(&w, in, strlen(in));
-	assert_int_equal(jw_escaped_count(&w), 0);
-	jw_release(&w);
-}
-
-static void
-test_escapes_control_characters(void **state)
-{
-	static const char in[] = "a\nb\tc\rd\001e\037f\177";
-	struct jw w;
-
-	assert_string_equal(write_value(&w, in, strlen(in)),
-	    "{\"v\":\"a\\nb\\tc\\rd\\u0001e\\u001Ff\177\"}");
-	assert_parsed_value(&w, in, strlen(in));
-	assert_int_equal(jw_escaped_count(&w), 0);
-	jw_release(&w);
-}
-
-static void
-test_nul_byte_inside_value(void **state)
-{
-	static const char in[] = "a\0b";
-	struct jw w;
-
-	assert_string_equal(write_value(&w, in, 3), "{\"v\":\"a\\u0000b\"}");
-	jw_release(&w);
-}
-
-static void
-test_valid_utf8_passes_through(void **state)
-{
+/*
+ * A value written as {"v": ...}: how many fields had bytes escaped (0 or
+ * this one), the text written, and what json-c parses back when that is
+ * not the value itself.
+ */
+static const struct value_case {
+	const char	*name;
+	const char	*in;
+	size_t		 inlen;
+	size_t		 escaped;
+	const char	*text;
+	const char	*parsed;	/* NULL: in */
+	size_t		 parsedlen;
+} value_cases[] = {
+	{ "escapes quote and backslash", BYTES("say \"hi\" C:\\dir"), 0,
+	    "{\"v\":\"say \\\"hi\\\" C:\\\\dir\"}", NULL, 0 },
+	{ "escapes control characters", BYTES("a\nb\tc\rd\001e\037f\177"), 0,
+	    "{\"v\":\"a\\nb\\tc\\rd\\u0001e\\u001Ff\177\"}", NULL, 0 },
+	{ "NUL byte inside value", BYTES("a\0b"), 0,
+	    "{\"v\":\"a\\u0000b\"}", NULL, 0 },
 	/* 2, 3 and 4 byte sequences: é, €, U+10348, and U+10FFFF. */
-	static const char in[] =
-	    "caf\xC3\xA9 \xE2\x82\xAC \xF0\x90\x8D\x88 \xF4\x8F\xBF\xBF";
-	struct jw w;
-	char want[128];
-
-	snprintf(want, sizeof(want), "{\"v\":\"%s\"}", in);
-	assert_string_equal(write_value(&w, in, strlen(in)), want);
-	assert_parsed_value(&w, in, strlen(in));
-	assert_int_equal(jw_escaped_count(&w), 0);
-	jw_release(&w);
-}
-
-static void
-test_invalid_byte_becomes_backslash_x(void **state)
-{
-	static const char in[] = "ab\xFF" "c";
-	struct jw w;
-
-	assert_string_equal(write_value(&w, in, strlen(in)),
-	    "{\"v\":\"ab\\\\xFFc\"}");
+	{ "valid UTF-8 passes through",
+	    BYTES("caf\xC3\xA9 \xE2\x82\xAC \xF0\x90\x8D\x88 \xF4\x8F\xBF\xBF"),
+	    0, "{\"v\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x90\x8D\x88 "
+	    "\xF4\x8F\xBF\xBF\"}", NULL, 0 },
 	/* The value, once parsed, holds the four characters \xFF. */
-	assert_parsed_value(&w, "ab\\xFFc", 7);
-	assert_int_equal(jw_escaped_count(&w), 1);
-	jw_release(&w);
-}
-
-static void
-test_backslash_doubled_only_when_value_has_invalid_bytes(void **state)
-{
-	static const char in[] = "\\x41\xFE";
-	struct jw w;
-
+	{ "invalid byte becomes backslash x", BYTES("ab\xFF" "c"), 1,
+	    "{\"v\":\"ab\\\\xFFc\"}", BYTES("ab\\xFFc") },
 	/*
 	 * The literal text \x41 must stay distinguishable from an escaped
 	 * byte: its backslash is doubled, and the parsed value is \\x41\xFE.
 	 */
-	assert_string_equal(write_value(&w, in, strlen(in)),
-	    "{\"v\":\"\\\\\\\\x41\\\\xFE\"}");
-	assert_parsed_value(&w, "\\\\x41\\xFE", 9);
-	jw_release(&w);
-
+	{ "backslash doubled when the value has invalid bytes",
+	    BYTES("\\x41\xFE"), 1,
+	    "{\"v\":\"\\\\\\\\x41\\\\xFE\"}", BYTES("\\\\x41\\xFE") },
 	/* The same backslash in a valid value is written once. */
-	assert_string_equal(write_value(&w, "\\x41", 4),
-	    "{\"v\":\"\\\\x41\"}");
-	assert_parsed_value(&w, "\\x41", 4);
-	assert_int_equal(jw_escaped_count(&w), 0);
-	jw_release(&w);
-}
-
-static void
-test_valid_sequences_kept_in_invalid_value(void **state)
-{
+	{ "backslash once in a valid value", BYTES("\\x41"), 0,
+	    "{\"v\":\"\\\\x41\"}", NULL, 0 },
 	/* é stays as is; the lone continuation byte and the cut € do not. */
-	static const char in[] = "\xC3\xA9\x80-\xE2\x82";
+	{ "valid sequences kept in an invalid value",
+	    BYTES("\xC3\xA9\x80-\xE2\x82"), 1,
+	    "{\"v\":\"\xC3\xA9\\\\x80-\\\\xE2\\\\x82\"}",
+	    BYTES("\xC3\xA9\\x80-\\xE2\\x82") },
+	{ "control characters in an invalid value", BYTES("\"\n\xC0"), 1,
+	    "{\"v\":\"\\\"\\n\\\\xC0\"}", BYTES("\"\n\\xC0") },
+	/* An overlong '/' must not reach the output as a raw byte pair. */
+	{ "overlong value written as escaped bytes", BYTES("\xC0\xAF"), 1,
+	    "{\"v\":\"\\\\xC0\\\\xAF\"}", BYTES("\\xC0\\xAF") },
+};
+
+static void
+test_value(void **state)
+{
+	const struct value_case *c = *state;
 	struct jw w;
 
-	assert_string_equal(write_value(&w, in, strlen(in)),
-	    "{\"v\":\"\xC3\xA9\\\\x80-\\\\xE2\\\\x82\"}");
-	assert_parsed_value(&w, "\xC3\xA9\\x80-\\xE2\\x82", 15);
+	assert_string_equal(write_value(&w, c->in, c->inlen), c->text);
+	if (c->parsed == NULL)
+		assert_parsed_value(&w, c->in, c->inlen);
+	else
+		assert_parsed_value(&w, c->parsed, c->parsedlen);
+	assert_int_equal(jw_escaped_count(&w), c->escaped);
 	jw_release(&w);
 }
 
+/*
+ * The path of escaped field i, written into size bytes, is want; not a
+ * byte is written past them.
+ */
 static void
-test_control_chars_in_invalid_value(void **state)
+assert_escaped_path(struct jw *w, size_t i, size_t size, const char *want)
 {
-	static const char in[] = "\"\n\xC0";
-	struct jw w;
+	char path[65];
+	size_t k;
 
-	assert_string_equal(write_value(&w, in, strlen(in)),
-	    "{\"v\":\"\\\"\\n\\\\xC0\"}");
-	assert_parsed_value(&w, "\"\n\\xC0", 6);
-	jw_release(&w);
+	assert_true(size < sizeof(path));
+	memset(path, '#', sizeof(path));
+	jw_escaped_path(w, i, path, size);
+	assert_string_equal(path, want);
+	for (k = size; k < sizeof(path); k++)
+		assert_int_equal(path[k], '#');
 }
 
 static void
 test_escaped_path_names_nested_field(void **state)
 {
 	struct jw w;
-	char path[64];
 
 	jw_init(&w);
 	jw_object_open(&w, NULL);
@@ -316,12 +288,9 @@ test_escaped_path_names_nested_field(void **state)
 	json_object_put(parse_all(&w));
 
 	assert_int_equal(jw_escaped_count(&w), 3);
-	jw_escaped_path(&w, 0, path, sizeof(path));
-	assert_string_equal(path, "process.args");
-	jw_escaped_path(&w, 1, path, sizeof(path));
-	assert_string_equal(path, "process.title");
-	jw_escaped_path(&w, 2, path, sizeof(path));
-	assert_string_equal(path, "file.path");
+	assert_escaped_path(&w, 0, 64, "process.args");
+	assert_escaped_path(&w, 1, 64, "process.title");
+	assert_escaped_path(&w, 2, 64, "file.path");
 	jw_release(&w);
 }
 
@@ -329,7 +298,6 @@ static void
 test_escaped_path_truncated_to_buffer(void **state)
 {
 	struct jw w;
-	char path[10];
 
 	jw_init(&w);
 	jw_object_open(&w, NULL);
@@ -337,9 +305,8 @@ test_escaped_path_truncated_to_buffer(void **state)
 	jw_cstring(&w, "executable", "\xFF");
 	jw_object_close(&w);
 	jw_object_close(&w);
-	jw_escaped_path(&w, 0, path, sizeof(path));
 	/* Cut short but still NUL-terminated. */
-	assert_string_equal(path, "process.e");
+	assert_escaped_path(&w, 0, 10, "process.e");
 	jw_release(&w);
 }
 
@@ -362,88 +329,48 @@ test_escaped_fields_forgotten_by_next_document(void **state)
 	jw_release(&w);
 }
 
-static void
-test_utf8_sequence_length_accepts_valid(void **state)
-{
-	assert_int_equal(utf8_sequence_length((const unsigned char *)"A", 1), 1);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xC2\x80", 2), 2);	/* U+0080 */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xDF\xBF", 2), 2);	/* U+07FF */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xE0\xA0\x80", 3), 3);	/* U+0800 */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xED\x9F\xBF", 3), 3);	/* U+D7FF */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xEE\x80\x80", 3), 3);	/* U+E000 */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF0\x90\x80\x80", 4), 4);	/* U+10000 */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF4\x8F\xBF\xBF", 4), 4);	/* U+10FFFF */
-}
+/* utf8_sequence_length(bytes, n): a valid sequence's length, else 0. */
+static const struct utf8_case {
+	const char	*name;
+	const char	*bytes;
+	size_t		 n;
+	size_t		 want;
+} utf8_cases[] = {
+	{ "A", "A", 1, 1 },
+	{ "U+0080", "\xC2\x80", 2, 2 },
+	{ "U+07FF", "\xDF\xBF", 2, 2 },
+	{ "U+0800", "\xE0\xA0\x80", 3, 3 },
+	{ "U+D7FF", "\xED\x9F\xBF", 3, 3 },
+	{ "U+E000", "\xEE\x80\x80", 3, 3 },
+	{ "U+10000", "\xF0\x90\x80\x80", 4, 4 },
+	{ "U+10FFFF", "\xF4\x8F\xBF\xBF", 4, 4 },
+	{ "overlong '/' in 2 bytes", "\xC0\xAF", 2, 0 },
+	{ "overlong U+007F", "\xC1\xBF", 2, 0 },
+	{ "overlong '/' in 3 bytes", "\xE0\x80\xAF", 3, 0 },
+	{ "overlong U+07FF", "\xE0\x9F\xBF", 3, 0 },
+	{ "overlong '/' in 4 bytes", "\xF0\x80\x80\xAF", 4, 0 },
+	{ "overlong U+FFFF", "\xF0\x8F\xBF\xBF", 4, 0 },
+	{ "surrogate U+D800", "\xED\xA0\x80", 3, 0 },
+	{ "surrogate U+DFFF", "\xED\xBF\xBF", 3, 0 },
+	{ "U+110000", "\xF4\x90\x80\x80", 4, 0 },
+	{ "lead byte 0xF5", "\xF5\x80\x80\x80", 4, 0 },
+	{ "byte 0xFF", "\xFF", 1, 0 },
+	{ "lone continuation byte", "\x80", 1, 0 },
+	{ "cut 2-byte sequence", "\xC3", 1, 0 },
+	{ "3-byte sequence, n 2", "\xE2\x82\xAC", 2, 0 },
+	{ "4-byte sequence, n 3", "\xF0\x90\x8D\x88", 3, 0 },
+	{ "bad 2nd byte of 2", "\xC3\x41", 2, 0 },
+	{ "bad 3rd byte of 3", "\xE2\x82\x41", 3, 0 },
+	{ "bad 4th byte of 4", "\xF0\x90\x8D\xC0", 4, 0 },
+};
 
 static void
-test_utf8_sequence_length_rejects_overlong(void **state)
+test_utf8_sequence_length(void **state)
 {
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xC0\xAF", 2), 0);		/* '/' */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xC1\xBF", 2), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xE0\x80\xAF", 3), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xE0\x9F\xBF", 3), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF0\x80\x80\xAF", 4), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF0\x8F\xBF\xBF", 4), 0);
-}
+	const struct utf8_case *c = *state;
 
-static void
-test_utf8_sequence_length_rejects_surrogates_and_beyond(void **state)
-{
 	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xED\xA0\x80", 3), 0);	/* U+D800 */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xED\xBF\xBF", 3), 0);	/* U+DFFF */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF4\x90\x80\x80", 4), 0);	/* U+110000 */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF5\x80\x80\x80", 4), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xFF", 1), 0);
-}
-
-static void
-test_utf8_sequence_length_rejects_cut_and_bad_continuation(void **state)
-{
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\x80", 1), 0);		/* lone */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xC3", 1), 0);		/* cut */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xE2\x82\xAC", 2), 0);	/* n too small */
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF0\x90\x8D\x88", 3), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xC3\x41", 2), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xE2\x82\x41", 3), 0);
-	assert_int_equal(utf8_sequence_length(
-	    (const unsigned char *)"\xF0\x90\x8D\xC0", 4), 0);
-}
-
-static void
-test_overlong_value_written_as_escaped_bytes(void **state)
-{
-	/* An overlong '/' must not reach the output as a raw byte pair. */
-	static const char in[] = "\xC0\xAF";
-	struct jw w;
-
-	assert_string_equal(write_value(&w, in, 2),
-	    "{\"v\":\"\\\\xC0\\\\xAF\"}");
-	assert_parsed_value(&w, "\\xC0\\xAF", 8);
-	jw_release(&w);
+	    (const unsigned char *)c->bytes, c->n), c->want);
 }
 
 static void
@@ -501,28 +428,14 @@ main(void)
 		cmocka_unit_test(test_int_extremes),
 		cmocka_unit_test(test_documents_one_after_another),
 		cmocka_unit_test(test_reset_forgets_content),
-		cmocka_unit_test(test_escapes_quote_and_backslash),
-		cmocka_unit_test(test_escapes_control_characters),
-		cmocka_unit_test(test_nul_byte_inside_value),
-		cmocka_unit_test(test_valid_utf8_passes_through),
-		cmocka_unit_test(test_invalid_byte_becomes_backslash_x),
-		cmocka_unit_test(
-		    test_backslash_doubled_only_when_value_has_invalid_bytes),
-		cmocka_unit_test(test_valid_sequences_kept_in_invalid_value),
-		cmocka_unit_test(test_control_chars_in_invalid_value),
+		CASES(test_value, value_cases),
 		cmocka_unit_test(test_escaped_path_names_nested_field),
 		cmocka_unit_test(test_escaped_path_truncated_to_buffer),
 		cmocka_unit_test(test_escaped_fields_forgotten_by_next_document),
-		cmocka_unit_test(test_utf8_sequence_length_accepts_valid),
-		cmocka_unit_test(test_utf8_sequence_length_rejects_overlong),
-		cmocka_unit_test(
-		    test_utf8_sequence_length_rejects_surrogates_and_beyond),
-		cmocka_unit_test(
-		    test_utf8_sequence_length_rejects_cut_and_bad_continuation),
-		cmocka_unit_test(test_overlong_value_written_as_escaped_bytes),
+		CASES(test_utf8_sequence_length, utf8_cases),
 		cmocka_unit_test(test_large_value_grows_buffer),
 		cmocka_unit_test(test_bound_is_a_failure),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

@@ -37,6 +37,7 @@
 
 #include "outputs/lumberjack.h"
 #include "outputs/tls.h"
+#include "helpers.h"
 
 #define META_B1 "\"@metadata\":{\"beat\":\"b\",\"type\":\"_doc\"," \
 		"\"version\":\"1\"}"
@@ -56,25 +57,6 @@ config(int timeout_ms)
 	cfg.version = "1";
 	cfg.timeout_ms = timeout_ms;
 	return cfg;
-}
-
-static long
-elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
 }
 
 static uint32_t
@@ -131,74 +113,59 @@ test_encode_exact_bytes(void **state)
 	jw_release(&w);
 }
 
-static void
-test_encode_numbers_documents_and_keeps_their_text(void **state)
-{
-	struct lj_config cfg = config(1000);
-	struct sv docs[] = {
-		sv_lit("{\"x\":\"y\",\"n\":[1,2,{\"z\":null}]}"),
-		sv_lit(" { } "),
-		sv_lit("{ \"k\" : 1 }\n"),
-	};
-	struct jw got, want;
-
-	(void)state;
-	jw_init(&got);
-	jw_init(&want);
-	jw_append(&want, "2W\0\0\0\x03", 6);
-	add_j(&want, 1, "{" META_B1 ",\"x\":\"y\",\"n\":[1,2,{\"z\":null}]}");
-	add_j(&want, 2, "{" META_B1 " }");
-	add_j(&want, 3, "{" META_B1 ", \"k\" : 1 }");
-	assert_int_equal(lj_encode_window(&cfg, docs, 3, &got), 0);
-	assert_bytes(&got, &want);
-	jw_release(&got);
-	jw_release(&want);
-}
-
-static void
-test_encode_escapes_metadata_strings(void **state)
-{
-	struct lj_config cfg = config(1000);
-	struct sv doc = sv_lit("{}");
-	struct jw got, want;
-
-	(void)state;
-	cfg.index = "a\"b\\c";
-	cfg.version = "1.0\n";
-	jw_init(&got);
-	jw_init(&want);
-	jw_append(&want, "2W\0\0\0\x01", 6);
-	add_j(&want, 1, "{\"@metadata\":{\"beat\":\"a\\\"b\\\\c\","
-	    "\"type\":\"_doc\",\"version\":\"1.0\\n\"}}");
-	assert_int_equal(lj_encode_window(&cfg, &doc, 1, &got), 0);
-	assert_bytes(&got, &want);
-	jw_release(&got);
-	jw_release(&want);
-}
-
-static void
-test_encode_escape_html(void **state)
-{
-	struct lj_config cfg = config(1000);
-	struct sv doc = sv_lit("{\"m\":\"<a href=\\\"x\\\">&amp;</a>\"}");
-	struct jw got, want;
-
-	(void)state;
-	jw_init(&got);
-	jw_init(&want);
-	/* Off: the document goes as it is. */
-	jw_append(&want, "2W\0\0\0\x01", 6);
-	add_j(&want, 1, "{" META_B1 ",\"m\":\"<a href=\\\"x\\\">&amp;</a>\"}");
-	assert_int_equal(lj_encode_window(&cfg, &doc, 1, &got), 0);
-	assert_bytes(&got, &want);
+/*
+ * Documents encoded in one window: the payload of each J frame, with the
+ * @metadata the configuration (index, version, escape_html) makes.
+ */
+static const struct encode_case {
+	const char	*name;
+	const char	*index;
+	const char	*version;
+	int		 escape_html;
+	const char	*docs[4];	/* up to a NULL */
+	const char	*payloads[4];
+} encode_cases[] = {
+	{ "encode numbers documents and keeps their text", "b", "1", 0,
+	    { "{\"x\":\"y\",\"n\":[1,2,{\"z\":null}]}", " { } ",
+	    "{ \"k\" : 1 }\n" },
+	    { "{" META_B1 ",\"x\":\"y\",\"n\":[1,2,{\"z\":null}]}",
+	    "{" META_B1 " }", "{" META_B1 ", \"k\" : 1 }" } },
+	{ "encode escapes metadata strings", "a\"b\\c", "1.0\n", 0,
+	    { "{}" },
+	    { "{\"@metadata\":{\"beat\":\"a\\\"b\\\\c\","
+	    "\"type\":\"_doc\",\"version\":\"1.0\\n\"}}" } },
+	/* escape_html off: the document goes as it is. */
+	{ "encode without escape_html", "b", "1", 0,
+	    { "{\"m\":\"<a href=\\\"x\\\">&amp;</a>\"}" },
+	    { "{" META_B1 ",\"m\":\"<a href=\\\"x\\\">&amp;</a>\"}" } },
 	/* On: Go's json.Marshal spelling. */
-	jw_reset(&got);
-	jw_reset(&want);
-	cfg.escape_html = 1;
-	jw_append(&want, "2W\0\0\0\x01", 6);
-	add_j(&want, 1, "{" META_B1 ",\"m\":\"\\u003ca href=\\\"x\\\"\\u003e"
-	    "\\u0026amp;\\u003c/a\\u003e\"}");
-	assert_int_equal(lj_encode_window(&cfg, &doc, 1, &got), 0);
+	{ "encode with escape_html", "b", "1", 1,
+	    { "{\"m\":\"<a href=\\\"x\\\">&amp;</a>\"}" },
+	    { "{" META_B1 ",\"m\":\"\\u003ca href=\\\"x\\\"\\u003e"
+	    "\\u0026amp;\\u003c/a\\u003e\"}" } },
+};
+
+static void
+test_encode(void **state)
+{
+	const struct encode_case *ec = *state;
+	struct lj_config cfg = config(1000);
+	struct sv docs[4];
+	struct jw got, want;
+	uint32_t i, n;
+
+	cfg.index = ec->index;
+	cfg.version = ec->version;
+	cfg.escape_html = ec->escape_html;
+	jw_init(&got);
+	jw_init(&want);
+	for (n = 0; ec->docs[n] != NULL; n++)
+		docs[n] = sv_lit(ec->docs[n]);
+	jw_append(&want, "2W", 2);
+	add_u32(&want, n);
+	for (i = 0; i < n; i++)
+		add_j(&want, i + 1, ec->payloads[i]);
+	assert_int_equal(lj_encode_window(&cfg, docs, n, &got), 0);
 	assert_bytes(&got, &want);
 	jw_release(&got);
 	jw_release(&want);
@@ -554,167 +521,189 @@ connect_to(struct server *s, const char *host, const struct lj_config *cfg)
 
 /* ---- Protocol ---- */
 
-static void
-test_full_ack(void **state)
+/*
+ * want with each "@" replaced by value, into buf: the port or the
+ * directory of a test, which are not known in advance.
+ */
+static const char *
+expand_at(const char *want, const char *value, char *buf, size_t size)
 {
-	SCRIPT({ READ_WINDOW, 0, NULL }, { ACK, 3, NULL });
-	struct lj_config cfg = config(2000);
+	size_t len = 0;
+
+	for (; *want != '\0' && len + 1 < size; want++) {
+		if (*want == '@')
+			len += (size_t)snprintf(buf + len, size - len, "%s",
+			    value);
+		else
+			buf[len++] = *want;
+	}
+	buf[len < size ? len : size - 1] = '\0';
+	return buf;
+}
+
+#define STEPS(...)							\
+	{ __VA_ARGS__ }, N_ELEMENTS(((const struct step[]){ __VA_ARGS__ }))
+
+/*
+ * One window of the first ndocs of three_docs sent to a server following
+ * a script, and what waiting for its ack must give: lj_wait_window's
+ * result, the documents acknowledged, the error (err exactly, "@" for the
+ * port; err_has somewhere in it), and a bound on how long the wait takes.
+ * A failed window leaves the connection unusable.
+ */
+static const struct window_case {
+	const char	*name;
+	struct step	 script[10];
+	size_t		 nsteps;
+	int		 timeout_ms;
+	int		 compression_level;
+	size_t		 ndocs;
+	int		 rc;
+	size_t		 acked;
+	const char	*err;		/* NULL: not checked */
+	const char	*err_has;	/* NULL: not checked */
+	long		 min_ms;	/* 0: no bound */
+	long		 max_ms;	/* 0: no bound */
+} window_cases[] = {
+	{ "full ack",
+	    STEPS({ READ_WINDOW, 0, NULL }, { ACK, 3, NULL }),
+	    2000, 0, 3, 0, 3, NULL, NULL, 0, 0 },
+	{ "compressed window over the wire",
+	    STEPS({ READ_WINDOW, 0, NULL }, { ACK, 3, NULL }),
+	    2000, 3, 3, 0, 3, NULL, NULL, 0, 0 },
+	/* 600 ms in all, never 300 ms without a keepalive. */
+	{ "keepalives restart the timeout",
+	    STEPS({ READ_WINDOW, 0, NULL },
+	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
+	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
+	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
+	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
+	    { ACK, 2, NULL }),
+	    300, 0, 2, 0, 2, NULL, NULL, 550, 0 },
+	/* A repeated ack is a keepalive too. */
+	{ "partial ack then full ack",
+	    STEPS({ READ_WINDOW, 0, NULL },
+	    { ACK, 1, NULL }, { SLEEP, 200, NULL },
+	    { ACK, 1, NULL }, { SLEEP, 200, NULL },
+	    { ACK, 2, NULL }, { SLEEP, 200, NULL },
+	    { ACK, 3, NULL }),
+	    300, 0, 3, 0, 3, NULL, NULL, 0, 0 },
+	{ "partial ack then close",
+	    STEPS({ READ_WINDOW, 0, NULL }, { ACK, 2, NULL },
+	    { CLOSE, 0, NULL }),
+	    2000, 0, 3, -1, 2, "ack from 127.0.0.1:@: the server closed the "
+	    "connection (2 of 3 documents acknowledged)", NULL, 0, 0 },
+	{ "close mid window",
+	    STEPS({ READ_WINDOW, 0, NULL }, { CLOSE, 0, NULL }),
+	    2000, 0, 3, -1, 0, NULL, "closed the connection (0 of 3", 0, 0 },
+	{ "garbage from the server: HTTP",
+	    STEPS({ READ_WINDOW, 0, NULL },
+	    { SEND_RAW, 28, "HTTP/1.1 400 Bad Request\r\n\r\n" }),
+	    2000, 0, 3, -1, 0, NULL, "unexpected data from the server: "
+	    "version byte 0x48 'H' instead of '2' (received "
+	    "\"HTTP/1.1 400 Bad\")", 0, 0 },
+	{ "garbage from the server: frame type",
+	    STEPS({ READ_WINDOW, 0, NULL }, { SEND_RAW, 6, "2X\0\0\0\x01" }),
+	    2000, 0, 3, -1, 0, NULL, "frame type 0x58 'X' instead of an ack "
+	    "'A' (received \"2X\\x00\\x00\\x00\\x01\")", 0, 0 },
+	{ "garbage from the server: version",
+	    STEPS({ READ_WINDOW, 0, NULL }, { SEND_RAW, 6, "1A\0\0\0\x03" }),
+	    2000, 0, 3, -1, 0, NULL, "version byte 0x31 '1'", 0, 0 },
+	{ "garbage from the server: ack beyond the window",
+	    STEPS({ READ_WINDOW, 0, NULL }, { SEND_RAW, 6, "2A\0\0\0\x09" }),
+	    2000, 0, 3, -1, 0, NULL, "the server acknowledged document 9 of "
+	    "a window of 3 (0 of 3 documents acknowledged)", 0, 0 },
+	{ "timeout without ack",
+	    STEPS({ READ_WINDOW, 0, NULL }, { ACK, 1, NULL },
+	    { DRAIN, 0, NULL }),
+	    200, 0, 3, -1, 1, "ack from 127.0.0.1:@: timed out after 200 ms "
+	    "(1 of 3 documents acknowledged)", NULL, 190, 1500 },
+};
+
+static void
+test_window(void **state)
+{
+	const struct window_case *wc = *state;
+	struct lj_config cfg = config(wc->timeout_ms);
+	struct timespec start;
 	struct server s;
 	struct lj_conn *c;
-	char err[256];
+	char err[512] = "", want[512];
 	size_t acked = 99;
+	long ms;
+	int rc;
 
-	(void)state;
-	server_start(&s, script, nsteps, NULL);
+	cfg.compression_level = wc->compression_level;
+	server_start(&s, wc->script, wc->nsteps, NULL);
 	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
+	if (lj_send_window(c, three_docs, wc->ndocs, err, sizeof(err)) != 0)
+		fail_msg("send: %s", err);
 	assert_int_equal(lj_windows_in_flight(c), 1);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), 0);
-	assert_int_equal(acked, 3);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rc = lj_wait_window(c, &acked, err, sizeof(err));
+	ms = elapsed_ms(&start);
+	if (rc != wc->rc)
+		fail_msg("wait returned %d, want %d: %s", rc, wc->rc, err);
+	assert_int_equal(acked, wc->acked);
 	assert_int_equal(lj_windows_in_flight(c), 0);
+	if ((wc->min_ms > 0 && ms < wc->min_ms) ||
+	    (wc->max_ms > 0 && ms >= wc->max_ms))
+		fail_msg("the wait took %ld ms, want %ld to %ld", ms,
+		    wc->min_ms, wc->max_ms);
+	if (wc->err != NULL)
+		assert_string_equal(err, expand_at(wc->err, s.port, want,
+		    sizeof(want)));
+	if (wc->err_has != NULL && strstr(err, wc->err_has) == NULL)
+		fail_msg("\"%s\" is not in \"%s\"", wc->err_has, err);
+	if (wc->rc != 0)
+		assert_int_equal(lj_send_window(c, three_docs, 1, err,
+		    sizeof(err)), -1);
 	lj_close(c);
 	server_join(&s);
 	assert_string_equal(s.error, "");
 	assert_int_equal(s.nwindows, 1);
-	assert_int_equal(s.windows[0], 3);
-	assert_int_equal(s.compressed, 0);
+	assert_int_equal(s.windows[0], wc->ndocs);
+	assert_int_equal(s.compressed, wc->compression_level != 0);
 	assert_string_equal(s.first_doc, "{" META_B1 ",\"a\":1}");
 }
 
-static void
-test_compressed_window_over_the_wire(void **state)
+/*
+ * Starts the server on script, connects to it and sends two windows
+ * without waiting: all of three_docs, then the nsecond documents at
+ * second.
+ */
+static struct lj_conn *
+two_windows_in_flight(struct server *s, const struct step *script,
+    size_t nsteps, const struct lj_config *cfg, struct sv *second,
+    size_t nsecond)
 {
-	SCRIPT({ READ_WINDOW, 0, NULL }, { ACK, 3, NULL });
-	struct lj_config cfg = config(2000);
-	struct server s;
 	struct lj_conn *c;
 	char err[256];
-	size_t acked;
 
-	(void)state;
-	cfg.compression_level = 3;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), 0);
-	assert_int_equal(acked, 3);
-	lj_close(c);
-	server_join(&s);
-	assert_string_equal(s.error, "");
-	assert_int_equal(s.compressed, 1);
-	assert_string_equal(s.first_doc, "{" META_B1 ",\"a\":1}");
+	server_start(s, script, nsteps, NULL);
+	c = connect_to(s, "127.0.0.1", cfg);
+	if (lj_send_window(c, three_docs, 3, err, sizeof(err)) != 0 ||
+	    lj_send_window(c, second, nsecond, err, sizeof(err)) != 0)
+		fail_msg("send: %s", err);
+	assert_int_equal(lj_windows_in_flight(c), 2);
+	return c;
 }
 
+/*
+ * Waits for the oldest window: lj_wait_window must return rc with acked
+ * documents acknowledged, leaving in_flight windows; err gets its error.
+ */
 static void
-test_keepalives_restart_the_timeout(void **state)
+assert_wait(struct lj_conn *c, int rc, size_t acked, size_t in_flight,
+    char *err, size_t errlen)
 {
-	/* 600 ms in all, never 300 ms without a keepalive. */
-	SCRIPT({ READ_WINDOW, 0, NULL },
-	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
-	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
-	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
-	    { ACK, 0, NULL }, { SLEEP, 150, NULL },
-	    { ACK, 2, NULL });
-	struct lj_config cfg = config(300);
-	struct timespec start;
-	struct server s;
-	struct lj_conn *c;
-	char err[256];
-	size_t acked;
+	size_t got = 99;
+	int r;
 
-	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	assert_int_equal(lj_send_window(c, three_docs, 2, err, sizeof(err)),
-	    0);
-	if (lj_wait_window(c, &acked, err, sizeof(err)) != 0)
-		fail_msg("wait: %s", err);
-	assert_int_equal(acked, 2);
-	assert_true(elapsed_ms(&start) >= 550);
-	lj_close(c);
-	server_join(&s);
-	assert_string_equal(s.error, "");
-}
-
-static void
-test_partial_ack_then_full_ack(void **state)
-{
-	SCRIPT({ READ_WINDOW, 0, NULL },
-	    { ACK, 1, NULL }, { SLEEP, 200, NULL },
-	    /* A repeated ack is a keepalive too. */
-	    { ACK, 1, NULL }, { SLEEP, 200, NULL },
-	    { ACK, 2, NULL }, { SLEEP, 200, NULL },
-	    { ACK, 3, NULL });
-	struct lj_config cfg = config(300);
-	struct server s;
-	struct lj_conn *c;
-	char err[256];
-	size_t acked;
-
-	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	if (lj_wait_window(c, &acked, err, sizeof(err)) != 0)
-		fail_msg("wait: %s", err);
-	assert_int_equal(acked, 3);
-	lj_close(c);
-	server_join(&s);
-	assert_string_equal(s.error, "");
-}
-
-static void
-test_partial_ack_then_close(void **state)
-{
-	SCRIPT({ READ_WINDOW, 0, NULL }, { ACK, 2, NULL }, { CLOSE, 0, NULL });
-	struct lj_config cfg = config(2000);
-	struct server s;
-	struct lj_conn *c;
-	char err[256], want[256];
-	size_t acked;
-
-	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
-	assert_int_equal(acked, 2);
-	snprintf(want, sizeof(want), "ack from 127.0.0.1:%s: the server "
-	    "closed the connection (2 of 3 documents acknowledged)", s.port);
-	assert_string_equal(err, want);
-	/* Unusable from now on. */
-	assert_int_equal(lj_windows_in_flight(c), 0);
-	assert_int_equal(lj_send_window(c, three_docs, 1, err, sizeof(err)),
-	    -1);
-	lj_close(c);
-	server_join(&s);
-}
-
-static void
-test_close_mid_window(void **state)
-{
-	SCRIPT({ READ_WINDOW, 0, NULL }, { CLOSE, 0, NULL });
-	struct lj_config cfg = config(2000);
-	struct server s;
-	struct lj_conn *c;
-	char err[256];
-	size_t acked = 99;
-
-	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
-	assert_int_equal(acked, 0);
-	assert_non_null(strstr(err, "closed the connection (0 of 3"));
-	lj_close(c);
-	server_join(&s);
+	if ((r = lj_wait_window(c, &got, err, errlen)) != rc)
+		fail_msg("wait returned %d, want %d: %s", r, rc, err);
+	assert_int_equal(got, acked);
+	assert_int_equal(lj_windows_in_flight(c), in_flight);
 }
 
 static void
@@ -729,91 +718,12 @@ test_failure_fails_every_window_in_flight(void **state)
 	size_t acked;
 
 	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_send_window(c, three_docs, 2, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_windows_in_flight(c), 2);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
-	assert_int_equal(acked, 1);
-	assert_int_equal(lj_windows_in_flight(c), 1);
-	acked = 99;
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
-	assert_int_equal(acked, 0);
+	c = two_windows_in_flight(&s, script, nsteps, &cfg, three_docs, 2);
+	assert_wait(c, -1, 1, 1, err, sizeof(err));
+	assert_wait(c, -1, 0, 0, err, sizeof(err));
 	assert_non_null(strstr(err, "failed earlier"));
-	assert_int_equal(lj_windows_in_flight(c), 0);
 	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no window in flight"));
-	lj_close(c);
-	server_join(&s);
-}
-
-static void
-expect_garbage(const char *raw, size_t rawlen, const char *want)
-{
-	const struct step script[] = {
-		{ READ_WINDOW, 0, NULL }, { SEND_RAW, (uint32_t)rawlen, raw },
-	};
-	struct lj_config cfg = config(2000);
-	struct server s;
-	struct lj_conn *c;
-	char err[512];
-	size_t acked;
-
-	server_start(&s, script, 2, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
-	assert_int_equal(acked, 0);
-	if (strstr(err, want) == NULL)
-		fail_msg("\"%s\" is not in \"%s\"", want, err);
-	lj_close(c);
-	server_join(&s);
-}
-
-static void
-test_garbage_from_the_server(void **state)
-{
-	(void)state;
-	expect_garbage("HTTP/1.1 400 Bad Request\r\n\r\n", 28,
-	    "unexpected data from the server: version byte 0x48 'H' instead "
-	    "of '2' (received \"HTTP/1.1 400 Bad\")");
-	expect_garbage("2X\0\0\0\x01", 6, "frame type 0x58 'X' instead of "
-	    "an ack 'A' (received \"2X\\x00\\x00\\x00\\x01\")");
-	expect_garbage("1A\0\0\0\x03", 6, "version byte 0x31 '1'");
-	expect_garbage("2A\0\0\0\x09", 6, "the server acknowledged document 9 "
-	    "of a window of 3 (0 of 3 documents acknowledged)");
-}
-
-static void
-test_timeout_without_ack(void **state)
-{
-	SCRIPT({ READ_WINDOW, 0, NULL }, { ACK, 1, NULL }, { DRAIN, 0, NULL });
-	struct lj_config cfg = config(200);
-	struct timespec start;
-	struct server s;
-	struct lj_conn *c;
-	char err[256], want[256];
-	size_t acked;
-	long ms;
-
-	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
-	ms = elapsed_ms(&start);
-	assert_int_equal(acked, 1);
-	assert_true(ms >= 190);
-	assert_true(ms < 1500);
-	snprintf(want, sizeof(want), "ack from 127.0.0.1:%s: timed out after "
-	    "200 ms (1 of 3 documents acknowledged)", s.port);
-	assert_string_equal(err, want);
 	lj_close(c);
 	server_join(&s);
 }
@@ -829,22 +739,11 @@ test_pipelined_windows_acked_in_order(void **state)
 	struct server s;
 	struct lj_conn *c;
 	char err[256];
-	size_t acked;
 
 	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_send_window(c, three_docs + 1, 2, err,
-	    sizeof(err)), 0);
-	assert_int_equal(lj_windows_in_flight(c), 2);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), 0);
-	assert_int_equal(acked, 3);
-	assert_int_equal(lj_windows_in_flight(c), 1);
-	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), 0);
-	assert_int_equal(acked, 2);
-	assert_int_equal(lj_windows_in_flight(c), 0);
+	c = two_windows_in_flight(&s, script, nsteps, &cfg, three_docs + 1, 2);
+	assert_wait(c, 0, 3, 1, err, sizeof(err));
+	assert_wait(c, 0, 2, 0, err, sizeof(err));
 	lj_close(c);
 	server_join(&s);
 	assert_string_equal(s.error, "");
@@ -852,6 +751,19 @@ test_pipelined_windows_acked_in_order(void **state)
 	assert_int_equal(s.windows[0], 3);
 	assert_int_equal(s.windows[1], 2);
 	assert_string_equal(s.first_doc, "{" META_B1 ",\"b\":2}");
+}
+
+/* A document of size bytes, {"p":"xxx...x"}; free it. */
+static char *
+big_doc(size_t size)
+{
+	char *big = malloc(size);
+
+	assert_non_null(big);
+	memset(big, 'x', size);
+	memcpy(big, "{\"p\":\"", 6);
+	memcpy(big + size - 2, "\"}", 2);
+	return big;
 }
 
 static void
@@ -867,11 +779,7 @@ test_large_window(void **state)
 
 	(void)state;
 	/* 3 MiB: far more than the socket buffers take at once. */
-	big = malloc(size);
-	assert_non_null(big);
-	memset(big, 'x', size);
-	memcpy(big, "{\"p\":\"", 6);
-	memcpy(big + size - 2, "\"}", 2);
+	big = big_doc(size);
 	for (i = 0; i < 200; i++)
 		docs[i] = (struct sv){ big, size };
 	server_start(&s, script, nsteps, NULL);
@@ -926,6 +834,16 @@ interrupt_main(void *arg)
 	return NULL;
 }
 
+/* Interrupts c after_ms from now, from another thread. */
+static void
+interrupt_after(struct interrupter *in, struct lj_conn *c, long after_ms)
+{
+	in->conn = c;
+	in->after_ms = after_ms;
+	assert_int_equal(pthread_create(&in->thread, NULL, interrupt_main, in),
+	    0);
+}
+
 static void
 test_interrupt_wakes_a_waiting_thread(void **state)
 {
@@ -939,17 +857,9 @@ test_interrupt_wakes_a_waiting_thread(void **state)
 	size_t acked;
 
 	(void)state;
-	server_start(&s, script, nsteps, NULL);
-	c = connect_to(&s, "127.0.0.1", &cfg);
-	assert_int_equal(lj_send_window(c, three_docs, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(lj_send_window(c, three_docs, 1, err, sizeof(err)),
-	    0);
-	in.conn = c;
-	in.after_ms = 150;
+	c = two_windows_in_flight(&s, script, nsteps, &cfg, three_docs, 1);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	assert_int_equal(pthread_create(&in.thread, NULL, interrupt_main, &in),
-	    0);
+	interrupt_after(&in, c, 150);
 	assert_int_equal(lj_wait_window(c, &acked, err, sizeof(err)), -1);
 	assert_true(elapsed_ms(&start) < 2000);
 	pthread_join(in.thread, NULL);
@@ -985,22 +895,15 @@ test_interrupt_wakes_a_sending_thread(void **state)
 
 	(void)state;
 	/* 32 MiB, more than loopback socket buffers hold. */
-	big = malloc(size);
+	big = big_doc(size);
 	docs = calloc(ndocs, sizeof(*docs));
-	assert_non_null(big);
 	assert_non_null(docs);
-	memset(big, 'x', size);
-	memcpy(big, "{\"p\":\"", 6);
-	memcpy(big + size - 2, "\"}", 2);
 	for (i = 0; i < ndocs; i++)
 		docs[i] = (struct sv){ big, size };
 	server_start(&s, script, nsteps, NULL);
 	c = connect_to(&s, "127.0.0.1", &cfg);
-	in.conn = c;
-	in.after_ms = 150;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	assert_int_equal(pthread_create(&in.thread, NULL, interrupt_main, &in),
-	    0);
+	interrupt_after(&in, c, 150);
 	assert_int_equal(lj_send_window(c, docs, ndocs, err, sizeof(err)), -1);
 	assert_true(elapsed_ms(&start) < 2000);
 	pthread_join(in.thread, NULL);
@@ -1266,156 +1169,117 @@ assert_tls_error(const char *err, const char *host, const char *want)
 		    want);
 }
 
-static void
-test_tls_verified_by_ip_and_name(void **state)
-{
-	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL,
-	    NULL };
-	SSL_CTX *sctx = server_ctx("server", 0, NULL);
-	char err[512];
+/*
+ * A window over TLS (tls_exchange) to a server with the certificate and
+ * key of that name, TLS up to max_version (0: any) and, with client_ca,
+ * a client certificate required.  err: the handshake error, as
+ * assert_tls_error wants it; NULL: the window goes through.
+ */
+/* Client options: verification mode and CA; a client key; a protocol. */
+#define VERIFY(mode, ca)	{ (mode), (ca), NULL, NULL, NULL, NULL }
+#define CLIENT_KEY(key, pass)						\
+	{ TLS_VERIFY_FULL, "ca.crt", "client.crt", (key), (pass), NULL }
+#define PROTOCOL(protocol)						\
+	{ TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL, (protocol) }
 
-	(void)state;
-	if (tls_exchange(sctx, &o, "127.0.0.1", 2000, err, sizeof(err)) != 0)
-		fail_msg("127.0.0.1: %s", err);
+static const struct exchange_case {
+	const char		*name;
+	const char		*server;
+	int			 max_version;
+	const char		*client_ca;
+	struct client_opts	 client;
+	const char		*host;
+	const char		*err;
+} exchange_cases[] = {
+	{ "verified by IP", "server", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, "ca.crt"), "127.0.0.1", NULL },
 	/* localhost may be ::1 first, where nobody listens: next address. */
-	if (tls_exchange(sctx, &o, "localhost", 2000, err, sizeof(err)) != 0)
-		fail_msg("localhost: %s", err);
-	o.mode = TLS_VERIFY_STRICT;
-	if (tls_exchange(sctx, &o, "127.0.0.1", 2000, err, sizeof(err)) != 0)
-		fail_msg("strict: %s", err);
-	SSL_CTX_free(sctx);
-}
-
-static void
-test_tls_hostname_mismatch(void **state)
-{
-	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL,
-	    NULL };
-	SSL_CTX *sctx = server_ctx("wrong", 0, NULL);
-	char err[512];
-
-	(void)state;
-	assert_int_equal(tls_exchange(sctx, &o, "localhost", 2000, err,
-	    sizeof(err)), -1);
-	assert_tls_error(err, "localhost",
-	    "hostname mismatch (certificate is for wrong.example)");
-	assert_int_equal(tls_exchange(sctx, &o, "127.0.0.1", 2000, err,
-	    sizeof(err)), -1);
-	assert_tls_error(err, "127.0.0.1",
-	    "IP address mismatch (certificate is for wrong.example)");
+	{ "verified by name", "server", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, "ca.crt"), "localhost", NULL },
+	{ "verified strictly", "server", 0, NULL,
+	    VERIFY(TLS_VERIFY_STRICT, "ca.crt"), "127.0.0.1", NULL },
+	{ "hostname mismatch", "wrong", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, "ca.crt"), "localhost",
+	    "hostname mismatch (certificate is for wrong.example)" },
+	{ "IP address mismatch", "wrong", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, "ca.crt"), "127.0.0.1",
+	    "IP address mismatch (certificate is for wrong.example)" },
 	/* certificate: the chain is checked, the name is not. */
-	o.mode = TLS_VERIFY_CERTIFICATE;
-	if (tls_exchange(sctx, &o, "localhost", 2000, err, sizeof(err)) != 0)
-		fail_msg("certificate mode: %s", err);
-	SSL_CTX_free(sctx);
-}
-
-static void
-test_tls_strict_wants_a_san(void **state)
-{
-	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL,
-	    NULL };
-	SSL_CTX *sctx = server_ctx("nosan", 0, NULL);
-	char err[512];
-
-	(void)state;
+	{ "certificate mode ignores the name", "wrong", 0, NULL,
+	    VERIFY(TLS_VERIFY_CERTIFICATE, "ca.crt"), "localhost", NULL },
 	/* full falls back on the common name when there is no SAN. */
-	if (tls_exchange(sctx, &o, "localhost", 2000, err, sizeof(err)) != 0)
-		fail_msg("full: %s", err);
-	o.mode = TLS_VERIFY_STRICT;
-	assert_int_equal(tls_exchange(sctx, &o, "localhost", 2000, err,
-	    sizeof(err)), -1);
-	assert_tls_error(err, "localhost", "hostname mismatch (certificate "
-	    "has no subject alternative name; its common name is localhost)");
+	{ "full takes the common name without a SAN", "nosan", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, "ca.crt"), "localhost", NULL },
+	{ "strict wants a SAN", "nosan", 0, NULL,
+	    VERIFY(TLS_VERIFY_STRICT, "ca.crt"), "localhost",
+	    "hostname mismatch (certificate has no subject alternative "
+	    "name; its common name is localhost)" },
+	{ "expired", "expired", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, "ca.crt"), "127.0.0.1",
+	    "certificate has expired" },
+	/* The system store does not know the test CA. */
+	{ "untrusted", "server", 0, NULL,
+	    VERIFY(TLS_VERIFY_FULL, NULL), "127.0.0.1",
+	    "unable to get local issuer certificate" },
+	/* none: anything goes. */
+	{ "none takes an expired untrusted certificate", "expired", 0, NULL,
+	    VERIFY(TLS_VERIFY_NONE, NULL), "127.0.0.1", NULL },
+	/* Mutual TLS: PKCS#8, "BEGIN RSA PRIVATE KEY", both encrypted. */
+	{ "mutual, client.key", "server", 0, "ca.crt",
+	    CLIENT_KEY("client.key", NULL), "127.0.0.1", NULL },
+	{ "mutual, client-trad.key", "server", 0, "ca.crt",
+	    CLIENT_KEY("client-trad.key", NULL), "127.0.0.1", NULL },
+	{ "mutual, client-enc.key", "server", 0, "ca.crt",
+	    CLIENT_KEY("client-enc.key", "s3cret"), "127.0.0.1", NULL },
+	{ "mutual, client-trad-enc.key", "server", 0, "ca.crt",
+	    CLIENT_KEY("client-trad-enc.key", "s3cret"), "127.0.0.1", NULL },
+	/* A passphrase for a key that needs none is ignored. */
+	{ "mutual, passphrase ignored", "server", 0, "ca.crt",
+	    CLIENT_KEY("client.key", "ignored"), "127.0.0.1", NULL },
+	{ "protocol refused", "server", TLS1_2_VERSION, NULL,
+	    PROTOCOL("TLSv1.3"), "127.0.0.1",
+	    "handshake refused by the server (alert: protocol version)" },
+	/* The same server is fine with TLS 1.2. */
+	{ "protocol accepted", "server", TLS1_2_VERSION, NULL,
+	    PROTOCOL("TLSv1.2"), "127.0.0.1", NULL },
+};
+
+static void
+test_tls_exchange(void **state)
+{
+	const struct exchange_case *ec = *state;
+	SSL_CTX *sctx = server_ctx(ec->server, ec->max_version, ec->client_ca);
+	char err[512];
+	int rc;
+
+	rc = tls_exchange(sctx, &ec->client, ec->host, 2000, err, sizeof(err));
 	SSL_CTX_free(sctx);
+	if (ec->err == NULL) {
+		if (rc != 0)
+			fail_msg("%s: %s", ec->host, err);
+	} else {
+		assert_int_equal(rc, -1);
+		assert_tls_error(err, ec->host, ec->err);
+	}
 }
 
 static void
-test_tls_expired_and_untrusted(void **state)
+test_tls_mutual_without_certificate(void **state)
 {
 	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL,
 	    NULL };
-	SSL_CTX *expired = server_ctx("expired", 0, NULL);
-	SSL_CTX *sctx = server_ctx("server", 0, NULL);
-	char err[512];
-
-	(void)state;
-	assert_int_equal(tls_exchange(expired, &o, "127.0.0.1", 2000, err,
-	    sizeof(err)), -1);
-	assert_tls_error(err, "127.0.0.1", "certificate has expired");
-	/* The system store does not know the test CA. */
-	o.ca = NULL;
-	assert_int_equal(tls_exchange(sctx, &o, "127.0.0.1", 2000, err,
-	    sizeof(err)), -1);
-	assert_tls_error(err, "127.0.0.1",
-	    "unable to get local issuer certificate");
-	/* none: anything goes. */
-	o.mode = TLS_VERIFY_NONE;
-	if (tls_exchange(expired, &o, "127.0.0.1", 2000, err, sizeof(err)) !=
-	    0)
-		fail_msg("none: %s", err);
-	SSL_CTX_free(expired);
-	SSL_CTX_free(sctx);
-}
-
-static void
-test_tls_mutual(void **state)
-{
-	static const struct {
-		const char	*key;
-		const char	*pass;
-	} keys[] = {
-		/* PKCS#8, "BEGIN RSA PRIVATE KEY", both encrypted. */
-		{ "client.key", NULL },
-		{ "client-trad.key", NULL },
-		{ "client-enc.key", "s3cret" },
-		{ "client-trad-enc.key", "s3cret" },
-		/* A passphrase for a key that needs none is ignored. */
-		{ "client.key", "ignored" },
-	};
-	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", "client.crt",
-	    NULL, NULL, NULL };
 	SSL_CTX *sctx = server_ctx("server", 0, "ca.crt");
 	char err[512];
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		o.key = keys[i].key;
-		o.pass = keys[i].pass;
-		if (tls_exchange(sctx, &o, "127.0.0.1", 2000, err,
-		    sizeof(err)) != 0)
-			fail_msg("%s: %s", keys[i].key, err);
-	}
-	/* Without a certificate the server refuses (after the handshake
-	 * with TLS 1.3, so possibly only when the ack is awaited). */
-	o.cert = o.key = o.pass = NULL;
+	/* The server refuses (after the handshake with TLS 1.3, so possibly
+	 * only when the ack is awaited). */
 	assert_int_equal(tls_exchange(sctx, &o, "127.0.0.1", 2000, err,
 	    sizeof(err)), -1);
 	if (strstr(err, "certificate required") == NULL &&
 	    strstr(err, "handshake failure") == NULL &&
 	    strstr(err, "Connection reset by peer") == NULL)
 		fail_msg("without a client certificate: %s", err);
-	SSL_CTX_free(sctx);
-}
-
-static void
-test_tls_protocol_refused(void **state)
-{
-	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL,
-	    "TLSv1.3" };
-	SSL_CTX *sctx = server_ctx("server", TLS1_2_VERSION, NULL);
-	char err[512];
-
-	(void)state;
-	assert_int_equal(tls_exchange(sctx, &o, "127.0.0.1", 2000, err,
-	    sizeof(err)), -1);
-	assert_tls_error(err, "127.0.0.1",
-	    "handshake refused by the server (alert: protocol version)");
-	/* The same server is fine with TLS 1.2. */
-	o.protocol = "TLSv1.2";
-	if (tls_exchange(sctx, &o, "127.0.0.1", 2000, err, sizeof(err)) != 0)
-		fail_msg("TLSv1.2: %s", err);
 	SSL_CTX_free(sctx);
 }
 
@@ -1475,69 +1339,83 @@ expect_config_error(const struct client_opts *o, const char *want)
 {
 	struct tls_client *tls;
 	char err[512], expanded[512];
-	size_t len = 0;
 
 	err[0] = '\0';
 	tls = tls_client(o, err, sizeof(err));
 	assert_null(tls);
 	/* Each "@" in want stands for the test directory. */
-	for (; *want != '\0' && len + 1 < sizeof(expanded); want++) {
-		if (*want == '@')
-			len += (size_t)snprintf(expanded + len,
-			    sizeof(expanded) - len, "%s", dir);
-		else
-			expanded[len++] = *want;
-	}
-	expanded[len] = '\0';
-	assert_string_equal(err, expanded);
+	assert_string_equal(err, expand_at(want, dir, expanded,
+	    sizeof(expanded)));
 }
 
+/* A client configuration tls_client_new refuses, with its message. */
+static const struct refused_client_case {
+	const char		*name;
+	struct client_opts	 client;
+	const char		*want;	/* each "@": the test directory */
+} refused_client_cases[] = {
+	{ "wrong passphrase, PKCS#8",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", "client-enc.key",
+	    "wrong", NULL },
+	    "cannot decrypt key @/client-enc.key: wrong key_passphrase" },
+	{ "wrong passphrase, traditional",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", "client-trad-enc.key",
+	    "wrong", NULL },
+	    "cannot decrypt key @/client-trad-enc.key: wrong key_passphrase" },
+	{ "no passphrase, traditional",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", "client-trad-enc.key",
+	    NULL, NULL },
+	    "key @/client-trad-enc.key is encrypted and no key_passphrase is "
+	    "set" },
+	{ "no passphrase, PKCS#8",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", "client-enc.key", NULL,
+	    NULL },
+	    "key @/client-enc.key is encrypted and no key_passphrase is set" },
+	{ "key of another certificate",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", "server.key", NULL,
+	    NULL },
+	    "key @/server.key does not match certificate @/client.crt" },
+	{ "missing key",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", "missing.key", NULL,
+	    NULL },
+	    "cannot read key @/missing.key: No such file or directory" },
+	{ "certificate without key",
+	    { TLS_VERIFY_FULL, "ca.crt", "client.crt", NULL, NULL, NULL },
+	    "a client certificate is set without its key" },
+	{ "garbage certificate",
+	    { TLS_VERIFY_FULL, "ca.crt", "garbage.pem", "client.key", NULL,
+	    NULL },
+	    "no usable certificate in @/garbage.pem: no start line" },
+	{ "missing certificate authority",
+	    { TLS_VERIFY_FULL, "missing.pem", NULL, NULL, NULL, NULL },
+	    "cannot read certificate authority @/missing.pem: No such file or "
+	    "directory" },
+	{ "garbage certificate authority",
+	    { TLS_VERIFY_FULL, "garbage.pem", NULL, NULL, NULL, NULL },
+	    "no certificate in certificate authority file @/garbage.pem" },
+	{ "unknown protocol",
+	    { TLS_VERIFY_FULL, "ca.crt", NULL, NULL, NULL, "TLSv1.4" },
+	    "unknown TLS protocol version \"TLSv1.4\" (known: TLSv1.0, "
+	    "TLSv1.1, TLSv1.2, TLSv1.3)" },
+};
+
 static void
-test_tls_configuration_errors(void **state)
+test_tls_refused_client(void **state)
 {
-	struct client_opts o = { TLS_VERIFY_FULL, "ca.crt", "client.crt",
-	    "client-enc.key", "wrong", NULL };
+	const struct refused_client_case *rc = *state;
+
+	expect_config_error(&rc->client, rc->want);
+}
+
+/* Cipher suites: known ones of both families, then a typo. */
+static void
+test_tls_cipher_suites(void **state)
+{
 	struct tls_config tc = { 0 };
 	char *names[2], err[512];
 	struct tls_client *tls;
 
 	(void)state;
-	expect_config_error(&o, "cannot decrypt key @/client-enc.key: wrong "
-	    "key_passphrase");
-	o.key = "client-trad-enc.key";
-	expect_config_error(&o, "cannot decrypt key @/client-trad-enc.key: "
-	    "wrong key_passphrase");
-	o.pass = NULL;
-	expect_config_error(&o, "key @/client-trad-enc.key is encrypted and "
-	    "no key_passphrase is set");
-	o.key = "client-enc.key";
-	expect_config_error(&o, "key @/client-enc.key is encrypted and no "
-	    "key_passphrase is set");
-	o.key = "server.key";
-	expect_config_error(&o, "key @/server.key does not match certificate "
-	    "@/client.crt");
-	o.key = "missing.key";
-	expect_config_error(&o, "cannot read key @/missing.key: No such file "
-	    "or directory");
-	o.key = NULL;
-	expect_config_error(&o, "a client certificate is set without its key");
-	o.cert = "garbage.pem";
-	o.key = "client.key";
-	expect_config_error(&o, "no usable certificate in @/garbage.pem: "
-	    "no start line");
-	o.cert = o.key = NULL;
-	o.ca = "missing.pem";
-	expect_config_error(&o, "cannot read certificate authority "
-	    "@/missing.pem: No such file or directory");
-	o.ca = "garbage.pem";
-	expect_config_error(&o, "no certificate in certificate authority "
-	    "file @/garbage.pem");
-	o.ca = "ca.crt";
-	o.protocol = "TLSv1.4";
-	expect_config_error(&o, "unknown TLS protocol version \"TLSv1.4\" "
-	    "(known: TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)");
-
-	/* Cipher suites: known ones of both families, then a typo. */
 	tc.verification_mode = TLS_VERIFY_NONE;
 	names[0] = "TLS_AES_128_GCM_SHA256";
 	names[1] = "ECDHE-ECDSA-AES128-GCM-SHA256";
@@ -1615,21 +1493,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_exact_bytes),
-		cmocka_unit_test(
-		    test_encode_numbers_documents_and_keeps_their_text),
-		cmocka_unit_test(test_encode_escapes_metadata_strings),
-		cmocka_unit_test(test_encode_escape_html),
+		CASES(test_encode, encode_cases),
 		cmocka_unit_test(test_encode_compressed_window),
 		cmocka_unit_test(test_encode_rejects_bad_windows),
-		cmocka_unit_test(test_full_ack),
-		cmocka_unit_test(test_compressed_window_over_the_wire),
-		cmocka_unit_test(test_keepalives_restart_the_timeout),
-		cmocka_unit_test(test_partial_ack_then_full_ack),
-		cmocka_unit_test(test_partial_ack_then_close),
-		cmocka_unit_test(test_close_mid_window),
+		CASES(test_window, window_cases),
 		cmocka_unit_test(test_failure_fails_every_window_in_flight),
-		cmocka_unit_test(test_garbage_from_the_server),
-		cmocka_unit_test(test_timeout_without_ack),
 		cmocka_unit_test(test_pipelined_windows_acked_in_order),
 		cmocka_unit_test(test_large_window),
 		cmocka_unit_test(test_send_errors_leave_nothing_in_flight),
@@ -1639,15 +1507,12 @@ main(void)
 		cmocka_unit_test(test_tls_verify_names),
 	};
 	const struct CMUnitTest tls_tests[] = {
-		cmocka_unit_test(test_tls_verified_by_ip_and_name),
-		cmocka_unit_test(test_tls_hostname_mismatch),
-		cmocka_unit_test(test_tls_strict_wants_a_san),
-		cmocka_unit_test(test_tls_expired_and_untrusted),
-		cmocka_unit_test(test_tls_mutual),
-		cmocka_unit_test(test_tls_protocol_refused),
+		CASES(test_tls_exchange, exchange_cases),
+		cmocka_unit_test(test_tls_mutual_without_certificate),
 		cmocka_unit_test(test_tls_handshake_timeout_and_plain_server),
 		cmocka_unit_test(test_tls_to_a_plain_server),
-		cmocka_unit_test(test_tls_configuration_errors),
+		CASES(test_tls_refused_client, refused_client_cases),
+		cmocka_unit_test(test_tls_cipher_suites),
 		cmocka_unit_test(test_tls_restricted_ciphers_handshake),
 	};
 	int failed;
@@ -1656,13 +1521,12 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	/* A test that wrongly blocks for ever must fail, not hang. */
 	alarm(120);
-	failed = cmocka_run_group_tests_name("lumberjack", tests, NULL, NULL);
+	failed = run_group_name("lumberjack", tests, NULL, NULL);
 	if (system("openssl version > /dev/null 2>&1") != 0) {
 		fprintf(stderr, "openssl command not found: TLS tests "
 		    "skipped\n");
 		return failed != 0 ? 1 : 77;
 	}
-	failed += cmocka_run_group_tests_name("tls", tls_tests, tls_setup,
-	    tls_teardown);
+	failed += run_group_name("tls", tls_tests, tls_setup, tls_teardown);
 	return failed != 0 ? 1 : 0;
 }

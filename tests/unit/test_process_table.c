@@ -420,16 +420,25 @@ teardown_proc(void **state)
 	return 0;
 }
 
+/* A table reading the fake /proc of f (or not, without use_proc). */
+static struct process_table *
+fake_proc_table(const struct fake_proc *f, int use_proc)
+{
+	struct process_table *t = new_table(use_proc);
+
+	t->proc_root = f->root;
+	return t;
+}
+
 static void
 test_proc_read(void **state)
 {
 	struct fake_proc *f = *state;
-	struct process_table *t = new_table(1);
+	struct process_table *t = fake_proc_table(f, 1);
 	const struct process_info *p;
 	static const char want[] = "true\0--flag\0two words";
 	char path[128];
 
-	t->proc_root = f->root;
 	assert_non_null(p = process_table_get(t, 1234));
 	assert_int_equal(p->pid, 1234);
 	assert_string_equal(p->exe, "/usr/bin/true");
@@ -463,11 +472,10 @@ static void
 test_proc_table_first(void **state)
 {
 	struct fake_proc *f = *state;
-	struct process_table *t = new_table(1);
+	struct process_table *t = fake_proc_table(f, 1);
 	static const char *const argv[] = { "seen" };
 	const struct process_info *p;
 
-	t->proc_root = f->root;
 	exec_argv(t, 1234, "/usr/bin/seen", "seen", argv, 1);
 	assert_non_null(p = process_table_get(t, 1234));
 	assert_string_equal(p->exe, "/usr/bin/seen");
@@ -508,9 +516,8 @@ static void
 test_proc_not_read_without_use_proc(void **state)
 {
 	struct fake_proc *f = *state;
-	struct process_table *t = new_table(0);
+	struct process_table *t = fake_proc_table(f, 0);
 
-	t->proc_root = f->root;
 	assert_null(process_table_get(t, 1234));
 	assert_null(process_table_get(t, 1235));
 	assert_null(process_table_container(t, 1234, 0));
@@ -522,11 +529,10 @@ static void
 test_proc_container(void **state)
 {
 	struct fake_proc *f = *state;
-	struct process_table *t = new_table(1);
+	struct process_table *t = fake_proc_table(f, 1);
 	const char *id;
 	static const char *const argv[] = { "x" };
 
-	t->proc_root = f->root;
 	/* The id is on the second line of the cgroup file. */
 	assert_non_null(id = process_table_container(t, 1234, 0));
 	assert_string_equal(id, HEX64);

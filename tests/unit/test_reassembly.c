@@ -205,6 +205,15 @@ take_documents(struct fixture *f, size_t want_docs)
 	assert_int_equal(reassembly_pending_bytes(f->r), 0);
 }
 
+/* The one document of the n lines of an event, fed and taken. */
+static json_object *
+one_document(struct fixture *f, const char *const *lines, size_t n)
+{
+	feed_lines(f, lines, n);
+	take_documents(f, 1);
+	return f->docs[0];
+}
+
 /* The value at a dotted path such as "event.action", or NULL. */
 static json_object *
 get(json_object *doc, const char *path)
@@ -298,9 +307,7 @@ test_openat_event_one_document(void **state)
 	struct reassembly_stats s;
 	json_object *doc;
 
-	feed_lines(f, openat_event, NLINES(openat_event));
-	take_documents(f, 1);
-	doc = f->docs[0];
+	doc = one_document(f, openat_event, NLINES(openat_event));
 	assert_string_field(doc, "@timestamp", "2026-11-21T22:37:24.202Z");
 	assert_string_field(doc, "event.action", "opened-file");
 	assert_strings_field(doc, "event.category", "file");
@@ -333,9 +340,7 @@ test_execve_event_args(void **state)
 	struct fixture *f = *state;
 	json_object *doc;
 
-	feed_lines(f, exec_event, NLINES(exec_event));
-	take_documents(f, 1);
-	doc = f->docs[0];
+	doc = one_document(f, exec_event, NLINES(exec_event));
 	assert_string_field(doc, "event.action", "executed");
 	assert_strings_field(doc, "event.category", "process");
 	assert_strings_field(doc, "event.type", "start");
@@ -383,9 +388,7 @@ test_login_and_its_syscall_one_document(void **state)
 	struct reassembly_stats s;
 	json_object *doc;
 
-	feed_lines(f, login_event, NLINES(login_event));
-	take_documents(f, 1);
-	doc = f->docs[0];
+	doc = one_document(f, login_event, NLINES(login_event));
 	assert_string_field(doc, "event.action", "changed-login-id-to");
 	assert_string_field(doc, "auditd.message_type", "login");
 	assert_int_field(doc, "auditd.sequence", 327);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parsers/record_check.h"
+#include "helpers.h"
 
 #define MAX_LEN	8192
 
@@ -19,168 +20,111 @@ check(const char *line, struct record_header *hdr)
 	return record_check(line, strlen(line), MAX_LEN, hdr);
 }
 
-static void
-test_good_record(void **state)
-{
-	struct record_header hdr;
+/* A line, its verdict, and the header as far as record_check got. */
+struct line_case {
+	const char		*name;
+	const char		*line;
+	enum record_verdict	 verdict;
+	const char		*type;
+	int			 has_serial;
+	unsigned long		 serial;
+};
 
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:289): "
-	    "arch=c000003e syscall=257 success=yes exit=5", &hdr), RECORD_OK);
-	assert_string_equal(hdr.type, "SYSCALL");
-	assert_true(hdr.has_serial);
-	assert_int_equal(hdr.serial, 289);
-}
-
-static void
-test_good_record_without_fields(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=EOE msg=audit(1795300644.202:289):",
-	    &hdr), RECORD_OK);
-	assert_string_equal(hdr.type, "EOE");
-	assert_int_equal(hdr.serial, 289);
-}
-
-static void
-test_good_record_with_node_prefix(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("node=web-01.example.org type=CWD "
-	    "msg=audit(1795300644.202:4294967296): cwd=\"/root\"", &hdr),
-	    RECORD_OK);
-	assert_string_equal(hdr.type, "CWD");
-	assert_int_equal(hdr.serial, 4294967296UL);
-}
-
-static void
-test_good_record_with_enriched_tail(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=LOGIN msg=audit(1795300644.246:327): "
+static const struct line_case line_cases[] = {
+	{ "good record",
+	    "type=SYSCALL msg=audit(1795300644.202:289): "
+	    "arch=c000003e syscall=257 success=yes exit=5",
+	    RECORD_OK, "SYSCALL", 1, 289 },
+	{ "good record without fields",
+	    "type=EOE msg=audit(1795300644.202:289):",
+	    RECORD_OK, "EOE", 1, 289 },
+	{ "good record with node prefix",
+	    "node=web-01.example.org type=CWD "
+	    "msg=audit(1795300644.202:4294967296): cwd=\"/root\"",
+	    RECORD_OK, "CWD", 1, 4294967296UL },
+	{ "good record with enriched tail",
+	    "type=LOGIN msg=audit(1795300644.246:327): "
 	    "pid=5910 uid=0 old-auid=4294967295 auid=1501 tty=(none) "
 	    "old-ses=4294967295 ses=1 res=1\x1dUID=\"root\" "
-	    "OLD-AUID=\"unset\" AUID=\"alice\"", &hdr), RECORD_OK);
-	assert_string_equal(hdr.type, "LOGIN");
-	assert_int_equal(hdr.serial, 327);
-}
-
-static void
-test_unknown_numeric_type_accepted(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=UNKNOWN[1334] msg=audit(1.000:7): x=1",
-	    &hdr), RECORD_OK);
-	assert_string_equal(hdr.type, "UNKNOWN[1334]");
-	assert_int_equal(hdr.serial, 7);
-}
-
-static void
-test_leading_blanks_skipped(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check(" \ttype=EOE msg=audit(1.5:2):", &hdr),
-	    RECORD_OK);
-	assert_string_equal(hdr.type, "EOE");
-}
-
-static void
-test_blank_lines_are_empty(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("", &hdr), RECORD_EMPTY);
-	assert_int_equal(check("   \t ", &hdr), RECORD_EMPTY);
-	assert_string_equal(hdr.type, "");
-	assert_false(hdr.has_serial);
-}
-
-static void
-test_no_type(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("hello world", &hdr), RECORD_NO_TYPE);
-	assert_int_equal(check("msg=audit(1.000:1): type=SYSCALL", &hdr),
-	    RECORD_NO_TYPE);
-	assert_int_equal(check("type= msg=audit(1.000:1):", &hdr),
-	    RECORD_NO_TYPE);
-	assert_int_equal(check("node=host", &hdr), RECORD_NO_TYPE);
-	assert_string_equal(hdr.type, "");
-	assert_false(hdr.has_serial);
-}
-
-static void
-test_no_header(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=SYSCALL arch=c000003e syscall=59", &hdr),
-	    RECORD_NO_HEADER);
+	    "OLD-AUID=\"unset\" AUID=\"alice\"",
+	    RECORD_OK, "LOGIN", 1, 327 },
+	{ "unknown numeric type accepted",
+	    "type=UNKNOWN[1334] msg=audit(1.000:7): x=1",
+	    RECORD_OK, "UNKNOWN[1334]", 1, 7 },
+	{ "leading blanks skipped",
+	    " \ttype=EOE msg=audit(1.5:2):",
+	    RECORD_OK, "EOE", 1, 2 },
+	{ "empty line",
+	    "",
+	    RECORD_EMPTY, "", 0, 0 },
+	{ "blank line",
+	    "   \t ",
+	    RECORD_EMPTY, "", 0, 0 },
+	{ "no type",
+	    "hello world",
+	    RECORD_NO_TYPE, "", 0, 0 },
+	{ "type after the header",
+	    "msg=audit(1.000:1): type=SYSCALL",
+	    RECORD_NO_TYPE, "", 0, 0 },
+	{ "empty type",
+	    "type= msg=audit(1.000:1):",
+	    RECORD_NO_TYPE, "", 0, 0 },
+	{ "node alone",
+	    "node=host",
+	    RECORD_NO_TYPE, "", 0, 0 },
 	/* The type is already known and can be reported. */
-	assert_string_equal(hdr.type, "SYSCALL");
-	assert_false(hdr.has_serial);
-	assert_int_equal(check("type=SYSCALL msg=(1.000:1):", &hdr),
-	    RECORD_NO_HEADER);
-}
-
-static void
-test_bad_timestamp_letters(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=SYSCALL msg=audit(abc.def:12): x=1",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_string_equal(hdr.type, "SYSCALL");
-	assert_false(hdr.has_serial);
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.2x2:12):",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:1a):",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-}
-
-static void
-test_bad_timestamp_missing_serial(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202): x=1",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:): x=1",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_false(hdr.has_serial);
-}
-
-static void
-test_bad_timestamp_missing_parts(void **state)
-{
-	struct record_header hdr;
-
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644:12): x=1",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_int_equal(check("type=SYSCALL msg=audit(.202:12): x=1",
-	    &hdr), RECORD_BAD_TIMESTAMP);
+	{ "no header",
+	    "type=SYSCALL arch=c000003e syscall=59",
+	    RECORD_NO_HEADER, "SYSCALL", 0, 0 },
+	{ "header without audit",
+	    "type=SYSCALL msg=(1.000:1):",
+	    RECORD_NO_HEADER, "SYSCALL", 0, 0 },
+	{ "timestamp of letters",
+	    "type=SYSCALL msg=audit(abc.def:12): x=1",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "letter in the milliseconds",
+	    "type=SYSCALL msg=audit(1795300644.2x2:12):",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "letter in the serial",
+	    "type=SYSCALL msg=audit(1795300644.202:1a):",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "no serial",
+	    "type=SYSCALL msg=audit(1795300644.202): x=1",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "empty serial",
+	    "type=SYSCALL msg=audit(1795300644.202:): x=1",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "no milliseconds",
+	    "type=SYSCALL msg=audit(1795300644:12): x=1",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "no seconds",
+	    "type=SYSCALL msg=audit(.202:12): x=1",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
 	/* Cut after the serial: no "):" */
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:12",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.202:12)",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-}
+	{ "cut after the serial",
+	    "type=SYSCALL msg=audit(1795300644.202:12",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "cut after the parenthesis",
+	    "type=SYSCALL msg=audit(1795300644.202:12)",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "milliseconds above 999",
+	    "type=SYSCALL msg=audit(1795300644.1000:12):",
+	    RECORD_BAD_TIMESTAMP, "SYSCALL", 0, 0 },
+	{ "milliseconds 999",
+	    "type=SYSCALL msg=audit(1795300644.999:12):",
+	    RECORD_OK, "SYSCALL", 1, 12 },
+};
 
 static void
-test_bad_timestamp_milliseconds_above_999(void **state)
+test_line(void **state)
 {
+	const struct line_case *c = *state;
 	struct record_header hdr;
 
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.1000:12):",
-	    &hdr), RECORD_BAD_TIMESTAMP);
-	assert_false(hdr.has_serial);
-	assert_int_equal(check("type=SYSCALL msg=audit(1795300644.999:12):",
-	    &hdr), RECORD_OK);
+	assert_int_equal(check(c->line, &hdr), c->verdict);
+	assert_string_equal(hdr.type, c->type);
+	assert_int_equal(hdr.has_serial, c->has_serial);
+	assert_int_equal(hdr.serial, c->serial);
 }
 
 /* A second past 9999-12-31T23:59:59Z has no ISO 8601 @timestamp. */
@@ -292,19 +236,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_record),
-		cmocka_unit_test(test_good_record_without_fields),
-		cmocka_unit_test(test_good_record_with_node_prefix),
-		cmocka_unit_test(test_good_record_with_enriched_tail),
-		cmocka_unit_test(test_unknown_numeric_type_accepted),
-		cmocka_unit_test(test_leading_blanks_skipped),
-		cmocka_unit_test(test_blank_lines_are_empty),
-		cmocka_unit_test(test_no_type),
-		cmocka_unit_test(test_no_header),
-		cmocka_unit_test(test_bad_timestamp_letters),
-		cmocka_unit_test(test_bad_timestamp_missing_serial),
-		cmocka_unit_test(test_bad_timestamp_missing_parts),
-		cmocka_unit_test(test_bad_timestamp_milliseconds_above_999),
+		CASES(test_line, line_cases),
 		cmocka_unit_test(test_bad_timestamp_past_year_9999),
 		cmocka_unit_test(test_bad_timestamp_overflow),
 		cmocka_unit_test(test_nul_byte),
@@ -313,5 +245,5 @@ main(void)
 		cmocka_unit_test(test_verdict_texts),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "parsers/seq_tracker.h"
+#include "helpers.h"
 
 #define NOW	1000		/* an arbitrary clock reading */
 
@@ -40,8 +41,9 @@ feed_quiet(struct seq_tracker *t, unsigned long serial, time_t now)
 	struct seq_gap g;
 
 	memset(&g, 0, sizeof(g));
-	assert_int_equal(seq_tracker_seen(t, serial, 1700000000 + serial, 7,
-	    now, &g), 0);
+	if (seq_tracker_seen(t, serial, 1700000000 + serial, 7, now, &g))
+		fail_msg("serial %lu settled gap %lu..%lu, want none", serial,
+		    g.first, g.last);
 }
 
 /*
@@ -74,14 +76,103 @@ tick_all(struct seq_tracker *t, time_t now, struct seq_gap *gaps, size_t max)
 	return collect(t, 1, now, gaps, max);
 }
 
+/* Feed each of n serials, expecting no gap at all. */
+static void
+feed_quiet_list(struct seq_tracker *t, const unsigned long *serials, size_t n,
+    time_t now)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		feed_quiet(t, serials[i], now);
+}
+
+/* Feed the serials listed, in that order, at NOW. */
+#define FEED_QUIET(t, ...)						\
+	feed_quiet_list((t), (const unsigned long[]){ __VA_ARGS__ },	\
+	    N_ELEMENTS(((const unsigned long[]){ __VA_ARGS__ })), NOW)
+
+/*
+ * The gaps, written "first..last" and space-separated ("none" when there
+ * is none), must be what the format says.  what says where they came from.
+ */
+static void __attribute__((format(printf, 4, 0)))
+check_gaps(const char *what, const struct seq_gap *gaps, size_t n,
+    const char *fmt, va_list ap)
+{
+	char want[256], got[256] = "none";
+	size_t i, len = 0;
+
+	vsnprintf(want, sizeof(want), fmt, ap);
+	for (i = 0; i < n; i++) {
+		len += (size_t)snprintf(got + len, sizeof(got) - len,
+		    "%s%lu..%lu", i > 0 ? " " : "", gaps[i].first,
+		    gaps[i].last);
+		assert_true(len < sizeof(got));
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("%s reported gaps %s, want %s", what, got, want);
+}
+
+/* Flushing reports the gaps of the format; t->lost is then lost. */
+static void __attribute__((format(printf, 3, 4)))
+assert_flush(struct seq_tracker *t, unsigned long lost, const char *fmt, ...)
+{
+	struct seq_gap gaps[16];
+	va_list ap;
+	size_t n;
+
+	n = flush_all(t, gaps, 16);
+	va_start(ap, fmt);
+	check_gaps("flush", gaps, n, fmt, ap);
+	va_end(ap);
+	assert_int_equal(t->lost, lost);
+}
+
+/* A tick at now reports the gaps of the format; t->lost is then lost. */
+static void __attribute__((format(printf, 4, 5)))
+assert_tick(struct seq_tracker *t, time_t now, unsigned long lost,
+    const char *fmt, ...)
+{
+	struct seq_gap gaps[16];
+	char what[64];
+	va_list ap;
+	size_t n;
+
+	n = tick_all(t, now, gaps, 16);
+	snprintf(what, sizeof(what), "tick at NOW%+ld", (long)(now - NOW));
+	va_start(ap, fmt);
+	check_gaps(what, gaps, n, fmt, ap);
+	va_end(ap);
+	assert_int_equal(t->lost, lost);
+}
+
+/*
+ * Serial arriving (at second sec) settles the gaps of the format; t->lost
+ * is then lost.
+ */
+static void __attribute__((format(printf, 5, 6)))
+assert_feed(struct seq_tracker *t, unsigned long serial, unsigned long sec,
+    unsigned long lost, const char *fmt, ...)
+{
+	struct seq_gap gaps[16];
+	char what[64];
+	va_list ap;
+	size_t n;
+
+	n = feed(t, serial, sec, NOW, gaps, 16);
+	snprintf(what, sizeof(what), "serial %lu", serial);
+	va_start(ap, fmt);
+	check_gaps(what, gaps, n, fmt, ap);
+	va_end(ap);
+	assert_int_equal(t->lost, lost);
+}
+
 /* Flushing reports no gap and nothing was lost. */
 static void
 assert_nothing_lost(struct seq_tracker *t)
 {
-	struct seq_gap gaps[4];
-
-	assert_int_equal(flush_all(t, gaps, 4), 0);
-	assert_int_equal(t->lost, 0);
+	assert_flush(t, 0, "none");
 }
 
 #define assert_gap(g, f, l) do {					\
@@ -93,16 +184,14 @@ static void
 test_contiguous_no_gap(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 	unsigned long s;
 
 	(void)state;
 	seq_tracker_init(&t);
 	for (s = 100; s <= 300; s++)
 		feed_quiet(&t, s, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
+	assert_flush(&t, 0, "none");
+	assert_tick(&t, NOW + 3600, 0, "none");
 }
 
 static void
@@ -114,9 +203,7 @@ test_serial_zero_ignored(void **state)
 	seq_tracker_init(&t);
 	feed_quiet(&t, 0, NOW);
 	assert_int_equal(t.started, 0);
-	feed_quiet(&t, 10, NOW);
-	feed_quiet(&t, 0, NOW);
-	feed_quiet(&t, 11, NOW);
+	FEED_QUIET(&t, 10, 0, 11);
 	assert_nothing_lost(&t);
 }
 
@@ -124,20 +211,15 @@ static void
 test_reordered_serial_is_no_gap(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 500, NOW);
-	feed_quiet(&t, 502, NOW);
-	feed_quiet(&t, 504, NOW);
-	feed_quiet(&t, 501, NOW);	/* late, but within the window */
-	feed_quiet(&t, 503, NOW);
-	feed_quiet(&t, 505, NOW);
+	/* 501 and 503 are late, but within the window. */
+	FEED_QUIET(&t, 500, 502, 504, 501, 503, 505);
 	assert_nothing_lost(&t);
 	/* Everything up to 505 is settled: 506 follows without a gap. */
 	feed_quiet(&t, 506, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	assert_flush(&t, 0, "none");
 }
 
 static void
@@ -148,9 +230,7 @@ test_missing_serial_flushed(void **state)
 
 	(void)state;
 	seq_tracker_init(&t);
-	assert_int_equal(feed(&t, 100, 1700000100, NOW, gaps, 4), 0);
-	assert_int_equal(feed(&t, 101, 1700000101, NOW, gaps, 4), 0);
-	assert_int_equal(feed(&t, 105, 1700000105, NOW, gaps, 4), 0);
+	FEED_QUIET(&t, 100, 101, 105);
 	assert_int_equal(t.lost, 0);		/* not declared yet */
 	assert_int_equal(flush_all(&t, gaps, 4), 1);
 	assert_gap(gaps[0], 102, 104);
@@ -158,8 +238,7 @@ test_missing_serial_flushed(void **state)
 	assert_int_equal(gaps[0].sec, 1700000105);
 	assert_int_equal(gaps[0].msec, 7);
 	assert_int_equal(t.lost, 3);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 3);
+	assert_flush(&t, 3, "none");
 }
 
 /*
@@ -188,102 +267,70 @@ static void
 test_several_gaps_in_order(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[8];
-	static const unsigned long serials[] = { 1, 3, 6, 7, 10, 11, 20 };
-	size_t i;
 
 	(void)state;
 	seq_tracker_init(&t);
-	for (i = 0; i < sizeof(serials) / sizeof(serials[0]); i++)
-		feed_quiet(&t, serials[i], NOW);
-	assert_int_equal(flush_all(&t, gaps, 8), 4);
-	assert_gap(gaps[0], 2, 2);
-	assert_gap(gaps[1], 4, 5);
-	assert_gap(gaps[2], 8, 9);
-	assert_gap(gaps[3], 12, 19);
-	assert_int_equal(t.lost, 1 + 2 + 2 + 8);
+	FEED_QUIET(&t, 1, 3, 6, 7, 10, 11, 20);
+	assert_flush(&t, 1 + 2 + 2 + 8, "2..2 4..5 8..9 12..19");
 	/* Later gaps add to the total. */
 	feed_quiet(&t, 23, NOW);
-	assert_int_equal(flush_all(&t, gaps, 8), 1);
-	assert_gap(gaps[0], 21, 22);
-	assert_int_equal(t.lost, 13 + 2);
+	assert_flush(&t, 13 + 2, "21..22");
 }
 
 static void
 test_late_arrival_fills_part_of_gap(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 10, NOW);
-	feed_quiet(&t, 5, NOW);		/* splits 2..9 into 2..4, 6..9 */
-	assert_int_equal(flush_all(&t, gaps, 4), 2);
-	assert_gap(gaps[0], 2, 4);
-	assert_gap(gaps[1], 6, 9);
-	assert_int_equal(t.lost, 7);
+	/* 5 splits 2..9 into 2..4, 6..9. */
+	FEED_QUIET(&t, 1, 10, 5);
+	assert_flush(&t, 7, "2..4 6..9");
 }
 
 static void
 test_duplicates_ignored(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 2, NOW);
-	feed_quiet(&t, 2, NOW);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 4, NOW);
-	feed_quiet(&t, 4, NOW);		/* a duplicate beyond the gap */
-	assert_int_equal(flush_all(&t, gaps, 4), 1);
-	assert_gap(gaps[0], 3, 3);
-	assert_int_equal(t.lost, 1);
+	/* The second 4 is a duplicate beyond the gap. */
+	FEED_QUIET(&t, 1, 2, 2, 1, 4, 4);
+	assert_flush(&t, 1, "3..3");
 	/* A serial already declared lost that turns up is not counted. */
-	feed_quiet(&t, 3, NOW);
-	feed_quiet(&t, 5, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
-	assert_int_equal(t.lost, 1);
+	FEED_QUIET(&t, 3, 5);
+	assert_flush(&t, 1, "none");
 }
 
 static void
 test_tick_waits_seq_lost_after(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 2, NOW);
-	feed_quiet(&t, 4, NOW);		/* 3 missing from NOW on */
-	assert_int_equal(tick_all(&t, NOW, gaps, 4), 0);
-	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
-	assert_int_equal(t.lost, 0);
-	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER, gaps, 4), 1);
-	assert_gap(gaps[0], 3, 3);
-	assert_int_equal(t.lost, 1);
-	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
-	assert_int_equal(flush_all(&t, gaps, 4), 0);
+	/* 3 is missing from NOW on. */
+	FEED_QUIET(&t, 1, 2, 4);
+	assert_tick(&t, NOW, 0, "none");
+	assert_tick(&t, NOW + SEQ_LOST_AFTER - 1, 0, "none");
+	assert_tick(&t, NOW + SEQ_LOST_AFTER, 1, "3..3");
+	assert_tick(&t, NOW + 3600, 1, "none");
+	assert_flush(&t, 1, "none");
 }
 
 static void
 test_tick_late_arrival_in_time(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 3, NOW);
-	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
+	FEED_QUIET(&t, 1, 3);
+	assert_tick(&t, NOW + SEQ_LOST_AFTER - 1, 0, "none");
 	feed_quiet(&t, 2, NOW + SEQ_LOST_AFTER - 1);
-	assert_int_equal(tick_all(&t, NOW + 3600, gaps, 4), 0);
+	assert_tick(&t, NOW + 3600, 0, "none");
 	assert_nothing_lost(&t);
 }
 
@@ -307,12 +354,8 @@ test_tick_after_idle_period(void **state)
 		fail_msg("serial %lu declared lost at once, missing for 0 "
 		    "seconds (SEQ_LOST_AFTER is %d)", gaps[0].first,
 		    SEQ_LOST_AFTER);
-	assert_int_equal(tick_all(&t, NOW + 3600 + SEQ_LOST_AFTER - 1, gaps, 4),
-	    0);
-	assert_int_equal(t.lost, 0);
-	assert_int_equal(tick_all(&t, NOW + 3600 + SEQ_LOST_AFTER, gaps, 4), 1);
-	assert_gap(gaps[0], 2, 2);
-	assert_int_equal(t.lost, 1);
+	assert_tick(&t, NOW + 3600 + SEQ_LOST_AFTER - 1, 0, "none");
+	assert_tick(&t, NOW + 3600 + SEQ_LOST_AFTER, 1, "2..2");
 }
 
 static void
@@ -324,10 +367,8 @@ test_tick_reports_each_gap(void **state)
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 3, NOW);
-	feed_quiet(&t, 5, NOW);
-	assert_int_equal(tick_all(&t, NOW + SEQ_LOST_AFTER - 1, gaps, 4), 0);
+	FEED_QUIET(&t, 1, 3, 5);
+	assert_tick(&t, NOW + SEQ_LOST_AFTER - 1, 0, "none");
 	n = tick_all(&t, NOW + SEQ_LOST_AFTER, gaps, 4);
 	assert_true(n >= 1);
 	for (i = 0; i < n; i++)
@@ -349,21 +390,15 @@ static void
 test_window_forces_oldest_gap(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[8];
 	unsigned long far = 2 + SEQ_WINDOW;
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 3, NOW);
-	assert_int_equal(feed(&t, far, 1700009999, NOW, gaps, 8), 1);
-	assert_gap(gaps[0], 2, 2);
-	assert_int_equal(t.lost, 1);
+	FEED_QUIET(&t, 1, 3);
+	assert_feed(&t, far, 1700009999, 1, "2..2");
 	/* 4 .. far-1 are still only missing: one of them arrives late. */
 	feed_quiet(&t, far - 1, NOW);
-	assert_int_equal(flush_all(&t, gaps, 8), 1);
-	assert_gap(gaps[0], 4, far - 2);
-	assert_int_equal(t.lost, 1 + (far - 2 - 4 + 1));
+	assert_flush(&t, 1 + (far - 2 - 4 + 1), "4..%lu", far - 2);
 }
 
 /* The same with two gaps below the far serial: both are forced out. */
@@ -371,21 +406,13 @@ static void
 test_window_forces_gaps_one_by_one(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[8];
 	unsigned long far = 5 + SEQ_WINDOW;
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1, NOW);
-	feed_quiet(&t, 3, NOW);
-	feed_quiet(&t, 6, NOW);
-	assert_int_equal(feed(&t, far, 1700009999, NOW, gaps, 8), 2);
-	assert_gap(gaps[0], 2, 2);
-	assert_gap(gaps[1], 4, 5);
-	assert_int_equal(t.lost, 3);
-	assert_int_equal(flush_all(&t, gaps, 8), 1);
-	assert_gap(gaps[0], 7, far - 1);
-	assert_int_equal(t.lost, 3 + (far - 1 - 7 + 1));
+	FEED_QUIET(&t, 1, 3, 6);
+	assert_feed(&t, far, 1700009999, 3, "2..2 4..5");
+	assert_flush(&t, 3 + (far - 1 - 7 + 1), "7..%lu", far - 1);
 }
 
 /*
@@ -428,23 +455,18 @@ static void
 test_far_below_is_new_stream(void **state)
 {
 	struct seq_tracker t;
-	struct seq_gap gaps[4];
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 200000, NOW);
-	feed_quiet(&t, 200001, NOW);
+	FEED_QUIET(&t, 200000, 200001);
 	/* A reboot: numbering starts over. */
 	feed_quiet(&t, 5, NOW);
 	assert_int_equal(t.base, 5);
-	feed_quiet(&t, 6, NOW);
-	feed_quiet(&t, 7, NOW);
+	FEED_QUIET(&t, 6, 7);
 	assert_nothing_lost(&t);
 	/* The new stream tracks gaps as usual. */
 	feed_quiet(&t, 9, NOW);
-	assert_int_equal(flush_all(&t, gaps, 4), 1);
-	assert_gap(gaps[0], 8, 8);
-	assert_int_equal(t.lost, 1);
+	assert_flush(&t, 1, "8..8");
 }
 
 static void
@@ -490,8 +512,7 @@ test_new_stream_settles_old_gap(void **state)
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 300000, NOW);
-	feed_quiet(&t, 300002, NOW);		/* 300001 missing */
+	FEED_QUIET(&t, 300000, 300002);		/* 300001 missing */
 	n = feed(&t, 1, 1700000001, NOW, gaps, 4);	/* reboot */
 	n += flush_all(&t, gaps + n, 4 - n);
 	if (n == 0)

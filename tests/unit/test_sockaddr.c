@@ -14,154 +14,95 @@
 #include <sys/socket.h>
 
 #include "parsers/sockaddr.h"
+#include "helpers.h"
 
-static void
-test_inet_address_and_port(void **state)
-{
-	struct sockaddr_info si;
+/*
+ * A saddr and everything decoded from it.  sockaddr_decode clears what
+ * a family does not have: no address and port for UNIX, no path for the
+ * others.
+ */
+struct decode_case {
+	const char	*name;
+	const char	*hex;
+	enum sock_family family;
+	unsigned int	 family_number;
+	const char	*ip;
+	int		 has_port;
+	unsigned int	 port;
+	const char	*path;
+	size_t		 path_len;
+	const char	*family_name;
+};
 
-	assert_int_equal(sockaddr_decode("02000050C0A800010000000000000000",
-	    &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_INET);
-	assert_int_equal(si.family_number, AF_INET);
-	assert_string_equal(si.ip, "192.168.0.1");
-	assert_true(si.has_port);
-	assert_int_equal(si.port, 80);
-	assert_string_equal(sockaddr_family_name(&si), "ipv4");
-	assert_int_equal(si.path_len, 0);
-}
-
-static void
-test_inet_from_corpus(void **state)
-{
-	struct sockaddr_info si;
-
+static const struct decode_case decode_cases[] = {
+	{ "inet address and port", "02000050C0A800010000000000000000",
+	    SOCK_FAMILY_INET, AF_INET, "192.168.0.1", 1, 80, "", 0, "ipv4" },
 	/* connect() to 127.0.0.1 port 9 (discard), from diverse.log. */
-	assert_int_equal(sockaddr_decode("020000097F0000010000000000000000",
-	    &si), 0);
-	assert_string_equal(si.ip, "127.0.0.1");
-	assert_int_equal(si.port, 9);
-}
-
-static void
-test_inet_high_port(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("0200FFFE0A0000FE0000000000000000",
-	    &si), 0);
-	assert_string_equal(si.ip, "10.0.0.254");
-	assert_int_equal(si.port, 65534);
-}
-
-static void
-test_inet6_loopback(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("0A0001BB00000000"
-	    "00000000000000000000000000000001" "00000000", &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_INET6);
-	assert_int_equal(si.family_number, AF_INET6);
-	assert_string_equal(si.ip, "::1");
-	assert_true(si.has_port);
-	assert_int_equal(si.port, 443);
-	assert_string_equal(sockaddr_family_name(&si), "ipv6");
-}
-
-static void
-test_inet6_full_address(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("0A001F9000000000"
-	    "20010DB8000000000000000000000005" "00000000", &si), 0);
-	assert_string_equal(si.ip, "2001:db8::5");
-	assert_int_equal(si.port, 8080);
-}
-
-static void
-test_inet6_mapped_ipv4(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("0A00003500000000"
-	    "00000000000000000000FFFFC0A80001" "00000000", &si), 0);
-	assert_string_equal(si.ip, "::ffff:192.168.0.1");
-	assert_int_equal(si.port, 53);
-}
-
-static void
-test_unix_path(void **state)
-{
-	struct sockaddr_info si;
-
+	{ "inet from the corpus", "020000097F0000010000000000000000",
+	    SOCK_FAMILY_INET, AF_INET, "127.0.0.1", 1, 9, "", 0, "ipv4" },
+	{ "inet high port", "0200FFFE0A0000FE0000000000000000",
+	    SOCK_FAMILY_INET, AF_INET, "10.0.0.254", 1, 65534, "", 0,
+	    "ipv4" },
+	{ "inet6 loopback", "0A0001BB00000000"
+	    "00000000000000000000000000000001" "00000000",
+	    SOCK_FAMILY_INET6, AF_INET6, "::1", 1, 443, "", 0, "ipv6" },
+	{ "inet6 full address", "0A001F9000000000"
+	    "20010DB8000000000000000000000005" "00000000",
+	    SOCK_FAMILY_INET6, AF_INET6, "2001:db8::5", 1, 8080, "", 0,
+	    "ipv6" },
+	{ "inet6 mapped ipv4", "0A00003500000000"
+	    "00000000000000000000FFFFC0A80001" "00000000",
+	    SOCK_FAMILY_INET6, AF_INET6, "::ffff:192.168.0.1", 1, 53, "", 0,
+	    "ipv6" },
+	/* Too short for the address: only the family number is known. */
+	{ "inet too short has no address", "02000050C0A8",
+	    SOCK_FAMILY_NONE, AF_INET, "", 0, 0, "", 0, NULL },
 	/* "/dev/log" padded with NULs, as in diverse.log. */
-	assert_int_equal(sockaddr_decode("01002F6465762F6C6F6700000000000000"
-	    "0000000000000000000000", &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_UNIX);
-	assert_int_equal(si.family_number, AF_UNIX);
-	assert_string_equal(si.path, "/dev/log");
-	assert_int_equal(si.path_len, 8);
-	assert_false(si.has_port);
-	assert_string_equal(si.ip, "");
-	assert_string_equal(sockaddr_family_name(&si), "unix");
-}
-
-static void
-test_unix_path_stops_at_nul_before_junk(void **state)
-{
-	struct sockaddr_info si;
-
+	{ "unix path", "01002F6465762F6C6F6700000000000000"
+	    "0000000000000000000000",
+	    SOCK_FAMILY_UNIX, AF_UNIX, "", 0, 0, "/dev/log", 8, "unix" },
 	/* "/var/run/nscd/socket", NUL, then stack garbage (diverse.log). */
-	assert_int_equal(sockaddr_decode("01002F7661722F72756E2F6E7363642F736F"
-	    "636B65740065F047C3AAFF7F0000E1F44D73BA5500000048C3AAFF7F", &si),
-	    0);
-	assert_string_equal(si.path, "/var/run/nscd/socket");
-	assert_int_equal(si.path_len, 20);
-}
-
-static void
-test_unix_path_without_nul(void **state)
-{
-	struct sockaddr_info si;
-
+	{ "unix path stops at the NUL before junk",
+	    "01002F7661722F72756E2F6E7363642F736F"
+	    "636B65740065F047C3AAFF7F0000E1F44D73BA5500000048C3AAFF7F",
+	    SOCK_FAMILY_UNIX, AF_UNIX, "", 0, 0, "/var/run/nscd/socket", 20,
+	    "unix" },
 	/* addrlen cut exactly after the name: no terminating NUL. */
-	assert_int_equal(sockaddr_decode("01002F746D702F73", &si), 0);
-	assert_string_equal(si.path, "/tmp/s");
-	assert_int_equal(si.path_len, 6);
-}
+	{ "unix path without NUL", "01002F746D702F73",
+	    SOCK_FAMILY_UNIX, AF_UNIX, "", 0, 0, "/tmp/s", 6, "unix" },
+	{ "unix abstract name", "0100006E616D65",
+	    SOCK_FAMILY_UNIX, AF_UNIX, "", 0, 0, "@name", 5, "unix" },
+	{ "unix abstract name, trailing NULs dropped", "010000782F790000000000",
+	    SOCK_FAMILY_UNIX, AF_UNIX, "", 0, 0, "@x/y", 4, "unix" },
+	{ "unix unnamed", "0100",
+	    SOCK_FAMILY_UNIX, AF_UNIX, "", 0, 0, "", 0, "unix" },
+	/* The most frequent saddr in diverse.log. */
+	{ "netlink", "100000000000000000000000",
+	    SOCK_FAMILY_NETLINK, AF_NETLINK, "", 0, 0, "", 0, "netlink" },
+	/* AF_PACKET (17). */
+	{ "other family", "1100030000000000",
+	    SOCK_FAMILY_OTHER, 17, "", 0, 0, "", 0, "other" },
+};
 
 static void
-test_unix_abstract_name(void **state)
+test_decode(void **state)
 {
+	const struct decode_case *c = *state;
 	struct sockaddr_info si;
 
-	assert_int_equal(sockaddr_decode("0100006E616D65", &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_UNIX);
-	assert_string_equal(si.path, "@name");
-	assert_int_equal(si.path_len, 5);
-}
-
-static void
-test_unix_abstract_name_trailing_nuls_dropped(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("010000782F790000000000", &si), 0);
-	assert_string_equal(si.path, "@x/y");
-	assert_int_equal(si.path_len, 4);
-}
-
-static void
-test_unix_unnamed(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("0100", &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_UNIX);
-	assert_int_equal(si.path_len, 0);
-	assert_string_equal(si.path, "");
+	assert_int_equal(sockaddr_decode(c->hex, &si), 0);
+	assert_int_equal(si.family, c->family);
+	assert_int_equal(si.family_number, c->family_number);
+	assert_string_equal(si.ip, c->ip);
+	assert_int_equal(si.has_port, c->has_port);
+	assert_int_equal(si.port, c->port);
+	assert_string_equal(si.path, c->path);
+	assert_int_equal(si.path_len, c->path_len);
+	if (c->family_name == NULL)
+		assert_null(sockaddr_family_name(&si));
+	else
+		assert_string_equal(sockaddr_family_name(&si),
+		    c->family_name);
 }
 
 static void
@@ -187,42 +128,6 @@ test_unix_path_capped(void **state)
 }
 
 static void
-test_netlink(void **state)
-{
-	struct sockaddr_info si;
-
-	/* The most frequent saddr in diverse.log. */
-	assert_int_equal(sockaddr_decode("100000000000000000000000", &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_NETLINK);
-	assert_int_equal(si.family_number, AF_NETLINK);
-	assert_false(si.has_port);
-	assert_string_equal(sockaddr_family_name(&si), "netlink");
-}
-
-static void
-test_other_family(void **state)
-{
-	struct sockaddr_info si;
-
-	/* AF_PACKET (17). */
-	assert_int_equal(sockaddr_decode("1100030000000000", &si), 0);
-	assert_int_equal(si.family, SOCK_FAMILY_OTHER);
-	assert_int_equal(si.family_number, 17);
-	assert_string_equal(sockaddr_family_name(&si), "other");
-}
-
-static void
-test_inet_too_short_has_no_address(void **state)
-{
-	struct sockaddr_info si;
-
-	assert_int_equal(sockaddr_decode("02000050C0A8", &si), 0);
-	assert_int_equal(si.family_number, AF_INET);
-	assert_false(si.has_port);
-	assert_string_equal(si.ip, "");
-}
-
-static void
 test_garbage_rejected(void **state)
 {
 	struct sockaddr_info si;
@@ -243,22 +148,8 @@ main(void)
 {
 #define T(fn)	cmocka_unit_test(fn)
 	const struct CMUnitTest tests[] = {
-		T(test_inet_address_and_port),
-		T(test_inet_from_corpus),
-		T(test_inet_high_port),
-		T(test_inet6_loopback),
-		T(test_inet6_full_address),
-		T(test_inet6_mapped_ipv4),
-		T(test_unix_path),
-		T(test_unix_path_stops_at_nul_before_junk),
-		T(test_unix_path_without_nul),
-		T(test_unix_abstract_name),
-		T(test_unix_abstract_name_trailing_nuls_dropped),
-		T(test_unix_unnamed),
+		CASES(test_decode, decode_cases),
 		T(test_unix_path_capped),
-		T(test_netlink),
-		T(test_other_family),
-		T(test_inet_too_short_has_no_address),
 		T(test_garbage_rejected),
 	};
 #undef T
@@ -267,5 +158,5 @@ main(void)
 	/* The hex above is little-endian; 77 tells automake "skipped". */
 	if (*(const unsigned char *)&one != 1)
 		return 77;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_group(tests, NULL, NULL);
 }

@@ -158,11 +158,63 @@ assert_ticket(const struct spool_ticket *t, int first, size_t count)
 	free(docs);
 }
 
+/* Takes up to max documents, checks they are as assert_ticket says, acks. */
+static void
+take_and_ack(struct spool *sp, size_t max, int first, size_t count)
+{
+	struct spool_ticket *t = spool_take(sp, max, 0);
+
+	assert_ticket(t, first, count);
+	spool_ack(sp, t);
+}
+
+#define SMALL_SPOOL	(1024 * 1024)
+
+/* Opens the small spool of f again and checks what it found on disk. */
+static struct spool *
+reopen(const struct fixture *f, uint64_t recovered, uint64_t torn)
+{
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
+	struct spool_stats st;
+
+	spool_get_stats(sp, &st);
+	assert_int_equal(st.recovered, recovered);
+	assert_int_equal(st.torn, torn);
+	return sp;
+}
+
+/*
+ * Opened again, the spool of f finds recovered documents and torn
+ * records, and sends documents first .. first + recovered - 1 and no more.
+ */
+static void
+assert_restart_sends(const struct fixture *f, int recovered, uint64_t torn,
+    int first)
+{
+	struct spool *sp = reopen(f, recovered, torn);
+
+	assert_ticket(spool_take(sp, 10, 0), first, recovered);
+	assert_null(spool_take(sp, 10, 0));
+	spool_free(sp);
+}
+
+/* A spool of three segments, filled with big records numbered from 0. */
+static struct spool *
+open_full_spool(const struct fixture *f, enum spool_policy policy)
+{
+	struct spool *sp = open_spool(f, 3 * SPOOL_SEGMENT_MIN, policy);
+	int i;
+
+	for (i = 0; i < 3 * PER_SEGMENT; i++)
+		assert_int_equal(append_docs(sp, i, 1, BIG_DOC), 0);
+	return sp;
+}
+
 static void
 test_append_take_ack(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
 	struct spool_ticket *t;
 	struct spool_stats st;
 
@@ -185,14 +237,10 @@ test_append_take_ack(void **state)
 	t = spool_take(sp, 1, 0);
 	assert_ticket(t, 2, 1);
 	spool_retry(sp, t);
-	t = spool_take(sp, 10, 0);
-	assert_ticket(t, 2, 1);
-	spool_ack(sp, t);
+	take_and_ack(sp, 10, 2, 1);
 
 	/* At least one record, even when it holds more than max_docs. */
-	t = spool_take(sp, 1, 0);
-	assert_ticket(t, 3, 2);
-	spool_ack(sp, t);
+	take_and_ack(sp, 1, 3, 2);
 
 	assert_null(spool_take(sp, 10, 0));
 	spool_get_stats(sp, &st);
@@ -212,33 +260,24 @@ static void
 test_restart_returns_unacknowledged(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	struct spool_ticket *t;
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
 	struct spool_stats st;
 
 	append_small(sp, 0, 4);
-	t = spool_take(sp, 2, 0);
-	assert_ticket(t, 0, 2);
-	spool_ack(sp, t);
+	take_and_ack(sp, 2, 0, 2);
 	/* Taken but never acknowledged, as when the output dies. */
 	assert_ticket(spool_take(sp, 1, 0), 2, 1);
 	spool_free(sp);
 
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	sp = reopen(f, 2, 0);
 	spool_get_stats(sp, &st);
-	assert_int_equal(st.recovered, 2);
 	assert_int_equal(st.pending, 2);
-	assert_int_equal(st.torn, 0);
-	t = spool_take(sp, 10, 0);
-	assert_ticket(t, 2, 2);
-	spool_ack(sp, t);
+	take_and_ack(sp, 10, 2, 2);
 	assert_true(spool_drained(sp));
 	spool_free(sp);
 
 	/* Once acknowledged, nothing comes back. */
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.recovered, 0);
+	sp = reopen(f, 0, 0);
 	assert_null(spool_take(sp, 10, 0));
 	assert_true(spool_drained(sp));
 	spool_free(sp);
@@ -264,9 +303,8 @@ static void
 test_ack_point_persisted(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
 	struct spool_ticket *t1, *t2;
-	struct spool_stats st;
 	unsigned long long seg = 0, off = 0;
 
 	append_small(sp, 0, 3);
@@ -286,12 +324,8 @@ test_ack_point_persisted(void **state)
 	assert_int_equal(off, 2 * (HEADER_SIZE + 32));
 	spool_free(sp);
 
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.recovered, 1);
-	t1 = spool_take(sp, 10, 0);
-	assert_ticket(t1, 2, 1);
-	spool_ack(sp, t1);
+	sp = reopen(f, 1, 0);
+	take_and_ack(sp, 10, 2, 1);
 	spool_free(sp);
 }
 
@@ -300,9 +334,8 @@ static void
 test_restart_after_out_of_order_ack(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
 	struct spool_ticket *t2;
-	struct spool_stats st;
 
 	append_small(sp, 0, 3);
 	assert_ticket(spool_take(sp, 1, 0), 0, 1);
@@ -312,11 +345,7 @@ test_restart_after_out_of_order_ack(void **state)
 	spool_free(sp);
 
 	/* Sent twice is allowed (at-least-once); lost is not. */
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.recovered, 3);
-	assert_ticket(spool_take(sp, 10, 0), 0, 3);
-	spool_free(sp);
+	assert_restart_sends(f, 3, 0, 0);
 }
 
 static off_t
@@ -328,29 +357,36 @@ file_size(const char *path)
 	return sb.st_size;
 }
 
+/*
+ * Writes count small records into a new spool and closes it; path gets
+ * the name of the segment that holds them.
+ */
+static void
+spool_on_disk(const struct fixture *f, int count, char *path, size_t size)
+{
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
+
+	append_small(sp, 0, count);
+	spool_free(sp);
+	segment_file(f, 1, path, size);
+}
+
 static void
 test_torn_tail_truncated(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	struct spool *sp;
 	struct spool_ticket *t;
-	struct spool_stats st;
 	char path[512];
 	off_t size;
 
-	append_small(sp, 0, 3);
-	spool_free(sp);
-
 	/* A crash in the middle of writing the last record. */
-	segment_file(f, 1, path, sizeof(path));
+	spool_on_disk(f, 3, path, sizeof(path));
 	size = file_size(path);
 	assert_int_equal(size, 3 * (HEADER_SIZE + 32));
 	assert_int_equal(truncate(path, size - 10), 0);
 
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.torn, 1);
-	assert_int_equal(st.recovered, 2);
+	sp = reopen(f, 2, 1);
 	/* The torn record was cut off. */
 	assert_int_equal(file_size(path), 2 * (HEADER_SIZE + 32));
 	t = spool_take(sp, 10, 0);
@@ -362,13 +398,7 @@ test_torn_tail_truncated(void **state)
 	assert_ticket(spool_take(sp, 10, 0), 10, 1);
 	spool_ack(sp, t);
 	spool_free(sp);
-
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.torn, 0);
-	assert_int_equal(st.recovered, 1);
-	assert_ticket(spool_take(sp, 10, 0), 10, 1);
-	spool_free(sp);
+	assert_restart_sends(f, 1, 0, 10);
 }
 
 static void
@@ -385,22 +415,11 @@ static void
 test_torn_tail_garbage(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	struct spool_stats st;
 	char path[512];
 
-	append_small(sp, 0, 2);
-	spool_free(sp);
-	segment_file(f, 1, path, sizeof(path));
+	spool_on_disk(f, 2, path, sizeof(path));
 	append_bytes(path, "garbage", 7);
-
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.torn, 1);
-	assert_int_equal(st.recovered, 2);
-	assert_ticket(spool_take(sp, 10, 0), 0, 2);
-	assert_null(spool_take(sp, 10, 0));
-	spool_free(sp);
+	assert_restart_sends(f, 2, 1, 0);
 }
 
 /* A whole record whose payload does not match its checksum. */
@@ -408,17 +427,12 @@ static void
 test_bad_checksum_at_tail(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	struct spool_stats st;
 	char path[512], rec[HEADER_SIZE + 32];
 	uint32_t h[4] = { 0, 32, 1, 0 };
 	int fd;
 
-	append_small(sp, 0, 1);
-	spool_free(sp);
-
 	/* Copy the good record's magic, then break the checksum. */
-	segment_file(f, 1, path, sizeof(path));
+	spool_on_disk(f, 1, path, sizeof(path));
 	assert_true((fd = open(path, O_RDONLY)) != -1);
 	assert_int_equal(read(fd, h, sizeof(uint32_t)), sizeof(uint32_t));
 	close(fd);
@@ -426,14 +440,7 @@ test_bad_checksum_at_tail(void **state)
 	memcpy(rec, h, HEADER_SIZE);
 	make_doc(rec + HEADER_SIZE, 32, 1);
 	append_bytes(path, rec, sizeof(rec));
-
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	spool_get_stats(sp, &st);
-	assert_int_equal(st.torn, 1);
-	assert_int_equal(st.recovered, 1);
-	assert_ticket(spool_take(sp, 10, 0), 0, 1);
-	assert_null(spool_take(sp, 10, 0));
-	spool_free(sp);
+	assert_restart_sends(f, 1, 1, 0);
 }
 
 /*
@@ -444,8 +451,7 @@ static void
 test_corrupt_record_in_older_segment(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	struct spool_ticket *t;
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
 	struct spool_stats st;
 	char path[512];
 	int fd;
@@ -453,7 +459,7 @@ test_corrupt_record_in_older_segment(void **state)
 	append_small(sp, 0, 3);
 	spool_free(sp);
 	/* Reopened, the spool writes the next segment. */
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
+	sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
 	append_small(sp, 3, 1);
 	spool_free(sp);
 
@@ -464,13 +470,9 @@ test_corrupt_record_in_older_segment(void **state)
 	    20), 1);
 	close(fd);
 
-	sp = open_spool(f, 1024 * 1024, SPOOL_DROP_OLDEST);
-	t = spool_take(sp, 1, 0);
-	assert_ticket(t, 0, 1);
-	spool_ack(sp, t);
-	t = spool_take(sp, 10, 0);
-	assert_ticket(t, 3, 1);
-	spool_ack(sp, t);
+	sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
+	take_and_ack(sp, 1, 0, 1);
+	take_and_ack(sp, 10, 3, 1);
 	assert_null(spool_take(sp, 10, 0));
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.torn, 1);
@@ -528,21 +530,19 @@ test_drop_oldest_when_full(void **state)
 	struct fixture *f = *state;
 	/* Three segments of PER_SEGMENT big records. */
 	uint64_t max = 3 * SPOOL_SEGMENT_MIN;
-	struct spool *sp = open_spool(f, max, SPOOL_DROP_OLDEST);
+	struct spool *sp = open_full_spool(f, SPOOL_DROP_OLDEST);
 	struct spool_ticket *t;
 	struct spool_stats st;
 	size_t n;
-	int i, next;
+	int next;
 
-	for (i = 0; i < 3 * PER_SEGMENT; i++)
-		assert_int_equal(append_docs(sp, i, 1, BIG_DOC), 0);
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.dropped, 0);
 	assert_int_equal(st.bytes, max);
 	assert_int_equal(spool_take_unreported_drops(sp), 0);
 
 	/* One more does not fit: the oldest segment goes. */
-	assert_int_equal(append_docs(sp, i, 1, BIG_DOC), 0);
+	assert_int_equal(append_docs(sp, 3 * PER_SEGMENT, 1, BIG_DOC), 0);
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.appended, 3 * PER_SEGMENT + 1);
 	assert_int_equal(st.dropped, PER_SEGMENT);
@@ -570,17 +570,13 @@ static void
 test_drop_oldest_spares_taken(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t max = 3 * SPOOL_SEGMENT_MIN;
-	struct spool *sp = open_spool(f, max, SPOOL_DROP_OLDEST);
+	struct spool *sp = open_full_spool(f, SPOOL_DROP_OLDEST);
 	struct spool_ticket *t;
 	struct spool_stats st;
-	int i;
 
-	for (i = 0; i < 3 * PER_SEGMENT; i++)
-		assert_int_equal(append_docs(sp, i, 1, BIG_DOC), 0);
 	t = spool_take(sp, 4, 0);
 	assert_ticket(t, 0, 4);
-	assert_int_equal(append_docs(sp, i, 1, BIG_DOC), 0);
+	assert_int_equal(append_docs(sp, 3 * PER_SEGMENT, 1, BIG_DOC), 0);
 	spool_get_stats(sp, &st);
 	assert_int_equal(st.dropped, PER_SEGMENT - 4);
 	assert_int_equal(spool_take_unreported_drops(sp), PER_SEGMENT - 4);
@@ -613,22 +609,11 @@ appender_start(struct appender *a, struct spool *sp, int n)
 	probe_start(&a->probe, call_append, a);
 }
 
-static struct spool *
-fill_blocking_spool(const struct fixture *f)
-{
-	struct spool *sp = open_spool(f, 3 * SPOOL_SEGMENT_MIN, SPOOL_BLOCK);
-	int i;
-
-	for (i = 0; i < 3 * PER_SEGMENT; i++)
-		assert_int_equal(append_docs(sp, i, 1, BIG_DOC), 0);
-	return sp;
-}
-
 static void
 test_block_waits_for_ack(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = fill_blocking_spool(f);
+	struct spool *sp = open_full_spool(f, SPOOL_BLOCK);
 	struct spool_ticket *t;
 	struct spool_stats st;
 	struct appender a;
@@ -652,9 +637,7 @@ test_block_waits_for_ack(void **state)
 	assert_int_equal(st.appended, 3 * PER_SEGMENT + 1);
 	assert_int_equal(st.dropped, 0);
 	assert_int_equal(spool_take_unreported_drops(sp), 0);
-	t = spool_take(sp, 3 * PER_SEGMENT, 0);
-	assert_ticket(t, PER_SEGMENT, 2 * PER_SEGMENT + 1);
-	spool_ack(sp, t);
+	take_and_ack(sp, 3 * PER_SEGMENT, PER_SEGMENT, 2 * PER_SEGMENT + 1);
 	spool_free(sp);
 }
 
@@ -662,7 +645,7 @@ static void
 test_block_abort_fails_waiting_append(void **state)
 {
 	struct fixture *f = *state;
-	struct spool *sp = fill_blocking_spool(f);
+	struct spool *sp = open_full_spool(f, SPOOL_BLOCK);
 	struct spool_stats st;
 	struct appender a;
 
