@@ -38,3 +38,25 @@ bench_listening() {
 	done
 	echo "$port"
 }
+
+# bench_laurel_conf DIR CONF: a Laurel configuration close to its built-in
+# defaults, writing DIR/audit.log.  Differences from the defaults, and why:
+#  - no `user`: laurel then does not drop privileges (it only logs that),
+#    so no dedicated account is needed; running as root is fine;
+#  - size: huge, so laurel never rotates; the default 10 MiB would rotate
+#    mid-run and the output file would then hold only the last part;
+#  - no periodic status lines.
+# Everything else ([transform], [translate], [enrich], ...) is left at
+# laurel's defaults (pid/container/script enrichment on).
+bench_laurel_conf() {
+	mkdir -p "$1"
+	cat >"$2" <<EOF
+directory = "$1"
+statusreport-period = 0
+
+[auditlog]
+file = "audit.log"
+size = 1000000000000
+generations = 1
+EOF
+}

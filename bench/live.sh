@@ -44,6 +44,8 @@ KEY=bench_exec
 
 # shellcheck source=../tests/integration/lib.sh
 . "$repo/tests/integration/lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 [ -x "$LAUREL" ] || { echo "live.sh: laurel not found: apt-get install laurel" >&2; exit 1; }
 itest_init live-bench
 itest_write_auditd_conf
@@ -75,21 +77,6 @@ state_value() {	# state_value TEXT KEY: a value of auditd's state report
 	sed -n "s/^$2 = //p" <<<"$1" | head -n 1
 }
 
-write_laurel_conf() {
-	mkdir -p "$ITEST_TMP/laurel"
-	# Laurel's defaults (pid, container and script enrichment on), no
-	# privilege drop, no rotation, no periodic status lines.
-	cat >"$ITEST_TMP/laurel.toml" <<EOF
-directory = "$ITEST_TMP/laurel"
-statusreport-period = 0
-
-[auditlog]
-file = "audit.log"
-size = 1000000000000
-generations = 1
-EOF
-}
-
 write_ecs_conf() {
 	cat >"$ITEST_TMP/audisp-ecs.conf" <<EOF
 output: { file: { path = "$ITEST_TMP/out/events.json"; }; };
@@ -107,7 +94,7 @@ setup_plugin() {
 	alone)
 		ITEST_NO_PLUGIN=1 ;;
 	laurel)
-		write_laurel_conf
+		bench_laurel_conf "$ITEST_TMP/laurel" "$ITEST_TMP/laurel.toml"
 		AUDISP_ECS_BIN=$LAUREL_BIN
 		plugin_args="-c $ITEST_TMP/laurel.toml" ;;
 	audisp-ecs)

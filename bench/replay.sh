@@ -97,25 +97,8 @@ bench_input "$CORPUS" "$BYTES" "$input"
 in_bytes=$(wc -c <"$input")
 in_lines=$(wc -l <"$input")
 
-# ---- laurel config: close to its built-in defaults ----
-# Differences from the defaults, and why:
-#  - no `user`: laurel then does not drop privileges (it only logs that),
-#    so no dedicated account is needed; running as root is fine.
-#  - directory in the temp dir.
-#  - size: huge, so laurel never rotates; the default 10 MiB would rotate
-#    mid-run and the output file would then hold only the last part.
-# Everything else ([transform], [translate], [enrich], ...) is left at
-# laurel's defaults (pid/container/script enrichment on).
-mkdir -p "$tmp/laurel"
-cat >"$tmp/laurel.toml" <<EOF
-directory = "$tmp/laurel"
-statusreport-period = 0
-
-[auditlog]
-file = "audit.log"
-size = 1000000000000
-generations = 1
-EOF
+# ---- laurel config (bench/lib.sh) ----
+bench_laurel_conf "$tmp/laurel" "$tmp/laurel.toml"
 "$LAUREL" --dry-run -c "$tmp/laurel.toml" >/dev/null 2>"$tmp/laurel.dry" ||
 	{ cat "$tmp/laurel.dry" >&2; die "laurel rejects its config"; }
 
