@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "audit_event.h"
 #include "syscall_names.h"
@@ -171,17 +172,25 @@ kv_add(struct kv_list *l, struct arena *arena, const char *name,
 	return 0;
 }
 
-const struct sv *
-kv_find(const struct kv_list *l, const char *name)
+/* The index of name in l, or -1; most names differ in their first letter. */
+static ssize_t
+kv_index(const struct kv_list *l, const char *name)
 {
 	size_t i;
 
-	/* The first letters differ for most names: strcmp only for the rest. */
 	for (i = 0; i < l->count; i++)
 		if (l->items[i].name[0] == name[0] &&
 		    strcmp(l->items[i].name, name) == 0)
-			return &l->items[i].value;
-	return NULL;
+			return (ssize_t)i;
+	return -1;
+}
+
+const struct sv *
+kv_find(const struct kv_list *l, const char *name)
+{
+	ssize_t i = kv_index(l, name);
+
+	return i >= 0 ? &l->items[i].value : NULL;
 }
 
 /* Replace the value of name, or append it. */
@@ -189,14 +198,12 @@ static int
 kv_set(struct kv_list *l, struct arena *arena, const char *name,
     struct sv value)
 {
-	size_t i;
+	ssize_t i = kv_index(l, name);
 
-	for (i = 0; i < l->count; i++)
-		if (strcmp(l->items[i].name, name) == 0) {
-			l->items[i].value = value;
-			return 0;
-		}
-	return kv_add(l, arena, name, value);
+	if (i < 0)
+		return kv_add(l, arena, name, value);
+	l->items[i].value = value;
+	return 0;
 }
 
 /* Split "user:role:domain:level[:category...]" (AppArmor: one part). */

@@ -467,9 +467,10 @@ write_summary(struct doc_state *st, struct jw *w)
 static int
 is_label_member(const char *name)
 {
-	return strcmp(name, "obj_user") == 0 || strcmp(name, "obj_role") == 0 ||
-	    strcmp(name, "obj_domain") == 0 || strcmp(name, "obj_level") == 0 ||
-	    strcmp(name, "obj_category") == 0;
+	return strncmp(name, "obj_", 4) == 0 &&
+	    (strcmp(name + 4, "user") == 0 || strcmp(name + 4, "role") == 0 ||
+	    strcmp(name + 4, "domain") == 0 || strcmp(name + 4, "level") == 0 ||
+	    strcmp(name + 4, "category") == 0);
 }
 
 static int
@@ -477,19 +478,29 @@ is_data_member(const struct doc_state *st, const char *name)
 {
 	const struct audit_event *ev = st->ev;
 
-	if (strcmp(name, "arch") == 0)
-		return ev->has_syscall && ev->arch != NULL;
-	if (strcmp(name, "syscall") == 0)
-		return ev->has_syscall && ev->syscall != NULL;
-	if (strcmp(name, "exit") == 0)
-		return ev->has_syscall && ev->exit != NULL;
-	if (strcmp(name, "argc") == 0)
-		return ev->args.present && ev->args.argc >= 0;
-	if (strcmp(name, "socket") == 0)
-		return sockaddr_family_name(&ev->sock) != NULL;
-	if (strcmp(name, "paths_dropped") == 0)
-		return ev->paths_dropped > 0;
-	return 0;
+	/* Asked for every field of every event: the first letter sorts. */
+	switch (name[0]) {
+	case 'a':
+		if (strcmp(name, "arch") == 0)
+			return ev->has_syscall && ev->arch != NULL;
+		if (strcmp(name, "argc") == 0)
+			return ev->args.present && ev->args.argc >= 0;
+		return 0;
+	case 's':
+		if (strcmp(name, "syscall") == 0)
+			return ev->has_syscall && ev->syscall != NULL;
+		if (strcmp(name, "socket") == 0)
+			return sockaddr_family_name(&ev->sock) != NULL;
+		return 0;
+	case 'e':
+		return strcmp(name, "exit") == 0 && ev->has_syscall &&
+		    ev->exit != NULL;
+	case 'p':
+		return strcmp(name, "paths_dropped") == 0 &&
+		    ev->paths_dropped > 0;
+	default:
+		return 0;
+	}
 }
 
 static void
