@@ -37,15 +37,18 @@
 #define READ_SIZE_FILE	(256 * 1024)
 #define HELD_RETRY_MS	20	/* how often a held batch tries the queue */
 /*
- * Live input: after a read that emptied the pipe, let auditd write more
+ * Live input: after a read that emptied the socket, let auditd write more
  * before looking again.  auditd writes an event as several records, one
  * write each; without the pause the parser would sleep and wake for
- * nearly every one.  The pause bounds the wake-ups to 1000/LINGER_MS a
- * second, whatever the event rate.  What comes meanwhile waits in the
+ * nearly every one.  The less the read brought, the longer the pause (a
+ * quiet host pays for fewer wake-ups per event), and a read that filled
+ * the buffer means no pause at all: what comes during one waits in the
  * socket auditd writes to (its send buffer), or in a pipe, enlarged to
- * PIPE_SIZE_LIVE, where a dispatcher uses one.
+ * PIPE_SIZE_LIVE, where a dispatcher uses one, and in auditd's own queue
+ * behind it.
  */
 #define LINGER_MS	10
+#define LINGER_QUIET_MS	25	/* after a read of under a quarter buffer */
 #define PIPE_SIZE_LIVE	(1024 * 1024)
 
 
@@ -61,6 +64,7 @@ struct parse_stage {
 	char			*rbuf;		/* what a read fills */
 	size_t			 rsize;
 	int			 caught_up;	/* the last read emptied the pipe */
+	size_t			 last_read;	/* bytes */
 	long			 last_tick;	/* monotonic ms */
 	long			 batch_since;	/* the batch's first document; 0 */
 	struct doc_item		*held;		/* did not fit into the queue */
@@ -172,7 +176,8 @@ push_batch(struct parse_stage *ps, int wait)
 
 /*
  * A batch goes out when it is large, or when the input is quiet and its
- * first document has waited the flush timeout (replay: only when large).
+ * first document has waited the flush timeout (a replayed file is never
+ * quiet before its end: its batches are all large).
  */
 static void
 maybe_push(struct parse_stage *ps)
@@ -321,12 +326,14 @@ read_source(struct parse_stage *ps, int fd, const char *origin)
 			if (n <= 0)
 				goto end;
 			ps->caught_up = (size_t)n < ps->rsize;
+			ps->last_read = (size_t)n;
 			line_split_feed(&ps->lines, ps->rbuf, (size_t)n);
 			break;
 		}
 		housekeeping(ps);
 		if (ps->p->live && ps->caught_up)
-			input_linger(ps->p, LINGER_MS);
+			input_linger(ps->p, ps->last_read < ps->rsize / 4 ?
+			    LINGER_QUIET_MS : LINGER_MS);
 	}
 end:
 	line_split_finish(&ps->lines);
