@@ -1,5 +1,6 @@
 /*
- * The sources of audit records: auditd's pipe on stdin, or replayed files.
+ * The sources of audit records: auditd's socket (or a pipe) on stdin, or
+ * replayed files.
  *
  * The parser thread reads them itself (parse_stage.c): a record handed to
  * another thread would cost a wake-up per record, more than parsing it.
