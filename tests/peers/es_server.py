@@ -1738,15 +1738,16 @@ def main(argv=None):
         log.error("cannot start on %s: %s", opt.listen, e)
         return 1
 
-    stop = threading.Event()
-    usr1 = threading.Event()
+    # The handlers only set flags: an Event set from a handler can deadlock
+    # on its own lock when the signal lands inside the main thread's wait.
+    stopping = []           # the name of the signal that stops us
+    usr1 = [False]
 
     def on_term(signum, _frame):
-        log.info("stopping: %s", signal.Signals(signum).name)
-        stop.set()
+        stopping.append(signal.Signals(signum).name)
 
     def on_usr1(_signum, _frame):
-        usr1.set()
+        usr1[0] = True
 
     handle_signals(on_term, on_usr1)
     t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2},
@@ -1758,10 +1759,12 @@ def main(argv=None):
     log.info("listening on %s port %d%s", host, bound, " (https)" if srv.tls_ctx else "")
     # The line tests wait for: they learn the ephemeral port from it.
     print(f"LISTENING {bound}", flush=True)
-    while not stop.wait(0.2):
-        if usr1.is_set():
-            usr1.clear()
+    while not stopping:
+        time.sleep(0.2)
+        if usr1[0]:
+            usr1[0] = False
             srv.write_files()
+    log.info("stopping: %s", stopping[0])
     srv.shutdown()
     srv.server_close()
     # Bulk requests still running finish under the store lock; taking it
