@@ -119,10 +119,12 @@ fuzz_bulk(struct fuzz_cursor *in)
 		abort();
 	memcpy(text, in->p, in->n);
 	text[in->n] = '\0';
+	/* A malformed item has status 0; any other follows its status. */
 	if (es_bulk_parse(text, in->n, n, results, err, sizeof(err)) == 0)
 		for (i = 0; i < n; i++)
-			if (results[i].outcome != es_item_outcome_of(
-			    results[i].status) ||
+			if ((results[i].outcome == ES_ITEM_MALFORMED ?
+			    results[i].status != 0 : results[i].outcome !=
+			    es_item_outcome_of(results[i].status)) ||
 			    memchr(results[i].error, '\0',
 			    sizeof(results[i].error)) == NULL)
 				abort();
