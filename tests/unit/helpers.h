@@ -34,11 +34,13 @@
 #ifndef AUDISP_ECS_TEST_HELPERS_H
 #define AUDISP_ECS_TEST_HELPERS_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define N_ELEMENTS(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -125,5 +127,26 @@ run_group_of(const char *group, const struct CMUnitTest *tests, size_t n,
 #define run_group_name(name, tests, group_setup, group_teardown)	\
 	run_group_of((name), (tests), N_ELEMENTS(tests), (group_setup),	\
 	    (group_teardown))
+
+/* Remove a test's scratch directory and the files in it (no subdirectories). */
+static inline void
+remove_flat_dir(const char *dir)
+{
+	struct dirent *de;
+	char path[4096];
+	DIR *d;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
 
 #endif
