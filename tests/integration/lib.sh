@@ -134,10 +134,14 @@ itest_init() {
     itest_require_root
     itest_require_tools
 
-    # One test at a time: the lock is held on lib.sh itself (no stray lock file).
-    exec {ITEST_LOCK_FD}<"$ITEST_DIR/lib.sh"
-    if ! flock -w 1200 "$ITEST_LOCK_FD"; then
-        itest_error "timed out waiting for another integration test to finish (lock on $ITEST_DIR/lib.sh)"
+    # One test at a time on the whole machine: the kernel's audit state
+    # (rules, the audit daemon's pid) is global, so two checkouts of the
+    # tree must not run these tests at once either.
+    local lock=${ITEST_LOCK_FILE:-/run/lock/audisp-ecs-itest.lock}
+    [ -d "$(dirname "$lock")" ] || lock=${TMPDIR:-/tmp}/audisp-ecs-itest.lock
+    exec {ITEST_LOCK_FD}>>"$lock"
+    if ! flock -w 1800 "$ITEST_LOCK_FD"; then
+        itest_error "timed out waiting for another integration test to finish (lock on $lock)"
     fi
 
     itest_require_no_other_auditd
