@@ -76,6 +76,13 @@ line_split_feed(struct line_split *ls, const char *data, size_t len)
 }
 
 void
+line_split_discard(struct line_split *ls)
+{
+	ls->len = 0;
+	ls->full_len = 0;
+}
+
+void
 line_split_finish(struct line_split *ls)
 {
 	if (ls->full_len > 0)

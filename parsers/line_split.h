@@ -34,6 +34,8 @@ void	line_split_set_max(struct line_split *, size_t max_len);
 void	line_split_feed(struct line_split *, const char *data, size_t len);
 /* End of a source: a last line without its newline is still a line. */
 void	line_split_finish(struct line_split *);
+/* A source broke off: the line in progress is dropped, not handed on. */
+void	line_split_discard(struct line_split *);
 void	line_split_release(struct line_split *);
 
 #endif

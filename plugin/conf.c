@@ -145,6 +145,9 @@ static const struct choice non_indexable_policies[] = {
 	{ "drop", NON_INDEXABLE_DROP },
 	{ "dead_letter_index", NON_INDEXABLE_DEAD_LETTER_INDEX },
 	{ "dead_letter_file", NON_INDEXABLE_DEAD_LETTER_FILE }, { NULL, 0 } };
+static const struct choice input_sources[] = {
+	{ "stdin", INPUT_STDIN }, { "netlink", INPUT_NETLINK },
+	{ "unix", INPUT_UNIX }, { NULL, 0 } };
 static const struct choice fim_initial_scans[] = {
 	{ "state", FIM_INITIAL_STATE }, { "none", FIM_INITIAL_NONE },
 	{ NULL, 0 } };
@@ -254,6 +257,20 @@ static const struct key_spec schema[] = {
 	    store_int, 8192, 16L << 20, AT_CONFIG(max_record_size), NULL, 0 },
 	{ "input.eoe_timeout", CONFIG_TYPE_INT, "2",
 	    store_int, 1, 60, AT_CONFIG(eoe_timeout), NULL, 0 },
+	{ "input.source", CONFIG_TYPE_STRING, "\"stdin\"",
+	    store_choice, 0, 0, AT_CONFIG(input_source), input_sources, 0 },
+	GROUP("input.netlink"),
+	{ "input.netlink.buffer_size", TYPE_SIZE, "\"16MiB\"",
+	    store_size, 64L << 10, 1L << 30, AT_CONFIG(netlink_buffer_size),
+	    NULL, 0 },
+	GROUP("input.unix"),
+	{ "input.unix.path", CONFIG_TYPE_STRING,
+	    "\"/var/run/audispd_events\"", store_path, 0, 0,
+	    AT_CONFIG(unix_path), NULL, 0 },
+	{ "input.status_period", TYPE_DURATION, "\"10s\"",
+	    store_duration, 0, 86400000, AT_CONFIG(status_period_ms), NULL, 0 },
+	{ "input.status_documents", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_CONFIG(status_documents), NULL, 0 },
 	GROUP("queue"),
 	GROUP("queue.mem"),
 	{ "queue.mem.events", CONFIG_TYPE_INT, "65536",
@@ -1506,6 +1523,7 @@ config_free(struct config *cfg)
 	logstash_free(cfg->logstash);
 	es_free(cfg->elasticsearch);
 	free(cfg->spool.path);
+	free(cfg->unix_path);
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);
 	fim_config_free(cfg->fim);

@@ -21,6 +21,13 @@
 #define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
 #define CONFIG_DEFAULT_DATA_DIR	"/var/lib/audisp-ecs"
 
+/* input.source: where the audit records come from. */
+enum input_source {
+	INPUT_STDIN,		/* auditd writes them (plugin mode) */
+	INPUT_NETLINK,		/* the kernel's multicast group */
+	INPUT_UNIX,		/* auditd's af_unix socket */
+};
+
 struct config {
 	char	*source;		/* file it came from, or NULL */
 	int	 has_outputs;		/* an output: section names one */
@@ -32,6 +39,11 @@ struct config {
 	long	 input_buffer_size;	/* bytes of documents held, outputs behind */
 	long	 max_record_size;
 	long	 eoe_timeout;
+	long	 input_source;		/* enum input_source */
+	long long netlink_buffer_size;	/* input.netlink.buffer_size */
+	char	*unix_path;		/* input.unix.path */
+	long	 status_period_ms;	/* input.status_period; 0: off */
+	int	 status_documents;	/* input.status_documents */
 	long	 queue_events;		/* documents between parser and outputs */
 	long	 flush_timeout_ms;	/* queue.mem.flush.timeout */
 	long	 log_level;		/* enum log_level */

@@ -50,6 +50,36 @@ write_stats_file(const char *data_dir, const struct pipeline_stats *s)
 	buf_release(&json);
 }
 
+static const char *
+source_words(const struct config *cfg)
+{
+	switch (cfg->input_source) {
+	case INPUT_NETLINK:
+		return "from the kernel's multicast group (netlink)";
+	case INPUT_UNIX:
+		return "from auditd's af_unix socket";
+	default:
+		return "on stdin";
+	}
+}
+
+/*
+ * Started by auditd with another source: auditd's records on stdin are
+ * never read, so its queue for us fills and it complains.
+ */
+static void
+warn_ignored_stdin(const struct config *cfg)
+{
+	struct stat st;
+
+	if (cfg->input_source == INPUT_STDIN || fstat(STDIN_FILENO, &st) == -1 ||
+	    !(S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return;
+	log_warnx("input.source is not stdin: the records on stdin are not "
+	    "read; when auditd starts this plugin, set active = no in its "
+	    "plugins.d file and run audisp-ecs on its own (audisp-ecs -f)");
+}
+
 static void
 reload(struct pipeline *p, const char *config_path)
 {
@@ -136,8 +166,9 @@ daemon_main(const char *config_path, int foreground)
 	if (cfg->log_to_stderr)
 		log_init("audisp-ecs", 1);
 	signals_block_handled(&handled);
-	log_info("starting (%s), reading audit records on stdin",
-	    cfg->source ? cfg->source : "built-in defaults");
+	log_info("starting (%s), reading audit records %s",
+	    cfg->source ? cfg->source : "built-in defaults", source_words(cfg));
+	warn_ignored_stdin(cfg);
 	/* The pipeline owns cfg from here on (a reload replaces it). */
 	snprintf(data_dir, sizeof(data_dir), "%s", cfg->data_dir);
 	metrics_period_ms = cfg->metrics_period_ms;

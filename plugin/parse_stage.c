@@ -225,11 +225,23 @@ take_settings(struct parse_stage *ps, const struct config *cfg)
 	ps->block = cfg->spool.policy == SPOOL_BLOCK;
 }
 
+/* The input is opened once: a reload cannot move it. */
+static void
+warn_input_kept(const struct config *now, const struct config *cfg)
+{
+	if (now->input_source != cfg->input_source ||
+	    now->netlink_buffer_size != cfg->netlink_buffer_size ||
+	    strcmp(now->unix_path, cfg->unix_path) != 0)
+		log_warnx("reload: the input.source and input.netlink/unix "
+		    "settings take effect at the next start");
+}
+
 static void
 apply_reload(struct parse_stage *ps, struct config *cfg)
 {
 	struct doc_item *item;
 
+	warn_input_kept(ps->p->cfg, cfg);
 	take_settings(ps, cfg);
 	reassembly_configure(ps->r, (int)cfg->eoe_timeout,
 	    (size_t)cfg->max_record_size, &cfg->drop_event);
@@ -273,9 +285,29 @@ wait_until(long *ms, long now, long deadline)
 		*ms = left;
 }
 
+/* Where the records come from, and how far a connection to it got. */
+struct source {
+	const char	*origin;	/* in messages: "stdin", a path */
+	int		 kind;		/* SOURCE_* */
+	int		 fd;		/* -1: not connected (af_unix) */
+	long		 retry_at;	/* monotonic ms: the next connect */
+	long		 backoff_ms;
+	long		 busy_check_at;	/* 0: none due */
+	int		 down_told;	/* "cannot connect" was logged */
+	int		 busy_told;
+};
+
+enum { SOURCE_STREAM, SOURCE_NETLINK, SOURCE_UNIX };
+
+/* Records taken from the netlink socket before looking at anything else. */
+#define NETLINK_BATCH		512
+#define UNIX_BACKOFF_MIN_MS	250
+#define UNIX_BACKOFF_MAX_MS	10000
+#define UNIX_BUSY_CHECK_MS	1000	/* after a connect with no data */
+
 /* How long the wait for input may be (-1: for ever): until the next job. */
 static int
-wait_ms(struct parse_stage *ps)
+wait_ms(struct parse_stage *ps, const struct source *src)
 {
 	long now = monotonic_ms(), ms = -1;
 
@@ -285,6 +317,10 @@ wait_ms(struct parse_stage *ps)
 		wait_until(&ms, now, ps->batch_since + ps->flush_timeout_ms);
 	if (ps->held != NULL)
 		wait_until(&ms, now, now + HELD_RETRY_MS);
+	if (src->kind == SOURCE_UNIX && src->fd == -1)
+		wait_until(&ms, now, src->retry_at);
+	if (src->busy_check_at != 0)
+		wait_until(&ms, now, src->busy_check_at);
 	return (int)ms;
 }
 
@@ -300,17 +336,102 @@ housekeeping(struct parse_stage *ps)
 	maybe_push(ps);
 }
 
+/* auditd went away (it restarts, or stops): connect again later. */
+static void
+unix_disconnect(struct parse_stage *ps, struct source *src)
+{
+	log_info("input: %s closed; connecting again", src->origin);
+	close(src->fd);
+	src->fd = -1;
+	src->busy_check_at = 0;
+	src->busy_told = 0;
+	line_split_discard(&ps->lines);
+	src->backoff_ms = UNIX_BACKOFF_MIN_MS;
+	src->retry_at = monotonic_ms() + src->backoff_ms;
+}
+
+static void
+unix_upkeep(struct parse_stage *ps, struct source *src)
+{
+	long now = monotonic_ms();
+
+	if (src->fd == -1 && now >= src->retry_at) {
+		if ((src->fd = input_unix_connect(ps->p, src->origin)) != -1) {
+			log_info("input: connected to %s", src->origin);
+			src->down_told = 0;
+			src->busy_check_at = now + UNIX_BUSY_CHECK_MS;
+			return;
+		}
+		if (!src->down_told)
+			log_warnx("input: cannot connect to %s (is auditd "
+			    "running with its af_unix plugin active?); "
+			    "retrying", src->origin);
+		src->down_told = 1;
+		src->backoff_ms = src->backoff_ms * 2 > UNIX_BACKOFF_MAX_MS ?
+		    UNIX_BACKOFF_MAX_MS : src->backoff_ms * 2;
+		src->retry_at = now + src->backoff_ms;
+	}
+	if (src->busy_check_at != 0 && now >= src->busy_check_at) {
+		src->busy_check_at = 0;
+		if (input_unix_busy(src->origin) && !src->busy_told) {
+			log_warnx("input: %s is busy: auditd serves one client "
+			    "at a time and another one holds it; waiting "
+			    "until it lets go", src->origin);
+			src->busy_told = 1;
+			src->busy_check_at = now + UNIX_BACKOFF_MAX_MS;
+		}
+	}
+}
+
+/*
+ * The source has something: take it.  Returns -1 at its end (or on an
+ * error that ends it), else 0.
+ */
+static int
+pull(struct parse_stage *ps, struct source *src)
+{
+	size_t bytes;
+	long records;
+	ssize_t n;
+
+	if (src->kind == SOURCE_NETLINK) {
+		records = input_netlink_drain(ps->p, src->fd, ps->rbuf,
+		    ps->rsize, feed, ps, NETLINK_BATCH, &bytes);
+		if (records == -1)
+			return -1;
+		ps->caught_up = records < NETLINK_BATCH;
+		ps->last_read = bytes;
+		return 0;
+	}
+	if ((n = input_read(ps->p, src->fd, src->origin, ps->rbuf,
+	    ps->rsize)) == -2)
+		return 0;
+	if (n <= 0 && src->kind == SOURCE_UNIX) {
+		unix_disconnect(ps, src);
+		return 0;
+	}
+	if (n <= 0)
+		return -1;
+	if (src->busy_told)
+		log_info("input: %s: records arrive", src->origin);
+	src->busy_check_at = 0;
+	src->busy_told = 0;
+	ps->caught_up = (size_t)n < ps->rsize;
+	ps->last_read = (size_t)n;
+	line_split_feed(&ps->lines, ps->rbuf, (size_t)n);
+	return 0;
+}
+
 /* A source to its end; -1 if a stop was asked. */
 static int
-read_source(struct parse_stage *ps, int fd, const char *origin)
+read_source(struct parse_stage *ps, struct source *src)
 {
-	ssize_t n;
 	int rc = 0;
 
-	ps->origin = origin;
+	ps->origin = src->origin;
 	ps->lineno = 0;
 	for (;;) {
-		switch (input_wait(ps->p, fd, wait_ms(ps))) {
+		switch (input_wait(ps->p, src->fd, wait_ms(ps, src))) {
 		case INPUT_STOP:
 			rc = -1;
 			goto end;
@@ -320,16 +441,12 @@ read_source(struct parse_stage *ps, int fd, const char *origin)
 		case INPUT_WOKEN:
 			break;
 		case INPUT_READY:
-			if ((n = input_read(ps->p, fd, origin, ps->rbuf,
-			    ps->rsize)) == -2)
-				break;
-			if (n <= 0)
+			if (pull(ps, src) == -1)
 				goto end;
-			ps->caught_up = (size_t)n < ps->rsize;
-			ps->last_read = (size_t)n;
-			line_split_feed(&ps->lines, ps->rbuf, (size_t)n);
 			break;
 		}
+		if (src->kind == SOURCE_UNIX)
+			unix_upkeep(ps, src);
 		housekeeping(ps);
 		if (ps->p->live && ps->caught_up)
 			input_linger(ps->p, ps->last_read < ps->rsize / 4 ?
@@ -341,24 +458,63 @@ end:
 	return rc;
 }
 
+/* Live input: auditd's stdin, the kernel's group or auditd's socket. */
+static void
+read_live(struct parse_stage *ps)
+{
+	const struct config *cfg = ps->p->cfg;
+	struct source src = { "stdin", SOURCE_STREAM, STDIN_FILENO, 0,
+	    UNIX_BACKOFF_MIN_MS, 0, 0, 0 };
+
+	switch (cfg->input_source) {
+	case INPUT_NETLINK:
+		src.origin = "netlink";
+		src.kind = SOURCE_NETLINK;
+		if ((src.fd = input_netlink_open(ps->p,
+		    cfg->netlink_buffer_size)) == -1)
+			return;
+		read_source(ps, &src);
+		close(src.fd);
+		return;
+	case INPUT_UNIX:
+		src.origin = cfg->unix_path;
+		src.kind = SOURCE_UNIX;
+		src.fd = -1;
+		ps->caught_up = 1;
+		unix_upkeep(ps, &src);
+		read_source(ps, &src);
+		if (src.fd != -1)
+			close(src.fd);
+		return;
+	default:
+		input_grow_pipe(STDIN_FILENO, PIPE_SIZE_LIVE);
+		read_source(ps, &src);
+	}
+}
+
 static void
 read_sources(struct parse_stage *ps)
 {
 	struct pipeline *p = ps->p;
-	int i, fd, rc;
+	struct source src = { "stdin", SOURCE_STREAM, STDIN_FILENO, 0, 0, 0,
+	    0, 0 };
+	int i, rc;
 
-	if (p->live)
-		input_grow_pipe(STDIN_FILENO, PIPE_SIZE_LIVE);
-	if (p->live || p->npaths == 0) {
-		read_source(ps, STDIN_FILENO, "stdin");
+	if (p->live) {
+		read_live(ps);
+		return;
+	}
+	if (p->npaths == 0) {
+		read_source(ps, &src);
 		return;
 	}
 	for (i = 0; i < p->npaths; i++) {
-		if ((fd = input_open(p, p->paths[i])) == -1)
+		if ((src.fd = input_open(p, p->paths[i])) == -1)
 			continue;
-		rc = read_source(ps, fd, strcmp(p->paths[i], "-") == 0 ?
-		    "stdin" : p->paths[i]);
-		input_close(fd);
+		src.origin = strcmp(p->paths[i], "-") == 0 ? "stdin" :
+		    p->paths[i];
+		rc = read_source(ps, &src);
+		input_close(src.fd);
 		if (rc == -1)
 			break;
 	}

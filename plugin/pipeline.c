@@ -70,6 +70,7 @@ start(struct config *cfg, int live, char *const paths[], int npaths,
 	p->npaths = npaths;
 	p->fim_once = fim_once;
 	p->wake[0] = p->wake[1] = -1;
+	p->overrun_rl = (struct ratelimit)RATELIMIT_INIT(10, 1);
 	pthread_mutex_init(&p->done_lock, NULL);
 	pthread_mutex_init(&p->reload_lock, NULL);
 	pthread_condattr_init(&attr);
@@ -181,6 +182,9 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->es_item_retries = atomic_load(&p->es_item_retries);
 	s->dead_lettered = atomic_load(&p->dead_lettered);
 	s->ack_floods = atomic_load(&p->ack_floods);
+	s->netlink_overruns = atomic_load(&p->netlink_overruns);
+	s->unix_connects = atomic_load(&p->unix_connects);
+	s->kernel_lost = atomic_load(&p->kernel_lost);
 	s->fim_scanned = atomic_load(&p->fim_counters.scanned);
 	s->fim_hashed = atomic_load(&p->fim_counters.hashed);
 	s->fim_bytes_hashed = atomic_load(&p->fim_counters.bytes_hashed);

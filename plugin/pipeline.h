@@ -48,6 +48,12 @@ struct pipeline;
 	    "dead-lettered") \
 	X(ack_floods,		"logstash", "ack_floods", \
 	    "connections closed for flooding keepalives") \
+	X(netlink_overruns,	"input", "netlink_overruns", \
+	    "netlink overruns (records the kernel dropped for us)") \
+	X(unix_connects,	"input", "unix_connects", \
+	    "connections to auditd's socket") \
+	X(kernel_lost,		"kernel", "lost", \
+	    "lost by the kernel (its lost counter)") \
 	X(fim_scanned,		"fim",	"scanned",	"files scanned") \
 	X(fim_hashed,		"fim",	"hashed",	"hashed") \
 	X(fim_bytes_hashed,	"fim",	"bytes_hashed",	"bytes hashed") \

@@ -13,8 +13,10 @@
 
 #include "../fim/fim.h"
 #include "../fim/who_table.h"
+#include "../parsers/line_split.h"
 #include "../parsers/reassembly.h"
 #include "../common/bqueue.h"
+#include "../common/log.h"
 #include "pipeline.h"
 
 /* On the document queue. */
@@ -48,10 +50,18 @@ struct pipeline {
 	atomic_ullong	 spooled, retries;
 	atomic_ullong	 es_conflicts, es_item_retries, dead_lettered;
 	atomic_ullong	 ack_floods;
+	/* The netlink input: receive buffer overruns (records lost to us). */
+	atomic_ullong	 netlink_overruns;
+	atomic_ullong	 unix_connects;	/* the af_unix input (re)connected */
+	/* The kernel's own lost counter went up by this (status polling). */
+	atomic_ullong	 kernel_lost;
 	/* Dropped by the parser: the outputs were behind for too long. */
 	atomic_ullong	 parser_dropped;
 	/* Dropped by the spool policy: the parser writes a document about it. */
 	atomic_ullong	 drops_to_report;
+
+	/* The parser thread's: ENOBUFS on the netlink socket. */
+	struct ratelimit overrun_rl;
 
 	/* File integrity monitoring (fim_stage.c); the parser thread owns it. */
 	struct fim	*fim;
@@ -82,6 +92,28 @@ void	 input_grow_pipe(int fd, int size);
 /* "-" is stdin; -1 if the file cannot be opened (logged, counted). */
 int	 input_open(struct pipeline *, const char *path);
 void	 input_close(int fd);
+/* input_netlink.c: the kernel's multicast group; fd, or -1 (logged). */
+int	 input_netlink_open(struct pipeline *, long long rcvbuf);
+/* What input_netlink_drain needs of buf: a datagram and its line. */
+#define INPUT_NETLINK_BUF_MIN	(2 * 9994 + 64)
+/*
+ * Hand every record waiting on the socket (at most max_records) to fn as
+ * a line; bytes: what was received.  Returns the records, 0 if none
+ * waited, -1 if the socket failed (logged, counted).
+ */
+long	 input_netlink_drain(struct pipeline *, int fd, char *buf, size_t size,
+	    line_split_fn *fn, void *ctx, long max_records, size_t *bytes);
+/*
+ * input_unix.c: auditd's af_unix socket.  A connected fd, or -1 when it
+ * cannot be reached now (logged once until it can).
+ */
+int	 input_unix_connect(struct pipeline *, const char *path);
+/*
+ * Nonzero when the listening socket at path has connections waiting to be
+ * accepted: auditd serves one client at a time, so ours waits behind
+ * another one.
+ */
+int	 input_unix_busy(const char *path);
 /* pipeline.c: the reload waiting for the parser, or NULL. */
 struct config *pipeline_take_reload(struct pipeline *);
 
