@@ -1011,3 +1011,19 @@ ecs_dropped_document_write(struct ecs_context *ctx, unsigned long long count,
 	jw_append(w, "\n", 1);
 	return jw_failed(w) ? -1 : 0;
 }
+
+/* For the other note documents (ecs_status.c). */
+void
+ecs_note_event_write(struct ecs_context *ctx, struct jw *w, unsigned long sec,
+    unsigned int msec, const char *id_extra, const char *action,
+    const char *message)
+{
+	write_note_event(ctx, w, sec, msec, id_extra, action, message);
+}
+
+void
+ecs_timestamp_write(struct ecs_context *ctx, struct jw *w, unsigned long sec,
+    unsigned int msec)
+{
+	write_timestamp(ctx, w, sec, msec);
+}

@@ -31,4 +31,15 @@ const char	*gid_name(struct doc_state *, struct sv gid);
 /* user.*, group.* and related.user (ecs_user.c). */
 void		 write_identities(struct doc_state *, struct jw *);
 
+/*
+ * ecs_document.c: @timestamp, message and the event members every note
+ * document (lost, dropped, kernel status) starts with.
+ */
+void		 ecs_note_event_write(struct ecs_context *, struct jw *,
+		    unsigned long sec, unsigned int msec, const char *id_extra,
+		    const char *action, const char *message);
+/* ecs_document.c: @timestamp, for a second past sec. */
+void		 ecs_timestamp_write(struct ecs_context *, struct jw *,
+		    unsigned long sec, unsigned int msec);
+
 #endif

@@ -478,6 +478,37 @@ reassembly_report_dropped(struct reassembly *r, unsigned long long count)
 	return 0;
 }
 
+int
+reassembly_report_kernel_lost(struct reassembly *r, unsigned long count,
+    unsigned long total)
+{
+	size_t mark = jw_len(&r->batch);
+
+	jw_begin_document(&r->batch);
+	if (ecs_kernel_lost_document_write(&r->ctx, count, total,
+	    &r->batch) == -1) {
+		jw_rewind(&r->batch, mark);
+		return -1;
+	}
+	r->batch_docs++;
+	return 0;
+}
+
+int
+reassembly_report_status(struct reassembly *r,
+    const struct audit_status_report *st)
+{
+	size_t mark = jw_len(&r->batch);
+
+	jw_begin_document(&r->batch);
+	if (ecs_status_document_write(&r->ctx, st, &r->batch) == -1) {
+		jw_rewind(&r->batch, mark);
+		return -1;
+	}
+	r->batch_docs++;
+	return 0;
+}
+
 void
 reassembly_tick(struct reassembly *r)
 {

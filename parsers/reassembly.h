@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "ecs_document.h"
+#include "ecs_status.h"
 #include "event_filter.h"
 
 struct reassembly;
@@ -77,6 +78,12 @@ void	reassembly_configure(struct reassembly *, int eoe_timeout,
 	    size_t max_record_size, const struct event_filter *drop);
 /* Add a document saying count documents were dropped downstream; -1 if not. */
 int	reassembly_report_dropped(struct reassembly *, unsigned long long count);
+/* The kernel lost count events (its counter is now total); -1 if not told. */
+int	reassembly_report_kernel_lost(struct reassembly *, unsigned long count,
+	    unsigned long total);
+/* A status document (input.status_documents); -1 if not written. */
+int	reassembly_report_status(struct reassembly *,
+	    const struct audit_status_report *);
 /* About once a second for live input: completes events that are due. */
 void	reassembly_tick(struct reassembly *);
 /* End of input: every event in progress is completed now. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "../common/buf.h"
 #include "conf.h"
 #include "daemon.h"
+#include "kernel_status.h"
 #include "../common/log.h"
 #include "../common/timeutil.h"
 #include "pipeline.h"
@@ -80,8 +82,60 @@ warn_ignored_stdin(const struct config *cfg)
 	    "plugins.d file and run audisp-ecs on its own (audisp-ecs -f)");
 }
 
+/* The kernel's audit status, polled every input.status_period. */
+struct status_poll {
+	long		 period_ms;	/* 0: off */
+	int		 documents;	/* input.status_documents */
+	long		 next;		/* monotonic ms */
+	int		 have_base;
+	unsigned int	 lost_base;	/* the kernel's lost counter */
+	int		 refused_told;
+};
+
 static void
-reload(struct pipeline *p, const char *config_path)
+status_poll_configure(struct status_poll *sp, const struct config *cfg)
+{
+	sp->period_ms = cfg->status_period_ms;
+	sp->documents = cfg->status_documents;
+	sp->next = monotonic_ms();
+}
+
+/*
+ * A rise of the kernel's lost counter since the last poll is reported; what
+ * it counted before the first poll was lost before we ran.  A counter that
+ * went down was reset (auditctl --reset-lost): it is the new base.
+ */
+static void
+status_poll(struct pipeline *p, struct status_poll *sp)
+{
+	struct audit_status_report st;
+	unsigned long rise = 0;
+
+	if (sp->period_ms <= 0 || monotonic_ms() < sp->next)
+		return;
+	sp->next = monotonic_ms() + sp->period_ms;
+	memset(&st, 0, sizeof(st));
+	if (kernel_status_get(&st) == -1) {
+		if (!sp->refused_told)
+			log_warn("cannot read the kernel's audit status "
+			    "(input.status_period; it needs CAP_AUDIT_CONTROL)");
+		sp->refused_told = 1;
+		return;
+	}
+	sp->refused_told = 0;
+	if (sp->have_base && st.lost > sp->lost_base)
+		rise = st.lost - sp->lost_base;
+	sp->lost_base = st.lost;
+	sp->have_base = 1;
+	if (rise > 0)
+		log_warnx("the kernel lost %lu audit events (its lost counter "
+		    "is %u): backlog full or rate limit", rise, st.lost);
+	if (rise > 0 || sp->documents)
+		pipeline_post_status(p, &st, rise, sp->documents);
+}
+
+static void
+reload(struct pipeline *p, const char *config_path, struct status_poll *sp)
 {
 	struct config *cfg;
 
@@ -93,6 +147,7 @@ reload(struct pipeline *p, const char *config_path)
 		return;
 	}
 	log_set_level((enum log_level)cfg->log_level);
+	status_poll_configure(sp, cfg);
 	if (pipeline_reload(p, cfg) == -1)
 		log_warnx("reload failed: pipeline is shutting down");
 }
@@ -103,7 +158,8 @@ reload(struct pipeline *p, const char *config_path)
  */
 static void
 signal_loop(struct pipeline *p, const sigset_t *handled,
-    const char *config_path, const char *data_dir, long metrics_period_ms)
+    const char *config_path, const char *data_dir, long metrics_period_ms,
+    struct status_poll *sp)
 {
 	struct timespec poll_interval = { 0, SIGNAL_POLL_MS * 1000000L };
 	struct pipeline_stats s;
@@ -120,6 +176,7 @@ signal_loop(struct pipeline *p, const sigset_t *handled,
 			stats_log("metrics", &s);
 			next_metrics += metrics_period_ms;
 		}
+		status_poll(p, sp);
 		sig = sigtimedwait(handled, NULL, &poll_interval);
 		if (sig == -1) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -128,7 +185,7 @@ signal_loop(struct pipeline *p, const sigset_t *handled,
 		}
 		switch (sig) {
 		case SIGHUP:
-			reload(p, config_path);
+			reload(p, config_path, sp);
 			break;
 		case SIGUSR1:
 			pipeline_get_stats(p, &s);
@@ -150,6 +207,7 @@ daemon_main(const char *config_path, int foreground)
 	struct config *cfg;
 	struct pipeline *p;
 	struct pipeline_stats s;
+	struct status_poll sp;
 	sigset_t handled;
 	char data_dir[4096];
 	long metrics_period_ms;
@@ -172,9 +230,14 @@ daemon_main(const char *config_path, int foreground)
 	/* The pipeline owns cfg from here on (a reload replaces it). */
 	snprintf(data_dir, sizeof(data_dir), "%s", cfg->data_dir);
 	metrics_period_ms = cfg->metrics_period_ms;
+	memset(&sp, 0, sizeof(sp));
+	status_poll_configure(&sp, cfg);
 	if ((p = pipeline_start(cfg, 1, NULL, 0)) == NULL)
 		return 1;
-	signal_loop(p, &handled, config_path, data_dir, metrics_period_ms);
+	/* At once, so that "audisp-ecs status" finds the running plugin. */
+	pipeline_get_stats(p, &s);
+	write_stats_file(data_dir, &s);
+	signal_loop(p, &handled, config_path, data_dir, metrics_period_ms, &sp);
 	rc = pipeline_finish(p, DRAIN_TIMEOUT_MS, &s);
 	stats_log("exiting", &s);
 	return rc == 0 ? 0 : 1;

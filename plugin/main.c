@@ -32,6 +32,7 @@ static const struct verb_entry *const verb_table[] = {
 	&verb_test_config_entry,
 	&verb_test_output_entry,
 	&verb_setup_entry,
+	&verb_status_entry,
 	NULL
 };
 

@@ -324,6 +324,28 @@ wait_ms(struct parse_stage *ps, const struct source *src)
 	return (int)ms;
 }
 
+/* What the main thread's status poll found, as documents. */
+static void
+write_status(struct parse_stage *ps)
+{
+	struct audit_status_report st;
+	unsigned long rise;
+
+	if (!pipeline_take_status(ps->p, &st, &rise)) {
+		if (rise == 0)
+			return;
+	} else {
+		st.queue_documents = bq_count(ps->p->docs);
+		st.spooled = atomic_load(&ps->p->spooled);
+		if (reassembly_report_status(ps->r, &st) == -1)
+			log_warnx("parser: the status document was not written");
+	}
+	if (rise > 0 && reassembly_report_kernel_lost(ps->r, rise,
+	    st.lost) == -1)
+		log_warnx("parser: %lu events lost by the kernel were not "
+		    "reported", rise);
+}
+
 /* Between reads: a reload, the ageing of events, a batch to hand on. */
 static void
 housekeeping(struct parse_stage *ps)
@@ -332,6 +354,7 @@ housekeeping(struct parse_stage *ps)
 
 	if ((cfg = pipeline_take_reload(ps->p)) != NULL)
 		apply_reload(ps, cfg);
+	write_status(ps);
 	maybe_tick(ps);
 	maybe_push(ps);
 }

@@ -139,6 +139,40 @@ pipeline_reload(struct pipeline *p, struct config *cfg)
 	return 0;
 }
 
+void
+pipeline_post_status(struct pipeline *p, const struct audit_status_report *st,
+    unsigned long lost_rise, int document)
+{
+	pthread_mutex_lock(&p->reload_lock);
+	p->status_lost_rise += lost_rise;
+	if (document || lost_rise > 0) {
+		p->status = *st;
+		p->status_document |= document;
+	}
+	pthread_mutex_unlock(&p->reload_lock);
+	if (lost_rise > 0)
+		atomic_fetch_add(&p->kernel_lost, lost_rise);
+	if ((document || lost_rise > 0) && write(p->wake[1], "s", 1) == -1 &&
+	    errno != EAGAIN)
+		log_warn("cannot wake the parser");
+}
+
+int
+pipeline_take_status(struct pipeline *p, struct audit_status_report *st,
+    unsigned long *lost_rise)
+{
+	int document;
+
+	pthread_mutex_lock(&p->reload_lock);
+	*st = p->status;
+	*lost_rise = p->status_lost_rise;
+	document = p->status_document;
+	p->status_lost_rise = 0;
+	p->status_document = 0;
+	pthread_mutex_unlock(&p->reload_lock);
+	return document;
+}
+
 struct config *
 pipeline_take_reload(struct pipeline *p)
 {

@@ -18,6 +18,7 @@
 #ifndef AUDISP_ECS_PIPELINE_H
 #define AUDISP_ECS_PIPELINE_H
 
+struct audit_status_report;
 struct config;
 struct pipeline;
 
@@ -106,5 +107,13 @@ int		 pipeline_input_done(struct pipeline *);
 int		 pipeline_finish(struct pipeline *, int timeout_ms,
 		    struct pipeline_stats *);
 void		 pipeline_get_stats(struct pipeline *, struct pipeline_stats *);
+/*
+ * The main thread polled the kernel's audit status: the parser writes an
+ * audit-events-lost document for a rise of its lost counter, and a status
+ * document when document is nonzero.
+ */
+void		 pipeline_post_status(struct pipeline *,
+		    const struct audit_status_report *, unsigned long lost_rise,
+		    int document);
 
 #endif

@@ -34,8 +34,12 @@ struct pipeline {
 	struct bqueue	*docs;
 	pthread_t	 parser_thread, output_thread;
 	int		 wake[2];	/* wakes the parser's wait for input */
-	pthread_mutex_t	 reload_lock;
+	pthread_mutex_t	 reload_lock;	/* guards reload and status_* */
 	struct config	*reload;	/* a reload the parser has not taken */
+	/* The kernel status polled by the main thread, for the parser. */
+	struct audit_status_report status;
+	unsigned long	 status_lost_rise;	/* not reported yet */
+	int		 status_document;	/* a status document is due */
 	atomic_int	 stop_input;
 	atomic_int	 input_done;	/* the sources are read to their end */
 	atomic_int	 give_up;	/* outputs stop retrying */
@@ -116,6 +120,13 @@ int	 input_unix_connect(struct pipeline *, const char *path);
 int	 input_unix_busy(const char *path);
 /* pipeline.c: the reload waiting for the parser, or NULL. */
 struct config *pipeline_take_reload(struct pipeline *);
+/*
+ * The status posted since the last call (pipeline_post_status), and the
+ * rise of the kernel's lost counter to report; nonzero if a status
+ * document is due.
+ */
+int	 pipeline_take_status(struct pipeline *, struct audit_status_report *,
+	    unsigned long *lost_rise);
 
 void	*parse_main(void *);
 void	*output_main(void *);

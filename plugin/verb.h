@@ -44,12 +44,13 @@ struct verb_entry {
 };
 
 /* verb_run.c, verb_replay.c, verb_fim_scan.c, verb_test_config.c,
- * verb_test_output.c, verb_setup.c */
+ * verb_test_output.c, verb_setup.c, verb_status.c */
 extern const struct verb_entry verb_run_entry;
 extern const struct verb_entry verb_replay_entry;
 extern const struct verb_entry verb_fim_scan_entry;
 extern const struct verb_entry verb_test_config_entry;
 extern const struct verb_entry verb_test_output_entry;
 extern const struct verb_entry verb_setup_entry;
+extern const struct verb_entry verb_status_entry;
 
 #endif

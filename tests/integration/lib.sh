@@ -163,6 +163,7 @@ itest_init() {
     ITEST_ORIG_ENABLED=$(itest_status_field enabled "$st")
     ITEST_ORIG_BACKLOG=$(itest_status_field backlog_limit "$st")
     ITEST_ORIG_BACKLOG_WAIT=$(itest_status_field backlog_wait_time "$st")
+    ITEST_ORIG_RATE=$(itest_status_field rate_limit "$st")
     ITEST_ORIG_LOST=$(itest_status_field lost "$st")
     ITEST_ORIG_RULES=$(auditctl -l 2>/dev/null)
     ITEST_STATUS_SAVED=1
@@ -408,6 +409,7 @@ itest_cleanup() {
     done
     if [ "$ITEST_STATUS_SAVED" = 1 ]; then
         [ -n "$ITEST_ORIG_BACKLOG" ] && auditctl -b "$ITEST_ORIG_BACKLOG" >/dev/null 2>&1
+        [ -n "$ITEST_ORIG_RATE" ] && auditctl -r "$ITEST_ORIG_RATE" >/dev/null 2>&1
         [ -n "$ITEST_ORIG_BACKLOG_WAIT" ] &&
             auditctl --backlog_wait_time "$ITEST_ORIG_BACKLOG_WAIT" >/dev/null 2>&1
         [ -n "$ITEST_ORIG_ENABLED" ] && auditctl -e "$ITEST_ORIG_ENABLED" >/dev/null 2>&1
