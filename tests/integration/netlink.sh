@@ -108,6 +108,7 @@ NL_B="$ITEST_TMP/out/netlink-b.json"
 netlink_conf "$ITEST_TMP/nl-b.conf" "$NL_B"
 start_netlink "$ITEST_TMP/nl-b.conf"
 [ "$(itest_status_field pid)" = 0 ] || itest_fail "(b) an audit daemon is registered"
+auditctl -e 1 >/dev/null    # auditd may have disabled audit as it stopped
 itest_add_rule -a always,exit -F arch=b64 -S execve -F key=itest_nl_b
 for i in $(seq 100); do /bin/true "$marker-b-$i"; done
 itest_wait_doc 15 "'$marker-b-100' in (get(d, 'process.args') or [])" "$NL_B" >/dev/null ||
