@@ -7,7 +7,9 @@
  *   0: a field value as auparse hands it over (up to a NUL byte);
  *   1: a saddr value;
  *   2: EXECVE fields, one "name=value" per line, as the records of one
- *      event give them (argc, aN, aN_len, aN[i]).
+ *      event give them (argc, aN, aN_len, aN[i]);
+ *   a first byte of 0xf0 or more: a netlink record, two bytes of type
+ *   and its payload (parsers/kernel_record.h).
  * Besides what the sanitizers see, each decoder's result is checked
  * against what its header promises.
  */
@@ -22,6 +24,7 @@
 #include "parsers/arena.h"
 #include "parsers/audit_value.h"
 #include "parsers/execve_args.h"
+#include "parsers/kernel_record.h"
 #include "parsers/sockaddr.h"
 
 #define CHECK(cond) do {						\
@@ -128,6 +131,29 @@ fuzz_execve(char *text, struct arena *arena)
 		touch(a.argv[i]);
 }
 
+static void
+fuzz_kernel_record(const uint8_t *data, size_t size)
+{
+	char line[256];
+	size_t full, n;
+	int type;
+
+	if (size < 2)
+		return;
+	type = data[0] | data[1] << 8;
+	full = kernel_record_format(line, sizeof(line), type,
+	    (const char *)data + 2, size - 2);
+	if (full == 0) {
+		CHECK(line[0] == '\0');
+		return;
+	}
+	CHECK(type >= KERNEL_RECORD_FIRST);
+	n = strlen(line);
+	CHECK(n == (full < sizeof(line) ? full : sizeof(line) - 1));
+	CHECK(strncmp(line, "type=", 5) == 0);
+	CHECK(memchr(line, '\n', n) == NULL);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -137,6 +163,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 
 	fuzz_init();
+	if (which >= 0xf0) {
+		fuzz_kernel_record(in.p, in.n);
+		return 0;
+	}
 	if ((text = malloc(in.n + 1)) == NULL)
 		abort();
 	memcpy(text, in.p, in.n);
