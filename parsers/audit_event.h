@@ -85,6 +85,7 @@ struct audit_event {
 	int		 main_seen;	/* the main record was collected */
 	unsigned int	 nrecords;
 	int		 enriched;	/* set by the caller: names are in the records */
+	int		 backfilled;	/* read from auditd's log, not received */
 
 	/* SYSCALL */
 	const char	*arch;		/* name, e.g. x86_64 */

@@ -605,6 +605,8 @@ write_auditd(struct doc_state *st, struct jw *w)
 	if (ev->ses != NULL && strcmp(ev->ses, "4294967295") != 0 &&
 	    strcmp(ev->ses, "-1") != 0)
 		jw_cstring(w, "session", ev->ses);
+	if (ev->backfilled)
+		jw_bool(w, "backfilled", 1);
 	write_summary(st, w);
 	write_path_items(w, ev);
 	write_data(st, w);

@@ -38,6 +38,8 @@ struct held_record {
 	unsigned long long records_then;
 };
 
+#define PENDING_GAPS	64
+
 struct reassembly {
 	auparse_state_t		*au;
 	struct reassembly_options opts;
@@ -65,6 +67,11 @@ struct reassembly {
 	int			 enriched;	/* the input has 0x1D parts */
 	struct seq_tracker	 serials;
 	struct event_filter	 drop;
+	/* Gaps waiting to be looked for in auditd's log (backfill.h). */
+	struct seq_gap		 gaps[PENDING_GAPS];
+	int			 ngaps;
+	auparse_state_t		*backfill_au;	/* while healing a gap */
+	struct backfilled_set	 backfilled;
 };
 
 /*
@@ -105,7 +112,7 @@ add_held_original(struct reassembly *r, const char *text)
 }
 
 static void
-write_lost(struct reassembly *r, const struct seq_gap *gap)
+write_lost_document(struct reassembly *r, const struct seq_gap *gap)
 {
 	size_t mark = jw_len(&r->batch);
 	unsigned long count = gap->last - gap->first + 1;
@@ -123,6 +130,21 @@ write_lost(struct reassembly *r, const struct seq_gap *gap)
 	r->batch_docs++;
 }
 
+/*
+ * A gap: looked for in auditd's log at the next safe point (a gap is found
+ * in the middle of writing an event, while auparse is in its callback),
+ * or reported lost at once when there is no log to look in.
+ */
+static void
+write_lost(struct reassembly *r, const struct seq_gap *gap)
+{
+	if (!r->opts.backfill.enabled || r->ngaps == PENDING_GAPS) {
+		write_lost_document(r, gap);
+		return;
+	}
+	r->gaps[r->ngaps++] = *gap;
+}
+
 /* The kernel numbers its events; auditd's own (DAEMON_*) it does not. */
 static void
 track_serial(struct reassembly *r, const struct audit_event *ev)
@@ -130,6 +152,9 @@ track_serial(struct reassembly *r, const struct audit_event *ev)
 	struct seq_gap gap;
 
 	if (ev->type >= AUDIT_FIRST_DAEMON && ev->type <= AUDIT_LAST_DAEMON)
+		return;
+	/* Events from the log fill a gap that is settled already. */
+	if (ev->backfilled)
 		return;
 	while (seq_tracker_seen(&r->serials, ev->serial, ev->sec, ev->msec,
 	    time(NULL), &gap))
@@ -151,6 +176,7 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 	jw_begin_document(&r->batch);
 	audit_collect_begin(&r->ev);
 	r->ev.enriched = r->enriched;
+	r->ev.backfilled = r->backfill_au != NULL;
 	if (extra != NULL) {
 		if ((held = strdup(extra)) != NULL)
 			rewrite_legacy_login(held, strlen(held));
@@ -194,6 +220,7 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 		    r->ev.serial);
 	} else {
 		r->stats.events++;
+		r->stats.backfilled += r->ev.backfilled;
 		r->batch_docs++;
 	}
 done:
@@ -316,6 +343,12 @@ event_ready(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 	if (type != AUPARSE_CB_EVENT_READY ||
 	    (ts = auparse_get_timestamp(au)) == NULL)
 		return;
+	if (au == r->backfill_au)
+		backfilled_set_add(&r->backfilled, ts->serial);
+	else if (backfilled_set_has(&r->backfilled, ts->serial)) {
+		r->stats.late_dropped++;	/* written from the log already */
+		return;
+	}
 	if (is_lone_login(au)) {
 		hold(r, au, ts);
 		return;
@@ -401,6 +434,71 @@ report_rejected(struct reassembly *r, enum record_verdict v,
 		    full_len, record_verdict_text(v));
 }
 
+/* A record from auditd's log: checked like any, fed to its own auparse. */
+static void
+backfill_record(void *arg, const char *line, size_t len)
+{
+	struct reassembly *r = arg;
+	char *copy;
+
+	if ((copy = malloc(len + 1)) == NULL)
+		return;
+	memcpy(copy, line, len);
+	copy[len] = '\n';
+	auparse_feed(r->backfill_au, copy, len + 1);
+	free(copy);
+}
+
+static void
+backfill_done(void *arg)
+{
+	struct reassembly *r = arg;
+
+	auparse_flush_feed(r->backfill_au);
+}
+
+static void
+backfill_lost(void *arg, const struct seq_gap *gap)
+{
+	write_lost_document(arg, gap);
+}
+
+static void
+heal_gap(struct reassembly *r, const struct seq_gap *gap)
+{
+	const struct backfill_calls calls = { backfill_record, backfill_done,
+	    backfill_lost, r };
+	struct backfill_result res;
+
+	if ((r->backfill_au = auparse_init(AUSOURCE_FEED, NULL)) == NULL) {
+		write_lost_document(r, gap);
+		return;
+	}
+	auparse_set_escape_mode(r->backfill_au, AUPARSE_ESC_RAW);
+	auparse_add_callback(r->backfill_au, event_ready, r, NULL);
+	backfill_heal(&r->opts.backfill, gap, &calls, &res);
+	auparse_destroy(r->backfill_au);
+	r->backfill_au = NULL;
+	log_info("backfill: %lu of the %lu events missing (sequence %lu to "
+	    "%lu) found in %s (%lld bytes read)", res.serials,
+	    gap->last - gap->first + 1, gap->first, gap->last,
+	    r->opts.backfill.log_file, res.bytes);
+}
+
+/* The gaps found since the last call, at a point where auparse is idle. */
+static void
+heal_gaps(struct reassembly *r)
+{
+	struct seq_gap gap;
+
+	while (r->ngaps > 0) {
+		gap = r->gaps[0];
+		memmove(&r->gaps[0], &r->gaps[1],
+		    (size_t)--r->ngaps * sizeof(r->gaps[0]));
+		heal_gap(r, &gap);
+	}
+}
+
 void
 reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
     size_t full_len, const char *where, unsigned long lineno)
@@ -439,6 +537,8 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 	if (strcmp(hdr.type, "LOGIN") == 0)
 		keep_login_line(r, line, len, hdr.serial);
 	auparse_feed(r->au, r->line_buf, len + 1);
+	if (r->ngaps > 0)
+		heal_gaps(r);
 }
 
 void
@@ -520,6 +620,7 @@ reassembly_tick(struct reassembly *r)
 			write_lost(r, &gap);
 	}
 	expire_held(r, 0);
+	heal_gaps(r);
 }
 
 void
@@ -531,6 +632,8 @@ reassembly_flush(struct reassembly *r)
 	expire_held(r, 1);
 	while (seq_tracker_flush(&r->serials, &gap))
 		write_lost(r, &gap);
+	heal_gaps(r);
+	expire_held(r, 1);
 }
 
 int

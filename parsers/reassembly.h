@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "ecs_document.h"
+#include "backfill.h"
 #include "ecs_status.h"
 #include "event_filter.h"
 
@@ -38,6 +39,8 @@ struct reassembly_options {
 	 */
 	void	(*observe)(void *ctx, const struct audit_event *);
 	void	*observe_ctx;
+	/* Gaps are looked for in auditd's log first (live input only). */
+	struct backfill_options backfill;
 };
 
 struct reassembly_stats {
@@ -47,6 +50,8 @@ struct reassembly_stats {
 	unsigned long long	failed;		/* events lost to out-of-memory */
 	unsigned long long	lost;		/* serials that never arrived */
 	unsigned long long	filtered;	/* events dropped by drop_event */
+	unsigned long long	backfilled;	/* events written from auditd's log */
+	unsigned long long	late_dropped;	/* late copies of those */
 };
 
 struct batch {

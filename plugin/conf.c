@@ -267,6 +267,21 @@ static const struct key_spec schema[] = {
 	{ "input.unix.path", CONFIG_TYPE_STRING,
 	    "\"/var/run/audispd_events\"", store_path, 0, 0,
 	    AT_CONFIG(unix_path), NULL, 0 },
+	GROUP("input.backfill"),
+	{ "input.backfill.enabled", CONFIG_TYPE_BOOL, "true",
+	    store_bool, 0, 0, AT_CONFIG(backfill_enabled), NULL, 0 },
+	{ "input.backfill.log_file", CONFIG_TYPE_STRING, "\"\"",
+	    store_string, 0, 0, AT_CONFIG(backfill_log_file), NULL, 0 },
+	{ "input.backfill.max_age", TYPE_DURATION, "\"1h\"",
+	    store_duration, 1000, 31L * 86400000, AT_CONFIG(backfill_max_age_ms),
+	    NULL, 0 },
+	{ "input.backfill.max_events", CONFIG_TYPE_INT, "10000",
+	    store_int, 1, 1000000, AT_CONFIG(backfill_max_events), NULL, 0 },
+	{ "input.backfill.max_bytes", TYPE_SIZE, "\"256MiB\"",
+	    store_size, 1L << 20, 1L << 40, AT_CONFIG(backfill_max_bytes),
+	    NULL, 0 },
+	{ "input.backfill.rate", TYPE_RATE, "\"64MiB\"",
+	    store_rate, 1L << 20, 1L << 40, AT_CONFIG(backfill_rate), NULL, 0 },
 	{ "input.status_period", TYPE_DURATION, "\"10s\"",
 	    store_duration, 0, 86400000, AT_CONFIG(status_period_ms), NULL, 0 },
 	{ "input.status_documents", CONFIG_TYPE_BOOL, "false",
@@ -1524,6 +1539,7 @@ config_free(struct config *cfg)
 	es_free(cfg->elasticsearch);
 	free(cfg->spool.path);
 	free(cfg->unix_path);
+	free(cfg->backfill_log_file);
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);
 	fim_config_free(cfg->fim);

@@ -42,6 +42,12 @@ struct config {
 	long	 input_source;		/* enum input_source */
 	long long netlink_buffer_size;	/* input.netlink.buffer_size */
 	char	*unix_path;		/* input.unix.path */
+	int	 backfill_enabled;	/* input.backfill.* */
+	char	*backfill_log_file;	/* "": auditd.conf's log_file */
+	long	 backfill_max_age_ms;
+	long	 backfill_max_events;
+	long long backfill_max_bytes;
+	long long backfill_rate;	/* bytes/s, 0: unlimited */
 	long	 status_period_ms;	/* input.status_period; 0: off */
 	int	 status_documents;	/* input.status_documents */
 	long	 queue_events;		/* documents between parser and outputs */

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auditd_conf.h"
 #include "conf.h"
 #include "../outputs/spool.h"
 #include "../common/log.h"
@@ -50,6 +51,8 @@
 #define LINGER_MS	10
 #define LINGER_QUIET_MS	25	/* after a read of under a quarter buffer */
 #define PIPE_SIZE_LIVE	(1024 * 1024)
+/* auditd's rotated logs (log_file.1 ...) looked in after the current one. */
+#define BACKFILL_ROTATED_FILES	9
 
 
 struct parse_stage {
@@ -82,6 +85,8 @@ publish_stats(struct parse_stage *ps)
 	atomic_store(&ps->p->events, rs.events);
 	atomic_store(&ps->p->lost, rs.lost);
 	atomic_store(&ps->p->filtered, rs.filtered);
+	atomic_store(&ps->p->backfilled, rs.backfilled);
+	atomic_store(&ps->p->late_dropped, rs.late_dropped);
 }
 
 static void
@@ -543,6 +548,44 @@ read_sources(struct parse_stage *ps)
 	}
 }
 
+/*
+ * input.backfill for live input: the log is auditd.conf's unless named;
+ * returns what to free (the path found in auditd.conf), or NULL.
+ */
+static char *
+backfill_settings(struct pipeline *p, struct backfill_options *o)
+{
+	const struct config *cfg = p->cfg;
+	char *found = NULL;
+
+	memset(o, 0, sizeof(*o));
+	if (!p->live || !cfg->backfill_enabled)
+		return NULL;
+	o->log_file = cfg->backfill_log_file;
+	if (o->log_file == NULL || o->log_file[0] == '\0')
+		o->log_file = found = auditd_log_file(AUDITD_CONF_PATH);
+	if (o->log_file == NULL) {
+		log_info("backfill: auditd writes no log; gaps are reported "
+		    "lost");
+		return NULL;
+	}
+	if (access(o->log_file, R_OK) == -1) {
+		log_warn("backfill: cannot read %s; gaps are reported lost",
+		    o->log_file);
+		free(found);
+		memset(o, 0, sizeof(*o));
+		return NULL;
+	}
+	o->enabled = 1;
+	o->max_events = cfg->backfill_max_events;
+	o->limits.max_bytes = cfg->backfill_max_bytes;
+	o->limits.rate = cfg->backfill_rate;
+	o->limits.max_age = cfg->backfill_max_age_ms / 1000;
+	o->limits.max_files = BACKFILL_ROTATED_FILES;
+	o->limits.max_record_size = (size_t)cfg->max_record_size;
+	return found;
+}
+
 void *
 parse_main(void *arg)
 {
@@ -551,6 +594,7 @@ parse_main(void *arg)
 	struct pipeline *p = arg;
 	struct config *cfg;
 	unsigned long settled;
+	char *backfill_log;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
@@ -571,6 +615,7 @@ parse_main(void *arg)
 	ro.drop = &p->cfg->drop_event;
 	ro.observe = p->live ? fim_stage_observe : NULL;
 	ro.observe_ctx = p;
+	backfill_log = backfill_settings(p, &ro.backfill);
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
 	if (p->live && (settled = state_load_serial(p->cfg->data_dir)) > 0)
@@ -586,6 +631,7 @@ parse_main(void *arg)
 	push_batch(&ps, 1);
 	publish_stats(&ps);
 	reassembly_free(ps.r);
+	free(backfill_log);
 	line_split_release(&ps.lines);
 	free(ps.rbuf);
 	fim_stage_finish(p);

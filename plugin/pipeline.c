@@ -207,6 +207,8 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->events = atomic_load(&p->events);
 	s->lost = atomic_load(&p->lost);
 	s->filtered = atomic_load(&p->filtered);
+	s->backfilled = atomic_load(&p->backfilled);
+	s->late_dropped = atomic_load(&p->late_dropped);
 	s->written = atomic_load(&p->written);
 	s->dropped = atomic_load(&p->dropped) + atomic_load(&p->parser_dropped);
 	s->write_errors = atomic_load(&p->write_errors);

@@ -36,6 +36,8 @@ struct pipeline;
 	X(events,		"",	"events",	"events") \
 	X(filtered,		"",	"filtered",	"filtered") \
 	X(lost,			"",	"lost_upstream", "lost upstream") \
+	X(backfilled,		"",	"backfilled",	"backfilled from auditd's log") \
+	X(late_dropped,		"",	"late_dropped",	"late copies of backfilled events") \
 	X(written,		"",	"written",	"written") \
 	X(spooled,		"",	"spooled",	"spooled") \
 	X(dropped,		"",	"dropped",	"dropped") \

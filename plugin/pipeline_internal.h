@@ -50,6 +50,7 @@ struct pipeline {
 	/* Counters: each written by one stage, read by anyone. */
 	atomic_ullong	 bytes_in, input_errors;
 	atomic_ullong	 records, rejected, events, lost, filtered;
+	atomic_ullong	 backfilled, late_dropped;
 	atomic_ullong	 written, dropped, write_errors;
 	atomic_ullong	 spooled, retries;
 	atomic_ullong	 es_conflicts, es_item_retries, dead_lettered;
