@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/buf.h"
 #include "../common/log.h"
 #include "arena.h"
 #include "audit_event.h"
@@ -39,6 +40,18 @@ struct held_record {
 };
 
 #define PENDING_GAPS	64
+#define PENDING_INCOMPLETE 64
+
+/*
+ * A syscall event completed by age: the kernel ends every one with EOE,
+ * so without it some of its records were lost on the way.  It waits to
+ * be written whole from auditd's log, or as it came when the log lacks it.
+ */
+struct incomplete {
+	unsigned long	 serial, sec;
+	unsigned int	 msec;
+	char		*text;		/* its records as received, '\n' each */
+};
 
 struct reassembly {
 	auparse_state_t		*au;
@@ -71,7 +84,11 @@ struct reassembly {
 	struct seq_gap		 gaps[PENDING_GAPS];
 	int			 ngaps;
 	auparse_state_t		*backfill_au;	/* while healing a gap */
+	int			 from_log;	/* what backfill_au is fed */
 	struct backfilled_set	 backfilled;
+	struct incomplete	 incomplete[PENDING_INCOMPLETE];
+	int			 nincomplete;
+	int			 aging;		/* in auparse_feed_age_events */
 };
 
 /*
@@ -154,7 +171,7 @@ track_serial(struct reassembly *r, const struct audit_event *ev)
 	if (ev->type >= AUDIT_FIRST_DAEMON && ev->type <= AUDIT_LAST_DAEMON)
 		return;
 	/* Events from the log fill a gap that is settled already. */
-	if (ev->backfilled)
+	if (ev->backfilled || r->backfill_au != NULL)
 		return;
 	while (seq_tracker_seen(&r->serials, ev->serial, ev->sec, ev->msec,
 	    time(NULL), &gap))
@@ -176,7 +193,7 @@ write_event(struct reassembly *r, auparse_state_t *au, const char *extra)
 	jw_begin_document(&r->batch);
 	audit_collect_begin(&r->ev);
 	r->ev.enriched = r->enriched;
-	r->ev.backfilled = r->backfill_au != NULL;
+	r->ev.backfilled = r->backfill_au != NULL && r->from_log;
 	if (extra != NULL) {
 		if ((held = strdup(extra)) != NULL)
 			rewrite_legacy_login(held, strlen(held));
@@ -333,6 +350,60 @@ expire_held(struct reassembly *r, int everything)
 	}
 }
 
+static int
+has_syscall_record(auparse_state_t *au)
+{
+	int found = 0;
+
+	if (auparse_first_record(au) <= 0)
+		return 0;
+	do
+		found = auparse_get_type(au) == AUDIT_SYSCALL;
+	while (!found && auparse_next_record(au) > 0);
+	auparse_first_record(au);
+	return found;
+}
+
+/*
+ * Keep an aged syscall event for heal_gaps; 0 if it cannot wait (then it
+ * is written as it is).  Its serial counts as seen: it is no gap.
+ */
+static int
+keep_incomplete(struct reassembly *r, auparse_state_t *au,
+    const au_event_t *ts)
+{
+	struct incomplete *inc;
+	struct buf text = BUF_INITIALIZER(1 << 20);
+	struct seq_gap gap;
+	const char *rec;
+
+	if (!r->opts.backfill.enabled || r->nincomplete == PENDING_INCOMPLETE ||
+	    !has_syscall_record(au))
+		return 0;
+	do {
+		if ((rec = auparse_get_record_text(au)) == NULL ||
+		    buf_append(&text, rec, strlen(rec)) == -1 ||
+		    buf_append(&text, "\n", 1) == -1) {
+			buf_release(&text);
+			auparse_first_record(au);
+			return 0;
+		}
+	} while (auparse_next_record(au) > 0);
+	auparse_first_record(au);
+	inc = &r->incomplete[r->nincomplete++];
+	inc->serial = ts->serial;
+	inc->sec = (unsigned long)ts->sec;
+	inc->msec = ts->milli;
+	if ((inc->text = buf_take(&text, NULL)) == NULL) {
+		r->nincomplete--;
+		return 0;
+	}
+	while (seq_tracker_seen(&r->serials, inc->serial, inc->sec, inc->msec,
+	    time(NULL), &gap))
+		write_lost(r, &gap);
+	return 1;
+}
+
 static void
 event_ready(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 {
@@ -348,7 +419,8 @@ event_ready(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 	else if (backfilled_set_has(&r->backfilled, ts->serial)) {
 		r->stats.late_dropped++;	/* written from the log already */
 		return;
-	}
+	} else if (r->aging && keep_incomplete(r, au, ts))
+		return;
 	if (is_lone_login(au)) {
 		hold(r, au, ts);
 		return;
@@ -406,6 +478,8 @@ reassembly_free(struct reassembly *r)
 		return;
 	while (r->nheld > 0)
 		release_held(r, 0, 0);
+	while (r->nincomplete > 0)
+		free(r->incomplete[--r->nincomplete].text);
 	for (i = 0; i < LOGIN_LINES; i++)
 		free(r->login_lines[i].line);
 	auparse_destroy(r->au);
@@ -476,6 +550,7 @@ heal_gap(struct reassembly *r, const struct seq_gap *gap)
 	}
 	auparse_set_escape_mode(r->backfill_au, AUPARSE_ESC_RAW);
 	auparse_add_callback(r->backfill_au, event_ready, r, NULL);
+	r->from_log = 1;
 	backfill_heal(&r->opts.backfill, gap, &calls, &res);
 	auparse_destroy(r->backfill_au);
 	r->backfill_au = NULL;
@@ -485,12 +560,53 @@ heal_gap(struct reassembly *r, const struct seq_gap *gap)
 	    r->opts.backfill.log_file, res.bytes);
 }
 
+/* The log lacks the event: it is written as it came, not marked. */
+static void
+incomplete_as_received(void *arg, const struct seq_gap *gap)
+{
+	struct reassembly *r = arg;
+	const struct incomplete *inc = &r->incomplete[0];
+	const char *p = inc->text, *nl;
+
+	(void)gap;
+	r->from_log = 0;
+	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		auparse_feed(r->backfill_au, p, (size_t)(nl - p) + 1);
+	auparse_flush_feed(r->backfill_au);
+	r->from_log = 1;
+}
+
+/* The oldest incomplete event: whole from the log, or as it came. */
+static void
+heal_incomplete(struct reassembly *r)
+{
+	const struct backfill_calls calls = { backfill_record, backfill_done,
+	    incomplete_as_received, r };
+	struct incomplete *inc = &r->incomplete[0];
+	struct seq_gap one = { inc->serial, inc->serial, inc->sec, inc->msec };
+	struct backfill_result res;
+
+	if ((r->backfill_au = auparse_init(AUSOURCE_FEED, NULL)) != NULL) {
+		auparse_set_escape_mode(r->backfill_au, AUPARSE_ESC_RAW);
+		auparse_add_callback(r->backfill_au, event_ready, r, NULL);
+		r->from_log = 1;
+		backfill_heal(&r->opts.backfill, &one, &calls, &res);
+		auparse_destroy(r->backfill_au);
+		r->backfill_au = NULL;
+	}
+	free(inc->text);
+	memmove(&r->incomplete[0], &r->incomplete[1],
+	    (size_t)--r->nincomplete * sizeof(r->incomplete[0]));
+}
+
 /* The gaps found since the last call, at a point where auparse is idle. */
 static void
 heal_gaps(struct reassembly *r)
 {
 	struct seq_gap gap;
 
+	while (r->nincomplete > 0)
+		heal_incomplete(r);
 	while (r->ngaps > 0) {
 		gap = r->gaps[0];
 		memmove(&r->gaps[0], &r->gaps[1],
@@ -559,9 +675,13 @@ reassembly_configure(struct reassembly *r, int eoe_timeout,
 }
 
 void
-reassembly_resume_serials(struct reassembly *r, unsigned long settled)
+reassembly_resume_serials(struct reassembly *r, unsigned long settled,
+    const struct seq_holes *holes)
 {
-	seq_tracker_resume(&r->serials, settled, time(NULL));
+	if (holes != NULL)
+		seq_tracker_resume_seen(&r->serials, settled, holes, time(NULL));
+	else
+		seq_tracker_resume(&r->serials, settled, time(NULL));
 }
 
 int
@@ -615,7 +735,9 @@ reassembly_tick(struct reassembly *r)
 	struct seq_gap gap;
 
 	if (r->opts.live) {
+		r->aging = 1;
 		auparse_feed_age_events(r->au);
+		r->aging = 0;
 		while (seq_tracker_tick(&r->serials, time(NULL), &gap))
 			write_lost(r, &gap);
 	}
@@ -644,6 +766,7 @@ reassembly_take_batch(struct reassembly *r, struct batch *b)
 	b->buf = jw_take(&r->batch, &b->len);
 	b->ndocs = r->batch_docs;
 	b->settled_serial = seq_tracker_settled(&r->serials);
+	b->holes_known = seq_tracker_holes(&r->serials, &b->holes) == 0;
 	r->batch_docs = 0;
 	return 1;
 }

@@ -23,6 +23,7 @@
 #include "backfill.h"
 #include "ecs_status.h"
 #include "event_filter.h"
+#include "seq_tracker.h"
 
 struct reassembly;
 
@@ -58,8 +59,11 @@ struct batch {
 	char	*buf;		/* documents, each ending with '\n' */
 	size_t	 len;
 	size_t	 ndocs;
-	/* Audit serials up to this are in this batch or earlier ones. */
+	/* Audit serials up to this are in this batch or earlier ones, */
 	unsigned long settled_serial;
+	/* and so are those above it up to holes.max_seen, but the holes. */
+	struct seq_holes holes;
+	int		 holes_known;	/* 0: too many to tell */
 };
 
 struct reassembly	*reassembly_new(const struct reassembly_options *);
@@ -77,7 +81,8 @@ void	reassembly_feed_line(struct reassembly *, const char *line, size_t len,
  * Live input: carry on the serial count of the previous run, which had
  * settled every serial up to settled (see seq_tracker_resume).
  */
-void	reassembly_resume_serials(struct reassembly *, unsigned long settled);
+void	reassembly_resume_serials(struct reassembly *, unsigned long settled,
+	    const struct seq_holes *);
 /* New settings after a reload; events in progress are kept. */
 void	reassembly_configure(struct reassembly *, int eoe_timeout,
 	    size_t max_record_size, const struct event_filter *drop);

@@ -141,6 +141,60 @@ seq_tracker_resume(struct seq_tracker *t, unsigned long base, time_t now)
 	t->gap_since = now;
 }
 
+static int
+in_holes(const struct seq_holes *h, unsigned long serial)
+{
+	int i;
+
+	for (i = 0; i < h->n; i++)
+		if (serial >= h->first[i] && serial <= h->last[i])
+			return 1;
+	return 0;
+}
+
+void
+seq_tracker_resume_seen(struct seq_tracker *t, unsigned long base,
+    const struct seq_holes *h, time_t now)
+{
+	struct seq_gap gap;
+	unsigned long s;
+
+	seq_tracker_resume(t, base, now);
+	if (h->max_seen <= base || h->max_seen - base > SEQ_WINDOW)
+		return;
+	for (s = base + 1; s <= h->max_seen; s++)
+		if (!in_holes(h, s))
+			(void)seq_tracker_seen(t, s, (unsigned long)now, 0, now,
+			    &gap);
+}
+
+int
+seq_tracker_holes(const struct seq_tracker *t, struct seq_holes *h)
+{
+	unsigned long i, n;
+	int open = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (!t->started || t->max_seen <= t->base)
+		return 0;
+	h->max_seen = t->max_seen;
+	n = t->max_seen - t->base;
+	for (i = 0; i < n && i < SEQ_WINDOW; i++) {
+		if (t->window[(t->base + 1 + i) % SEQ_WINDOW].seen) {
+			open = 0;
+			continue;
+		}
+		if (!open) {
+			if (h->n == SEQ_HOLES_MAX)
+				return -1;
+			h->first[h->n++] = t->base + 1 + i;
+		}
+		h->last[h->n - 1] = t->base + 1 + i;
+		open = 1;
+	}
+	return 0;
+}
+
 unsigned long
 seq_tracker_settled(const struct seq_tracker *t)
 {

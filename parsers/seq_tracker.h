@@ -51,6 +51,19 @@ struct seq_tracker {
 	unsigned long long lost;	/* events declared lost, in all */
 };
 
+/*
+ * What a restart needs to know exactly which serials above the settled
+ * ones were already seen: the newest seen, and the runs below it that
+ * were not (at most SEQ_HOLES_MAX of them).
+ */
+#define SEQ_HOLES_MAX	16
+
+struct seq_holes {
+	unsigned long	 max_seen;	/* 0: nothing above the settled */
+	int		 n;
+	unsigned long	 first[SEQ_HOLES_MAX], last[SEQ_HOLES_MAX];
+};
+
 void	seq_tracker_init(struct seq_tracker *);
 /*
  * An event arrived.  Returns 1 and fills gap when a gap had to be settled
@@ -64,6 +77,14 @@ int	seq_tracker_seen(struct seq_tracker *, unsigned long serial,
  * base (events lost while we were not running then show up as a gap).
  */
 void	seq_tracker_resume(struct seq_tracker *, unsigned long base, time_t now);
+/*
+ * seq_tracker_resume, and then every serial in base+1..holes->max_seen
+ * outside the holes counts as seen: a restart does not report them again.
+ */
+void	seq_tracker_resume_seen(struct seq_tracker *, unsigned long base,
+	    const struct seq_holes *, time_t now);
+/* The holes above the settled serials; -1 when there are too many. */
+int	seq_tracker_holes(const struct seq_tracker *, struct seq_holes *);
 /* Every serial up to this is settled (seen or reported); 0 if none yet. */
 unsigned long seq_tracker_settled(const struct seq_tracker *);
 /* The clock moved on (live input): a gap open too long is lost. */

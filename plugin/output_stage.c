@@ -24,7 +24,6 @@
 
 #define RETRY_MS	1000
 #define POP_WAIT_MS	1000
-#define SERIAL_SAVE_MS	100
 
 struct output_stage {
 	struct pipeline		*p;
@@ -37,8 +36,9 @@ struct output_stage {
 	struct config		*reloaded;
 	struct serial_file	*serial_file;	/* live input only */
 	unsigned long		 stored_serial;	/* settled and stored */
-	unsigned long		 saved_serial;	/* ... and written to disk */
-	long			 saved_at;
+	struct seq_holes	 stored_holes;	/* stored above it but these */
+	int			 holes_known;
+	int			 unsaved;	/* not in the file yet */
 };
 
 static void store_network_stats(struct output_stage *,
@@ -108,20 +108,32 @@ write_direct(struct output_stage *os, const struct batch *b)
 }
 
 /*
- * Live input: remember up to which audit serial the documents are stored,
- * for the next start to spot a gap.  Written at most every SERIAL_SAVE_MS
- * (state_file.h).  Killed in between, the next start reports the events of
- * that moment lost although they were stored: noise, never silence.
+ * Live input: remember which audit serials are stored, for the next start
+ * to tell the gap exactly: the settled serial and, above it, the ones
+ * stored out of order (the holes say which are not).  Saved after every
+ * batch (a pwrite, see state_file.h), so a kill leaves at most the batch
+ * being written in doubt.
  */
 static void
-save_serial(struct output_stage *os, int now)
+save_serial(struct output_stage *os)
 {
-	if (!os->p->live || os->stored_serial == os->saved_serial ||
-	    (!now && monotonic_ms() - os->saved_at < SERIAL_SAVE_MS))
+	if (!os->p->live || !os->unsaved)
 		return;
-	state_serial_save(os->serial_file, os->stored_serial);
-	os->saved_serial = os->stored_serial;
-	os->saved_at = monotonic_ms();
+	state_serial_save(os->serial_file, os->stored_serial,
+	    os->holes_known ? &os->stored_holes : NULL);
+	os->unsaved = 0;
+}
+
+/* FIM's batches carry no serial. */
+static void
+note_stored(struct output_stage *os, const struct batch *b)
+{
+	if (b->settled_serial == 0 || b->settled_serial < os->stored_serial)
+		return;
+	os->stored_serial = b->settled_serial;
+	os->stored_holes = b->holes;
+	os->holes_known = b->holes_known;
+	os->unsaved = 1;
 }
 
 static void
@@ -134,9 +146,8 @@ deliver(struct output_stage *os, const struct batch *b)
 		write_direct(os, b);
 	else
 		atomic_fetch_add(&os->p->dropped, b->ndocs);
-	if (b->settled_serial > os->stored_serial)
-		os->stored_serial = b->settled_serial;
-	save_serial(os, 0);
+	note_stored(os, b);
+	save_serial(os);
 }
 
 /* The pipeline's counters from the network output's. */
@@ -196,10 +207,9 @@ output_main(void *arg)
 			doc_item_free(item);
 		}
 		publish_network_stats(&os);
-		save_serial(&os, 0);
 	}
 	publish_network_stats(&os);
-	save_serial(&os, 1);
+	save_serial(&os);
 	state_serial_close(os.serial_file);
 	close_outputs(&os, 1);
 	config_free(os.reloaded);

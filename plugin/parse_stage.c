@@ -594,6 +594,8 @@ parse_main(void *arg)
 	struct pipeline *p = arg;
 	struct config *cfg;
 	unsigned long settled;
+	struct seq_holes holes;
+	int holes_known;
 	char *backfill_log;
 
 	memset(&ps, 0, sizeof(ps));
@@ -618,8 +620,13 @@ parse_main(void *arg)
 	backfill_log = backfill_settings(p, &ro.backfill);
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
-	if (p->live && (settled = state_load_serial(p->cfg->data_dir)) > 0)
-		reassembly_resume_serials(ps.r, settled);
+	if (p->live && (settled = state_load_serial(p->cfg->data_dir, &holes,
+	    &holes_known)) > 0) {
+		log_info("resuming after audit serial %lu%s", settled,
+		    holes_known ? " (and the ones stored after it)" : "");
+		reassembly_resume_serials(ps.r, settled,
+		    holes_known ? &holes : NULL);
+	}
 	ps.last_tick = monotonic_ms();
 
 	read_sources(&ps);

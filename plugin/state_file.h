@@ -6,11 +6,18 @@
 #ifndef AUDISP_ECS_STATE_FILE_H
 #define AUDISP_ECS_STATE_FILE_H
 
-/* 0 when there is none (first start, or after a reboot it is just old). */
-unsigned long	state_load_serial(const char *data_dir);
+#include "../parsers/seq_tracker.h"
 
 /*
- * The serial is saved often (every 100 ms while events flow), so the file
+ * 0 when there is none (first start, or after a reboot it is just old).
+ * *holes_known says whether holes was read too: the serials above the
+ * settled one that were stored as well (see seq_tracker_resume_seen).
+ */
+unsigned long	state_load_serial(const char *data_dir, struct seq_holes *holes,
+		    int *holes_known);
+
+/*
+ * The serial is saved after every batch stored, so the file
  * stays open and each save is one pwrite of a fixed-width line over the
  * last: no temporary file, rename or fsync.  A killed plugin leaves the
  * last save in the page cache; a power cut may leave an older one, which
@@ -20,8 +27,9 @@ struct serial_file;
 
 /* NULL (logged) if the file cannot be opened; saves are then skipped. */
 struct serial_file *state_serial_open(const char *data_dir);
-/* Errors are logged, rate-limited. */
-void		 state_serial_save(struct serial_file *, unsigned long serial);
+/* Errors are logged, rate-limited.  holes may be NULL (not known). */
+void		 state_serial_save(struct serial_file *, unsigned long serial,
+		    const struct seq_holes *holes);
 void		 state_serial_close(struct serial_file *);
 
 #endif

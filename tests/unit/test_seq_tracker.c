@@ -523,6 +523,50 @@ test_new_stream_settles_old_gap(void **state)
 	assert_int_equal(t.lost, 1);
 }
 
+/* The holes above the settled serial, and a restart that keeps them. */
+static void
+test_holes_survive_a_restart(void **state)
+{
+	struct seq_tracker t, again;
+	struct seq_holes h;
+	struct seq_gap gaps[4];
+	size_t n;
+
+	(void)state;
+	seq_tracker_init(&t);
+	FEED_QUIET(&t, 100, 101, 103, 104, 107);	/* 102, 105-106 open */
+	assert_int_equal(seq_tracker_settled(&t), 101);
+	assert_int_equal(seq_tracker_holes(&t, &h), 0);
+	assert_int_equal(h.max_seen, 107);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.first[0], 102);
+	assert_int_equal(h.last[0], 102);
+	assert_int_equal(h.first[1], 105);
+	assert_int_equal(h.last[1], 106);
+
+	/* The next run: 103, 104 and 107 are not part of the gap. */
+	seq_tracker_init(&again);
+	seq_tracker_resume_seen(&again, 101, &h, NOW);
+	n = feed(&again, 110, 1700000110, NOW, gaps, 4);
+	assert_int_equal(n, 0);
+	assert_flush(&again, 5, "102..102 105..106 108..109");
+}
+
+static void
+test_too_many_holes(void **state)
+{
+	struct seq_tracker t;
+	struct seq_holes h;
+	unsigned long s;
+
+	(void)state;
+	seq_tracker_init(&t);
+	feed_quiet(&t, 1000, NOW);
+	for (s = 1002; s < 1002 + 2 * (SEQ_HOLES_MAX + 1); s += 2)
+		feed_quiet(&t, s, NOW);
+	assert_int_equal(seq_tracker_holes(&t, &h), -1);
+}
+
 int
 main(void)
 {
@@ -546,6 +590,8 @@ main(void)
 		cmocka_unit_test(test_below_within_new_stream_is_late),
 		cmocka_unit_test(test_far_above_is_new_stream),
 		cmocka_unit_test(test_new_stream_settles_old_gap),
+		cmocka_unit_test(test_holes_survive_a_restart),
+		cmocka_unit_test(test_too_many_holes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
