@@ -20,6 +20,7 @@
 
 #include "../common/atomic_file.h"
 #include "../common/buf.h"
+#include "../common/fsutil.h"
 #include "conf.h"
 #include "daemon.h"
 #include "kernel_status.h"
@@ -230,6 +231,9 @@ daemon_main(const char *config_path, int foreground)
 	/* The pipeline owns cfg from here on (a reload replaces it). */
 	snprintf(data_dir, sizeof(data_dir), "%s", cfg->data_dir);
 	metrics_period_ms = cfg->metrics_period_ms;
+	/* Before the stages start: both keep state there from the start. */
+	if (mkdir_p(cfg->data_dir, 0750) == -1)
+		log_warn("cannot create path.data %s", cfg->data_dir);
 	memset(&sp, 0, sizeof(sp));
 	status_poll_configure(&sp, cfg);
 	if ((p = pipeline_start(cfg, 1, NULL, 0)) == NULL)
