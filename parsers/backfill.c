@@ -47,37 +47,49 @@ backfilled_set_has(const struct backfilled_set *s, unsigned long serial)
 /* The parser thread's, the only one that heals gaps. */
 static struct ratelimit unreadable_log = RATELIMIT_INIT(3600, 1);
 
+/* One read of the log: the serials lo..hi, of which some are wanted. */
 struct heal {
 	const struct backfill_calls *calls;
-	unsigned long	 first;
-	unsigned char	*found;		/* a bit per serial from first */
-	unsigned long	 nfound;
+	unsigned long	 lo, hi;
+	unsigned char	*wanted;	/* a bit per serial from lo */
+	unsigned char	*found;
 };
+
+static int
+bit(const unsigned char *bits, unsigned long off)
+{
+	return (bits[off / 8] >> (off % 8)) & 1;
+}
+
+static void
+set_bit(unsigned char *bits, unsigned long off)
+{
+	bits[off / 8] |= (unsigned char)(1U << (off % 8));
+}
 
 static void
 take_record(void *arg, const char *line, size_t len, unsigned long serial)
 {
 	struct heal *h = arg;
-	unsigned long off = serial - h->first;
+	unsigned long off = serial - h->lo;
 
-	if ((h->found[off / 8] & (1U << (off % 8))) == 0) {
-		h->found[off / 8] |= (unsigned char)(1U << (off % 8));
-		h->nfound++;
-	}
+	/* Serials in between arrived live: only the wanted ones are fed. */
+	if (!bit(h->wanted, off))
+		return;
+	set_bit(h->found, off);
 	h->calls->record(h->calls->ctx, line, len);
 }
 
-/* The runs of serials first..last not found, each one lost document. */
+/* The runs of want's serials the log does not have, each told once. */
 static void
-report_missing(struct heal *h, const struct seq_gap *gap, unsigned long last)
+report_missing(struct heal *h, const struct backfill_want *want)
 {
-	struct seq_gap run = *gap;
-	unsigned long s, off;
+	struct seq_gap run = want->gap;
+	unsigned long s;
 	int open = 0;
 
-	for (s = h->first; s <= last; s++) {
-		off = s - h->first;
-		if ((h->found[off / 8] & (1U << (off % 8))) == 0) {
+	for (s = want->gap.first; s <= want->gap.last; s++) {
+		if (!bit(h->found, s - h->lo)) {
 			if (!open)
 				run.first = s;
 			run.last = s;
@@ -85,48 +97,103 @@ report_missing(struct heal *h, const struct seq_gap *gap, unsigned long last)
 			continue;
 		}
 		if (open)
-			h->calls->lost(h->calls->ctx, &run);
+			h->calls->missing(h->calls->ctx, &run, want->tag);
 		open = 0;
 	}
 	if (open)
-		h->calls->lost(h->calls->ctx, &run);
+		h->calls->missing(h->calls->ctx, &run, want->tag);
 }
 
-void
-backfill_heal(const struct backfill_options *o, const struct seq_gap *gap,
-    const struct backfill_calls *calls, struct backfill_result *res)
+/*
+ * wants[0..n), sorted by first serial and spanning at most max_events
+ * serials, in one read of the log.
+ */
+static void
+heal_group(const struct backfill_options *o, const struct backfill_want *w,
+    int n, const struct backfill_calls *calls, struct backfill_result *res)
 {
 	struct log_scan_result scan;
-	struct seq_gap older = *gap;
 	struct heal h;
-	unsigned long count = gap->last - gap->first + 1;
+	unsigned long s, span, sec = 0;
+	int i;
 
-	memset(res, 0, sizeof(*res));
 	memset(&h, 0, sizeof(h));
 	h.calls = calls;
-	h.first = gap->first;
-	/* A huge gap: only its newest max_events are looked for. */
-	if (count > (unsigned long)o->max_events) {
-		h.first = gap->last - (unsigned long)o->max_events + 1;
-		older.last = h.first - 1;
-		calls->lost(calls->ctx, &older);
-		count = (unsigned long)o->max_events;
+	h.lo = w[0].gap.first;
+	for (i = 0; i < n; i++) {
+		if (w[i].gap.last > h.hi)
+			h.hi = w[i].gap.last;
+		if (w[i].gap.sec > sec)
+			sec = w[i].gap.sec;
 	}
-	if ((h.found = calloc(count / 8 + 1, 1)) == NULL) {
-		older = *gap;
-		older.first = h.first;
-		calls->lost(calls->ctx, &older);
+	span = h.hi - h.lo + 1;
+	if ((h.wanted = calloc(span / 8 + 1, 1)) == NULL ||
+	    (h.found = calloc(span / 8 + 1, 1)) == NULL) {
+		free(h.wanted);
+		for (i = 0; i < n; i++)
+			calls->missing(calls->ctx, &w[i].gap, w[i].tag);
 		return;
 	}
-	if (log_scan(o->log_file, h.first, gap->last, gap->sec, &o->limits,
-	    take_record, &h, &scan) == -1)
+	for (i = 0; i < n; i++)
+		for (s = w[i].gap.first; s <= w[i].gap.last; s++) {
+			set_bit(h.wanted, s - h.lo);
+			res->wanted++;
+		}
+	if (log_scan(o->log_file, h.lo, h.hi, sec, &o->limits, take_record,
+	    &h, &scan) == -1)
 		log_ratelimited(&unreadable_log, "backfill: cannot read "
 		    "auditd's log %s (%s): gaps are reported lost",
 		    o->log_file, strerror(errno));
 	calls->done(calls->ctx);
-	report_missing(&h, gap, gap->last);
-	res->serials = h.nfound;
-	res->records = scan.records;
-	res->bytes = scan.bytes;
+	for (s = 0; s < span; s++)
+		res->found += bit(h.found, s);
+	res->bytes += scan.bytes;
+	for (i = 0; i < n; i++)
+		report_missing(&h, &w[i]);
+	free(h.wanted);
 	free(h.found);
+}
+
+static int
+by_first(const void *a, const void *b)
+{
+	const struct backfill_want *x = a, *y = b;
+
+	return x->gap.first < y->gap.first ? -1 : x->gap.first > y->gap.first;
+}
+
+void
+backfill_heal(const struct backfill_options *o,
+    const struct backfill_want *wants, int n,
+    const struct backfill_calls *calls, struct backfill_result *res)
+{
+	struct backfill_want *w;
+	unsigned long max = (unsigned long)o->max_events;
+	int i, start;
+
+	memset(res, 0, sizeof(*res));
+	if (n <= 0)
+		return;
+	if ((w = calloc((size_t)n, sizeof(*w))) == NULL) {
+		for (i = 0; i < n; i++)
+			calls->missing(calls->ctx, &wants[i].gap, wants[i].tag);
+		return;
+	}
+	memcpy(w, wants, (size_t)n * sizeof(*w));
+	/* A huge gap: only its newest max_events are looked for. */
+	for (i = 0; i < n; i++)
+		if (w[i].gap.last - w[i].gap.first + 1 > max) {
+			struct seq_gap older = w[i].gap;
+
+			older.last = w[i].gap.last - max;
+			calls->missing(calls->ctx, &older, w[i].tag);
+			w[i].gap.first = older.last + 1;
+		}
+	qsort(w, (size_t)n, sizeof(*w), by_first);
+	for (start = 0, i = 1; i <= n; i++)
+		if (i == n || w[i].gap.last - w[start].gap.first + 1 > max) {
+			heal_group(o, w + start, i - start, calls, res);
+			start = i;
+		}
+	free(w);
 }

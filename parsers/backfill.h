@@ -33,25 +33,38 @@ struct backfilled_set {
 void	backfilled_set_add(struct backfilled_set *, unsigned long serial);
 int	backfilled_set_has(const struct backfilled_set *, unsigned long serial);
 
-/* What the healing of one gap calls back. */
+/*
+ * What to look for: serials first..last of gap, and the caller's tag for
+ * them (a gap, or an incomplete event).
+ */
+struct backfill_want {
+	struct seq_gap	 gap;
+	int		 tag;
+};
+
+/* What the healing calls back. */
 struct backfill_calls {
-	/* A record of the gap from the log (no newline). */
+	/* A record of a wanted serial from the log (no newline). */
 	void	(*record)(void *ctx, const char *line, size_t len);
 	/* Every record is in: complete the events. */
 	void	(*done)(void *ctx);
-	/* Serials nobody has: an audit-events-lost document. */
-	void	(*lost)(void *ctx, const struct seq_gap *);
+	/* Serials of the want tagged tag that the log does not have. */
+	void	(*missing)(void *ctx, const struct seq_gap *, int tag);
 	void	 *ctx;
 };
 
 struct backfill_result {
-	unsigned long	 serials;	/* of the gap that were found */
-	unsigned long	 records;
+	unsigned long	 wanted;	/* serials looked for */
+	unsigned long	 found;		/* of them, in the log */
 	long long	 bytes;		/* of log read */
 };
 
-/* Heal one gap; what is not found goes to calls->lost. */
-void	backfill_heal(const struct backfill_options *, const struct seq_gap *,
-	    const struct backfill_calls *, struct backfill_result *);
+/*
+ * Heal the wants (gaps and single events, any order) with as few reads of
+ * the log as their spread allows; what is not found goes to missing.
+ */
+void	backfill_heal(const struct backfill_options *,
+	    const struct backfill_want *, int n, const struct backfill_calls *,
+	    struct backfill_result *);
 
 #endif

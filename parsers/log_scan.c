@@ -18,7 +18,7 @@
 
 /* The matches of one chunk, kept until the scan ends (fed oldest first). */
 struct found_chunk {
-	struct found_chunk	*older;	/* read after this one */
+	struct found_chunk	*newer;	/* read before this one */
 	size_t			 len;
 	char			 text[];	/* lines, each with '\n' */
 };
@@ -28,7 +28,7 @@ struct scan {
 	long long		 oldest_sec;	/* gap time - max_age */
 	const struct log_scan_limits *lim;
 	struct log_scan_result	*res;
-	struct found_chunk	*newest;	/* chunks, newest first */
+	struct found_chunk	*oldest;	/* the chunk read last */
 	long			 started_ms;
 	int			 passed;	/* below first: done */
 };
@@ -128,10 +128,9 @@ scan_chunk(struct scan *sc, int fd, off_t start, size_t size, char *buf,
 	fc->len = 0;
 	if (scan_lines(sc, text + skip, len - skip, fc) == 0 && len > skip)
 		sc->passed = 1;
-	fc->older = NULL;
 	if (fc->len > 0) {
-		fc->older = sc->newest;
-		sc->newest = fc;
+		fc->newer = sc->oldest;
+		sc->oldest = fc;
 	} else
 		free(fc);
 	/* The cut line goes before the next (older) chunk's end. */
@@ -174,18 +173,12 @@ scan_file(struct scan *sc, const char *path)
 static void
 hand_on(struct scan *sc, log_scan_fn *fn, void *ctx)
 {
-	struct found_chunk *fc, *oldest = NULL, *next;
+	struct found_chunk *fc, *next;
 	struct record_header hdr;
 	const char *p, *nl;
 
-	/* Reverse the list: it was built newest first. */
-	for (fc = sc->newest; fc != NULL; fc = next) {
-		next = fc->older;
-		fc->older = oldest;
-		oldest = fc;
-	}
-	for (fc = oldest; fc != NULL; fc = next) {
-		next = fc->older;
+	for (fc = sc->oldest; fc != NULL; fc = next) {
+		next = fc->newer;
 		for (p = fc->text; p < fc->text + fc->len; p = nl + 1) {
 			nl = memchr(p, '\n', (size_t)(fc->text + fc->len - p));
 			(void)record_check(p, (size_t)(nl - p),
@@ -213,7 +206,7 @@ log_scan(const char *path, unsigned long first, unsigned long last,
 	sc.lim = lim;
 	sc.res = res;
 	sc.started_ms = monotonic_ms();
-	if (scan_file(&sc, path) == -1 && sc.newest == NULL &&
+	if (scan_file(&sc, path) == -1 && sc.oldest == NULL &&
 	    res->bytes == 0)
 		rc = -1;
 	for (i = 1; rc == 0 && !sc.passed && i <= lim->max_files &&

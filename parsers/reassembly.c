@@ -531,88 +531,86 @@ backfill_done(void *arg)
 	auparse_flush_feed(r->backfill_au);
 }
 
-static void
-backfill_lost(void *arg, const struct seq_gap *gap)
-{
-	write_lost_document(arg, gap);
-}
+#define TAG_GAP		(-1)	/* else the index of an incomplete event */
 
+/*
+ * What the log does not have: a gap's serials are lost; an incomplete
+ * event is written as it came (not marked as from the log).
+ */
 static void
-heal_gap(struct reassembly *r, const struct seq_gap *gap)
+backfill_missing(void *arg, const struct seq_gap *gap, int tag)
 {
-	const struct backfill_calls calls = { backfill_record, backfill_done,
-	    backfill_lost, r };
-	struct backfill_result res;
+	struct reassembly *r = arg;
+	const char *p, *nl;
 
-	if ((r->backfill_au = auparse_init(AUSOURCE_FEED, NULL)) == NULL) {
+	if (tag == TAG_GAP) {
 		write_lost_document(r, gap);
 		return;
 	}
-	auparse_set_escape_mode(r->backfill_au, AUPARSE_ESC_RAW);
-	auparse_add_callback(r->backfill_au, event_ready, r, NULL);
-	r->from_log = 1;
-	backfill_heal(&r->opts.backfill, gap, &calls, &res);
-	auparse_destroy(r->backfill_au);
-	r->backfill_au = NULL;
-	log_info("backfill: %lu of the %lu events missing (sequence %lu to "
-	    "%lu) found in %s (%lld bytes read)", res.serials,
-	    gap->last - gap->first + 1, gap->first, gap->last,
-	    r->opts.backfill.log_file, res.bytes);
-}
-
-/* The log lacks the event: it is written as it came, not marked. */
-static void
-incomplete_as_received(void *arg, const struct seq_gap *gap)
-{
-	struct reassembly *r = arg;
-	const struct incomplete *inc = &r->incomplete[0];
-	const char *p = inc->text, *nl;
-
-	(void)gap;
 	r->from_log = 0;
-	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+	for (p = r->incomplete[tag].text; (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1)
 		auparse_feed(r->backfill_au, p, (size_t)(nl - p) + 1);
 	auparse_flush_feed(r->backfill_au);
 	r->from_log = 1;
 }
 
-/* The oldest incomplete event: whole from the log, or as it came. */
-static void
-heal_incomplete(struct reassembly *r)
+/* The wants of this round: the gaps, then the incomplete events. */
+static int
+collect_wants(struct reassembly *r, struct backfill_want *w)
 {
-	const struct backfill_calls calls = { backfill_record, backfill_done,
-	    incomplete_as_received, r };
-	struct incomplete *inc = &r->incomplete[0];
-	struct seq_gap one = { inc->serial, inc->serial, inc->sec, inc->msec };
-	struct backfill_result res;
+	int i, n = 0;
 
-	if ((r->backfill_au = auparse_init(AUSOURCE_FEED, NULL)) != NULL) {
-		auparse_set_escape_mode(r->backfill_au, AUPARSE_ESC_RAW);
-		auparse_add_callback(r->backfill_au, event_ready, r, NULL);
-		r->from_log = 1;
-		backfill_heal(&r->opts.backfill, &one, &calls, &res);
-		auparse_destroy(r->backfill_au);
-		r->backfill_au = NULL;
+	for (i = 0; i < r->ngaps; i++) {
+		w[n].gap = r->gaps[i];
+		w[n++].tag = TAG_GAP;
 	}
-	free(inc->text);
-	memmove(&r->incomplete[0], &r->incomplete[1],
-	    (size_t)--r->nincomplete * sizeof(r->incomplete[0]));
+	for (i = 0; i < r->nincomplete; i++) {
+		w[n].gap.first = w[n].gap.last = r->incomplete[i].serial;
+		w[n].gap.sec = r->incomplete[i].sec;
+		w[n].gap.msec = r->incomplete[i].msec;
+		w[n++].tag = i;
+	}
+	return n;
 }
 
-/* The gaps found since the last call, at a point where auparse is idle. */
+/*
+ * The gaps and incomplete events found since the last call, healed from
+ * auditd's log in one read, at a point where auparse is idle.
+ */
 static void
 heal_gaps(struct reassembly *r)
 {
-	struct seq_gap gap;
+	const struct backfill_calls calls = { backfill_record, backfill_done,
+	    backfill_missing, r };
+	struct backfill_want wants[PENDING_GAPS + PENDING_INCOMPLETE];
+	struct backfill_result res;
+	int i, n;
 
-	while (r->nincomplete > 0)
-		heal_incomplete(r);
-	while (r->ngaps > 0) {
-		gap = r->gaps[0];
-		memmove(&r->gaps[0], &r->gaps[1],
-		    (size_t)--r->ngaps * sizeof(r->gaps[0]));
-		heal_gap(r, &gap);
+	if (r->ngaps == 0 && r->nincomplete == 0)
+		return;
+	n = collect_wants(r, wants);
+	r->ngaps = 0;
+	if ((r->backfill_au = auparse_init(AUSOURCE_FEED, NULL)) == NULL) {
+		log_warnx("backfill: out of memory: %d incomplete events "
+		    "dropped", r->nincomplete);
+		r->stats.failed += (unsigned long long)r->nincomplete;
+		for (i = 0; i < n; i++)
+			if (wants[i].tag == TAG_GAP)
+				write_lost_document(r, &wants[i].gap);
+	} else {
+		auparse_set_escape_mode(r->backfill_au, AUPARSE_ESC_RAW);
+		auparse_add_callback(r->backfill_au, event_ready, r, NULL);
+		r->from_log = 1;
+		backfill_heal(&r->opts.backfill, wants, n, &calls, &res);
+		auparse_destroy(r->backfill_au);
+		r->backfill_au = NULL;
+		log_info("backfill: %lu of %lu missing events found in %s "
+		    "(%lld bytes read)", res.found, res.wanted,
+		    r->opts.backfill.log_file, res.bytes);
 	}
+	while (r->nincomplete > 0)
+		free(r->incomplete[--r->nincomplete].text);
 }
 
 void

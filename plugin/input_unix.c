@@ -23,13 +23,17 @@
 #include <unistd.h>
 
 #include "../common/log.h"
+#include "../common/timeutil.h"
 #include "pipeline_internal.h"
 
+#define BACKOFF_MIN_MS	250
+#define BACKOFF_MAX_MS	10000
+#define BUSY_CHECK_MS	1000	/* after a connect with no data */
 #define DIAG_BUF_SIZE	32768
 #define DIAG_MAX_READS	4096	/* a bound on a dump of every socket */
 
-int
-input_unix_connect(struct pipeline *p, const char *path)
+static int
+connect_to(struct pipeline *p, const char *path)
 {
 	struct sockaddr_un addr;
 	int fd;
@@ -135,8 +139,13 @@ read_dump(int nl, const char *path, char *buf)
 	return most;
 }
 
-int
-input_unix_busy(const char *path)
+/*
+ * Nonzero when the listening socket at path has connections waiting to be
+ * accepted: auditd serves one client at a time, so ours waits behind
+ * another one.
+ */
+static int
+is_busy(const char *path)
 {
 	static char buf[DIAG_BUF_SIZE];	/* the parser thread's only */
 	struct timeval tv = { 1, 0 };
@@ -150,4 +159,86 @@ input_unix_busy(const char *path)
 	pending = send_dump_request(nl) == 0 ? read_dump(nl, path, buf) : -1;
 	close(nl);
 	return pending > 0;
+}
+
+void
+input_unix_init(struct unix_input *u, const char *path)
+{
+	memset(u, 0, sizeof(*u));
+	u->path = path;
+	u->fd = -1;
+	u->backoff_ms = BACKOFF_MIN_MS;
+}
+
+static void
+try_connect(struct pipeline *p, struct unix_input *u, long now)
+{
+	if ((u->fd = connect_to(p, u->path)) != -1) {
+		log_info("input: connected to %s", u->path);
+		u->down_told = 0;
+		u->backoff_ms = BACKOFF_MIN_MS;
+		u->busy_check_at = now + BUSY_CHECK_MS;
+		return;
+	}
+	if (!u->down_told)
+		log_warnx("input: cannot connect to %s (is auditd running with "
+		    "its af_unix plugin active?); retrying", u->path);
+	u->down_told = 1;
+	u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+	    u->backoff_ms * 2;
+	u->retry_at = now + u->backoff_ms;
+}
+
+void
+input_unix_upkeep(struct pipeline *p, struct unix_input *u)
+{
+	long now = monotonic_ms();
+
+	if (u->fd == -1 && now >= u->retry_at)
+		try_connect(p, u, now);
+	if (u->busy_check_at == 0 || now < u->busy_check_at)
+		return;
+	u->busy_check_at = 0;
+	if (!u->busy_told && is_busy(u->path)) {
+		log_warnx("input: %s is busy: auditd serves one client at a "
+		    "time and another one holds it; waiting until it lets go",
+		    u->path);
+		u->busy_told = 1;
+	}
+}
+
+long
+input_unix_due(const struct unix_input *u)
+{
+	if (u->fd == -1)
+		return u->retry_at;
+	return u->busy_check_at != 0 ? u->busy_check_at : -1;
+}
+
+void
+input_unix_lost(struct unix_input *u)
+{
+	log_info("input: %s closed; connecting again", u->path);
+	input_unix_close(u);
+	u->busy_check_at = 0;
+	u->busy_told = 0;
+	u->backoff_ms = BACKOFF_MIN_MS;
+	u->retry_at = monotonic_ms() + u->backoff_ms;
+}
+
+void
+input_unix_flowing(struct unix_input *u)
+{
+	if (u->busy_told)
+		log_info("input: %s: records arrive", u->path);
+	u->busy_check_at = 0;
+	u->busy_told = 0;
+}
+
+void
+input_unix_close(struct unix_input *u)
+{
+	if (u->fd != -1)
+		close(u->fd);
+	u->fd = -1;
 }

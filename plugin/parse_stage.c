@@ -290,25 +290,18 @@ wait_until(long *ms, long now, long deadline)
 		*ms = left;
 }
 
-/* Where the records come from, and how far a connection to it got. */
+/* Where the records come from. */
 struct source {
 	const char	*origin;	/* in messages: "stdin", a path */
 	int		 kind;		/* SOURCE_* */
-	int		 fd;		/* -1: not connected (af_unix) */
-	long		 retry_at;	/* monotonic ms: the next connect */
-	long		 backoff_ms;
-	long		 busy_check_at;	/* 0: none due */
-	int		 down_told;	/* "cannot connect" was logged */
-	int		 busy_told;
+	int		 fd;		/* the stream or socket (not SOURCE_UNIX) */
+	struct unix_input ux;		/* SOURCE_UNIX: the connection */
 };
 
 enum { SOURCE_STREAM, SOURCE_NETLINK, SOURCE_UNIX };
 
 /* Records taken from the netlink socket before looking at anything else. */
 #define NETLINK_BATCH		512
-#define UNIX_BACKOFF_MIN_MS	250
-#define UNIX_BACKOFF_MAX_MS	10000
-#define UNIX_BUSY_CHECK_MS	1000	/* after a connect with no data */
 
 /* How long the wait for input may be (-1: for ever): until the next job. */
 static int
@@ -322,10 +315,8 @@ wait_ms(struct parse_stage *ps, const struct source *src)
 		wait_until(&ms, now, ps->batch_since + ps->flush_timeout_ms);
 	if (ps->held != NULL)
 		wait_until(&ms, now, now + HELD_RETRY_MS);
-	if (src->kind == SOURCE_UNIX && src->fd == -1)
-		wait_until(&ms, now, src->retry_at);
-	if (src->busy_check_at != 0)
-		wait_until(&ms, now, src->busy_check_at);
+	if (src->kind == SOURCE_UNIX && input_unix_due(&src->ux) != -1)
+		wait_until(&ms, now, input_unix_due(&src->ux));
 	return (int)ms;
 }
 
@@ -364,51 +355,10 @@ housekeeping(struct parse_stage *ps)
 	maybe_push(ps);
 }
 
-/* auditd went away (it restarts, or stops): connect again later. */
-static void
-unix_disconnect(struct parse_stage *ps, struct source *src)
+static int
+source_fd(const struct source *src)
 {
-	log_info("input: %s closed; connecting again", src->origin);
-	close(src->fd);
-	src->fd = -1;
-	src->busy_check_at = 0;
-	src->busy_told = 0;
-	line_split_discard(&ps->lines);
-	src->backoff_ms = UNIX_BACKOFF_MIN_MS;
-	src->retry_at = monotonic_ms() + src->backoff_ms;
-}
-
-static void
-unix_upkeep(struct parse_stage *ps, struct source *src)
-{
-	long now = monotonic_ms();
-
-	if (src->fd == -1 && now >= src->retry_at) {
-		if ((src->fd = input_unix_connect(ps->p, src->origin)) != -1) {
-			log_info("input: connected to %s", src->origin);
-			src->down_told = 0;
-			src->busy_check_at = now + UNIX_BUSY_CHECK_MS;
-			return;
-		}
-		if (!src->down_told)
-			log_warnx("input: cannot connect to %s (is auditd "
-			    "running with its af_unix plugin active?); "
-			    "retrying", src->origin);
-		src->down_told = 1;
-		src->backoff_ms = src->backoff_ms * 2 > UNIX_BACKOFF_MAX_MS ?
-		    UNIX_BACKOFF_MAX_MS : src->backoff_ms * 2;
-		src->retry_at = now + src->backoff_ms;
-	}
-	if (src->busy_check_at != 0 && now >= src->busy_check_at) {
-		src->busy_check_at = 0;
-		if (input_unix_busy(src->origin) && !src->busy_told) {
-			log_warnx("input: %s is busy: auditd serves one client "
-			    "at a time and another one holds it; waiting "
-			    "until it lets go", src->origin);
-			src->busy_told = 1;
-			src->busy_check_at = now + UNIX_BACKOFF_MAX_MS;
-		}
-	}
+	return src->kind == SOURCE_UNIX ? src->ux.fd : src->fd;
 }
 
 /*
@@ -431,19 +381,19 @@ pull(struct parse_stage *ps, struct source *src)
 		ps->last_read = bytes;
 		return 0;
 	}
-	if ((n = input_read(ps->p, src->fd, src->origin, ps->rbuf,
+	if ((n = input_read(ps->p, source_fd(src), src->origin, ps->rbuf,
 	    ps->rsize)) == -2)
 		return 0;
 	if (n <= 0 && src->kind == SOURCE_UNIX) {
-		unix_disconnect(ps, src);
+		/* auditd stopped or restarts: a record cut off is dropped */
+		input_unix_lost(&src->ux);
+		line_split_discard(&ps->lines);
 		return 0;
 	}
 	if (n <= 0)
 		return -1;
-	if (src->busy_told)
-		log_info("input: %s: records arrive", src->origin);
-	src->busy_check_at = 0;
-	src->busy_told = 0;
+	if (src->kind == SOURCE_UNIX)
+		input_unix_flowing(&src->ux);
 	ps->caught_up = (size_t)n < ps->rsize;
 	ps->last_read = (size_t)n;
 	line_split_feed(&ps->lines, ps->rbuf, (size_t)n);
@@ -459,7 +409,7 @@ read_source(struct parse_stage *ps, struct source *src)
 	ps->origin = src->origin;
 	ps->lineno = 0;
 	for (;;) {
-		switch (input_wait(ps->p, src->fd, wait_ms(ps, src))) {
+		switch (input_wait(ps->p, source_fd(src), wait_ms(ps, src))) {
 		case INPUT_STOP:
 			rc = -1;
 			goto end;
@@ -474,7 +424,7 @@ read_source(struct parse_stage *ps, struct source *src)
 			break;
 		}
 		if (src->kind == SOURCE_UNIX)
-			unix_upkeep(ps, src);
+			input_unix_upkeep(ps->p, &src->ux);
 		housekeeping(ps);
 		if (ps->p->live && ps->caught_up)
 			input_linger(ps->p, ps->last_read < ps->rsize / 4 ?
@@ -491,9 +441,12 @@ static void
 read_live(struct parse_stage *ps)
 {
 	const struct config *cfg = ps->p->cfg;
-	struct source src = { "stdin", SOURCE_STREAM, STDIN_FILENO, 0,
-	    UNIX_BACKOFF_MIN_MS, 0, 0, 0 };
+	struct source src;
 
+	memset(&src, 0, sizeof(src));
+	src.origin = "stdin";
+	src.kind = SOURCE_STREAM;
+	src.fd = STDIN_FILENO;
 	switch (cfg->input_source) {
 	case INPUT_NETLINK:
 		src.origin = "netlink";
@@ -507,12 +460,11 @@ read_live(struct parse_stage *ps)
 	case INPUT_UNIX:
 		src.origin = cfg->unix_path;
 		src.kind = SOURCE_UNIX;
-		src.fd = -1;
+		input_unix_init(&src.ux, cfg->unix_path);
 		ps->caught_up = 1;
-		unix_upkeep(ps, &src);
+		input_unix_upkeep(ps->p, &src.ux);
 		read_source(ps, &src);
-		if (src.fd != -1)
-			close(src.fd);
+		input_unix_close(&src.ux);
 		return;
 	default:
 		input_grow_pipe(STDIN_FILENO, PIPE_SIZE_LIVE);
@@ -524,9 +476,13 @@ static void
 read_sources(struct parse_stage *ps)
 {
 	struct pipeline *p = ps->p;
-	struct source src = { "stdin", SOURCE_STREAM, STDIN_FILENO, 0, 0, 0,
-	    0, 0 };
+	struct source src;
 	int i, rc;
+
+	memset(&src, 0, sizeof(src));
+	src.origin = "stdin";
+	src.kind = SOURCE_STREAM;
+	src.fd = STDIN_FILENO;
 
 	if (p->live) {
 		read_live(ps);

@@ -109,16 +109,30 @@ int	 input_netlink_open(struct pipeline *, long long rcvbuf);
 long	 input_netlink_drain(struct pipeline *, int fd, char *buf, size_t size,
 	    line_split_fn *fn, void *ctx, long max_records, size_t *bytes);
 /*
- * input_unix.c: auditd's af_unix socket.  A connected fd, or -1 when it
- * cannot be reached now (logged once until it can).
+ * input_unix.c: auditd's af_unix socket, connected again with backoff
+ * whenever it goes (auditd restarts), and named in the log when auditd is
+ * serving another client.
  */
-int	 input_unix_connect(struct pipeline *, const char *path);
-/*
- * Nonzero when the listening socket at path has connections waiting to be
- * accepted: auditd serves one client at a time, so ours waits behind
- * another one.
- */
-int	 input_unix_busy(const char *path);
+struct unix_input {
+	const char	*path;
+	int		 fd;		/* -1: not connected */
+	long		 retry_at;	/* monotonic ms: the next connect */
+	long		 backoff_ms;
+	long		 busy_check_at;	/* 0: none due */
+	int		 down_told;	/* "cannot connect" was logged */
+	int		 busy_told;
+};
+
+void	 input_unix_init(struct unix_input *, const char *path);
+/* Connect when it is time, see whether auditd serves us: between reads. */
+void	 input_unix_upkeep(struct pipeline *, struct unix_input *);
+/* When upkeep wants to run next (monotonic ms), or -1. */
+long	 input_unix_due(const struct unix_input *);
+/* The socket ended (EOF or an error): closed, connected again later. */
+void	 input_unix_lost(struct unix_input *);
+/* Records came: the socket is ours. */
+void	 input_unix_flowing(struct unix_input *);
+void	 input_unix_close(struct unix_input *);
 /* pipeline.c: the reload waiting for the parser, or NULL. */
 struct config *pipeline_take_reload(struct pipeline *);
 /*
