@@ -14,7 +14,7 @@
 #include "log_scan.h"
 #include "record_check.h"
 
-#define CHUNK		(1024 * 1024)
+#define CHUNK_DEFAULT	(1024 * 1024)
 
 /* The matches of one chunk, kept until the scan ends (fed oldest first). */
 struct found_chunk {
@@ -30,6 +30,8 @@ struct scan {
 	struct log_scan_result	*res;
 	struct found_chunk	*oldest;	/* the chunk read last */
 	long			 started_ms;
+	size_t			 chunk;		/* bytes per read */
+	int			 cut_tail;	/* the chunk's last line is cut */
 	int			 passed;	/* below first: done */
 };
 
@@ -61,16 +63,16 @@ line_seconds(const char *line, size_t len)
 
 /*
  * The complete lines of text[0..len): matches appended to out.  Returns
- * the number of lines of the gap or after it (0: the whole chunk is
- * older than what we look for).
+ * 1 when the lines are all older than what we look for (at least one
+ * record, none of the gap or after it), else 0.
  */
-static size_t
+static int
 scan_lines(struct scan *sc, const char *text, size_t len,
     struct found_chunk *out)
 {
 	const char *p = text, *end = text + len, *nl;
 	struct record_header hdr;
-	size_t recent = 0, n;
+	size_t records = 0, recent = 0, n;
 
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -80,6 +82,7 @@ scan_lines(struct scan *sc, const char *text, size_t len,
 		    RECORD_OK || !hdr.has_serial ||
 		    strncmp(hdr.type, "DAEMON_", 7) == 0)
 			continue;
+		records++;
 		/* Serials start again at a reboot: old ones are no match. */
 		if (hdr.serial < sc->first ||
 		    line_seconds(p, n) < sc->oldest_sec)
@@ -92,31 +95,36 @@ scan_lines(struct scan *sc, const char *text, size_t len,
 		out->len += n + 1;
 		sc->res->records++;
 	}
-	return recent;
+	return records > 0 && recent == 0;
 }
 
 /*
- * The chunk of size bytes at start, followed by carry bytes parked at
- * buf + CHUNK: the start of the next chunk's first line, cut off there.
+ * The chunk of size bytes at start, followed by the carry bytes parked at
+ * buf + chunk: the newer chunk's bytes up to its first newline, the end
+ * of a line that starts in this one.
  */
 static int
 scan_chunk(struct scan *sc, int fd, off_t start, size_t size, char *buf,
-    size_t *carry, int at_end)
+    size_t *carry)
 {
 	struct found_chunk *fc;
 	char *text = buf;
 	size_t len, skip = 0;
 	ssize_t got;
 
-	memmove(buf + size, buf + CHUNK, *carry);
+	memmove(buf + size, buf + sc->chunk, *carry);
 	if ((got = pread(fd, buf, size, start)) != (ssize_t)size)
 		return -1;
 	sc->res->bytes += (long long)size;
 	len = size + *carry;
-	/* The file's last line may be one auditd is still writing. */
-	if (at_end)
+	/*
+	 * The file's last line may be one auditd is still writing; after a
+	 * line too long to carry, what is left of it is no record either.
+	 */
+	if (sc->cut_tail)
 		while (len > 0 && buf[len - 1] != '\n')
 			len--;
+	sc->cut_tail = 0;
 	/* Unless at the file's start, the first line may be cut: keep it. */
 	if (start > 0) {
 		char *nl = memchr(buf, '\n', len);
@@ -126,7 +134,7 @@ scan_chunk(struct scan *sc, int fd, off_t start, size_t size, char *buf,
 	if ((fc = malloc(sizeof(*fc) + len - skip + 1)) == NULL)
 		return -1;
 	fc->len = 0;
-	if (scan_lines(sc, text + skip, len - skip, fc) == 0 && len > skip)
+	if (scan_lines(sc, text + skip, len - skip, fc))
 		sc->passed = 1;
 	if (fc->len > 0) {
 		fc->newer = sc->oldest;
@@ -135,7 +143,8 @@ scan_chunk(struct scan *sc, int fd, off_t start, size_t size, char *buf,
 		free(fc);
 	/* The cut line goes before the next (older) chunk's end. */
 	*carry = skip <= sc->lim->max_record_size + 1 ? skip : 0;
-	memmove(buf + CHUNK, buf, *carry);
+	sc->cut_tail = skip > sc->lim->max_record_size + 1;
+	memmove(buf + sc->chunk, buf, *carry);
 	return 0;
 }
 
@@ -150,17 +159,19 @@ scan_file(struct scan *sc, const char *path)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
+	sc->cut_tail = 1;
 	if (fstat(fd, &st) == -1 ||
-	    (buf = malloc(2 * CHUNK + sc->lim->max_record_size + 2)) == NULL) {
+	    (buf = malloc(2 * sc->chunk + sc->lim->max_record_size + 2)) ==
+	    NULL) {
 		close(fd);
 		return -1;
 	}
 	for (end = st.st_size; end > 0 && !sc->passed; end -= (off_t)size) {
 		if (sc->res->bytes >= sc->lim->max_bytes)
 			break;
-		size = end > CHUNK ? CHUNK : (size_t)end;
+		size = end > (off_t)sc->chunk ? sc->chunk : (size_t)end;
 		if ((rc = scan_chunk(sc, fd, end - (off_t)size, size, buf,
-		    &carry, end == st.st_size)) == -1)
+		    &carry)) == -1)
 			break;
 		pace(sc);
 	}
@@ -206,6 +217,7 @@ log_scan(const char *path, unsigned long first, unsigned long last,
 	sc.lim = lim;
 	sc.res = res;
 	sc.started_ms = monotonic_ms();
+	sc.chunk = lim->chunk > 0 ? lim->chunk : CHUNK_DEFAULT;
 	if (scan_file(&sc, path) == -1 && sc.oldest == NULL &&
 	    res->bytes == 0)
 		rc = -1;

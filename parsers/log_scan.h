@@ -21,6 +21,7 @@ struct log_scan_limits {
 	long		 max_age;	/* seconds before the gap's time */
 	int		 max_files;	/* path and this many rotated ones */
 	size_t		 max_record_size;
+	size_t		 chunk;		/* bytes per read; 0: 1 MiB */
 };
 
 /* A record of the gap, in log order; the line has no newline. */
