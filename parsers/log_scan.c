@@ -121,10 +121,12 @@ scan_chunk(struct scan *sc, int fd, off_t start, size_t size, char *buf,
 	 * The file's last line may be one auditd is still writing; after a
 	 * line too long to carry, what is left of it is no record either.
 	 */
-	if (sc->cut_tail)
+	if (sc->cut_tail) {
 		while (len > 0 && buf[len - 1] != '\n')
 			len--;
-	sc->cut_tail = 0;
+		/* No newline here: the cut line goes on in the older chunk. */
+		sc->cut_tail = len == 0;
+	}
 	/* Unless at the file's start, the first line may be cut: keep it. */
 	if (start > 0) {
 		char *nl = memchr(buf, '\n', len);
@@ -143,7 +145,8 @@ scan_chunk(struct scan *sc, int fd, off_t start, size_t size, char *buf,
 		free(fc);
 	/* The cut line goes before the next (older) chunk's end. */
 	*carry = skip <= sc->lim->max_record_size + 1 ? skip : 0;
-	sc->cut_tail = skip > sc->lim->max_record_size + 1;
+	if (skip > sc->lim->max_record_size + 1)
+		sc->cut_tail = 1;
 	memmove(buf + sc->chunk, buf, *carry);
 	return 0;
 }
