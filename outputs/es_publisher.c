@@ -154,7 +154,8 @@ host_name(const struct es_worker *w)
 static int
 aborted(const struct es_worker *w)
 {
-	return worker_pool_aborted(w->pub->pool);
+	/* pub->pool is set only once every worker has started. */
+	return worker_pool_aborted(w->pw->pool);
 }
 
 /* The worker's client, NULL when it has none. */
