@@ -46,8 +46,16 @@ hex_decode(const char *s, size_t n, unsigned char *out)
 static int
 is_absent(const char *raw)
 {
-	return raw == NULL || strcmp(raw, "(null)") == 0 ||
-	    strcmp(raw, "?") == 0;
+	if (raw == NULL)
+		return 1;
+	switch (raw[0]) {
+	case '(':
+		return strcmp(raw, "(null)") == 0;
+	case '?':
+		return raw[1] == '\0';
+	default:
+		return 0;
+	}
 }
 
 struct sv

@@ -174,14 +174,15 @@ write_number(struct jw *w, const char *key, const char *s)
 		jw_int(w, key, v);
 }
 
+/* src in lower case into dst (size > 0), cut to fit. */
 static void
 lower_copy(char *dst, size_t size, const char *src)
 {
 	size_t i;
 
-	snprintf(dst, size, "%s", src);
-	for (i = 0; dst[i] != '\0'; i++)
-		dst[i] = (char)tolower((unsigned char)dst[i]);
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
 }
 
 /*

@@ -34,7 +34,8 @@ parse_digits(const char *p, const char *end, unsigned long *value)
 
 	while (p < end && *p >= '0' && *p <= '9') {
 		d = (unsigned long)(*p - '0');
-		if (v > (ULONG_MAX - d) / 10)
+		if (v >= ULONG_MAX / 10 &&
+		    (v > ULONG_MAX / 10 || d > ULONG_MAX % 10))
 			return NULL;
 		v = v * 10 + d;
 		p++;
