@@ -1,6 +1,7 @@
 /* A streaming JSON writer into a growing buffer; see json_writer.h. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,13 +218,64 @@ static const unsigned char plain_byte[256] = {
 	[0x5d ... 0x7f] = 1,
 };
 
-/* The length of the leading run of s[i..n) that needs no escaping. */
-static inline size_t
-plain_run(const unsigned char *s, size_t i, size_t n)
+/* Keys up to this long take the fast path of begin_value. */
+#define KEY_FAST_MAX	64
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Nonzero when some byte of x is zero (the classic bit trick). */
+static inline uint64_t
+has_zero_byte(uint64_t x)
 {
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Nonzero when some byte of x needs attention: below 0x20, 0x80 or more,
+ * '"' or '\\'.  Eight bytes are tested at once; nearly every value is
+ * plain ASCII, so this is where the time of writing a document goes.
+ */
+static inline uint64_t
+word_needs_escape(uint64_t x)
+{
+	return (x & HIGHS) | ((x - 0x20 * ONES) & ~x & HIGHS) |
+	    has_zero_byte(x ^ ('"' * ONES)) | has_zero_byte(x ^ ('\\' * ONES));
+}
+
+/*
+ * Copies the leading run of s[i..n) that needs no escaping to out (room
+ * for n - i bytes) while looking for its end, eight bytes at a time;
+ * returns the index where the run ends.
+ */
+static inline size_t
+copy_plain_run(char *out, const unsigned char *s, size_t i, size_t n)
+{
+	uint64_t x;
+
+	while (n - i >= 8) {
+		memcpy(&x, s + i, 8);
+		if (word_needs_escape(x))
+			break;
+		memcpy(out, &x, 8);
+		out += 8;
+		i += 8;
+	}
 	while (i < n && plain_byte[s[i]])
-		i++;
+		*out++ = (char)s[i++];
 	return i;
+}
+
+/* The length of key, or (size_t)-1 when it needs escaping. */
+static inline size_t
+plain_key_length(const char *key)
+{
+	const unsigned char *s = (const unsigned char *)key;
+	size_t i = 0;
+
+	while (plain_byte[s[i]])
+		i++;
+	return s[i] == '\0' ? i : (size_t)-1;
 }
 
 /*
@@ -244,8 +296,7 @@ put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 		return;
 	while (i < n) {
 		/* Copy the longest run of bytes that need no attention. */
-		run = plain_run(s, i, n);
-		memcpy(w->out.p + w->out.len, s + i, run - i);
+		run = copy_plain_run(w->out.p + w->out.len, s, i, n);
 		w->out.len += run - i;
 		if ((i = run) >= n)
 			break;
@@ -304,22 +355,45 @@ put_escaped(struct jw *w, const char *key, const char *str, size_t n)
 	}
 }
 
-/* Comma and key before a new member or element. */
+/*
+ * Comma and key before a new member or element.  Nearly every key is a
+ * short plain name and the buffer has room: then the key is copied while
+ * it is checked, in one pass, and nothing else is looked at.
+ */
 static void
 begin_value(struct jw *w, const char *key)
 {
-	size_t n, end;
+	const unsigned char *k = (const unsigned char *)key;
+	size_t n, end, i;
+	int comma = 0;
+	char *out;
 
 	if (w->depth > 0) {
-		if (w->need_comma[w->depth - 1])
-			put_char(w, ',');
+		comma = w->need_comma[w->depth - 1];
 		w->need_comma[w->depth - 1] = 1;
 	}
+	if (key != NULL && !w->failed &&
+	    w->out.cap - w->out.len >= KEY_FAST_MAX + 4) {
+		out = w->out.p + w->out.len;
+		out[0] = ',';
+		out += comma;
+		out[0] = '"';
+		for (i = 0; i < KEY_FAST_MAX && plain_byte[k[i]]; i++)
+			out[i + 1] = (char)k[i];
+		if (k[i] == '\0') {
+			out[i + 1] = '"';
+			out[i + 2] = ':';
+			w->out.len += (size_t)comma + i + 3;
+			return;
+		}
+	}
+	if (comma)
+		put_char(w, ',');
 	if (key == NULL)
 		return;
-	n = strlen(key);
 	/* Keys are nearly always plain ASCII names: copied as they are. */
-	if (plain_run((const unsigned char *)key, 0, n) != n) {
+	if ((n = plain_key_length(key)) == (size_t)-1) {
+		n = strlen(key);
 		put_char(w, '"');
 		put_escaped(w, key, key, n);
 		jw_append(w, "\":", 2);

@@ -419,10 +419,94 @@ test_bound_is_a_failure(void **state)
 	jw_release(&w);
 }
 
+/*
+ * Plain bytes are looked at eight at a time: every byte that needs
+ * escaping must be found at every position of such a word, in values of
+ * every length around it, next to bytes that only look like it (0x1F and
+ * 0x20, 0x21 and 0x23, 0x5B and 0x5D, 0x7F).
+ */
+static void
+test_escape_found_at_every_position(void **state)
+{
+	static const char specials[] = { '"', '\\', '\n', '\x01', '\x1f' };
+	static const char *const escaped[] = { "\\\"", "\\\\", "\\n",
+	    "\\u0001", "\\u001F" };
+	static const char filler[] = " !#[]~\x7f";
+	char value[40], expected[80];
+	size_t len, at, k, i, e;
+	struct jw w;
+
+	(void)state;
+	for (len = 1; len <= 24; len++)
+		for (at = 0; at < len; at++)
+			for (k = 0; k < sizeof(specials); k++) {
+				for (i = 0; i < len; i++)
+					value[i] = filler[i % (sizeof(filler) - 1)];
+				value[at] = specials[k];
+				e = 0;
+				expected[e++] = '"';
+				for (i = 0; i < len; i++) {
+					if (i == at) {
+						memcpy(expected + e, escaped[k],
+						    strlen(escaped[k]));
+						e += strlen(escaped[k]);
+					} else
+						expected[e++] = value[i];
+				}
+				expected[e++] = '"';
+				expected[e] = '\0';
+				jw_init(&w);
+				jw_string(&w, NULL, value, len);
+				assert_string_equal(text_of(&w), expected);
+				jw_release(&w);
+			}
+}
+
+/*
+ * Keys are copied while they are checked: plain keys of every length
+ * around the fast path's limit, and keys with a byte to escape before,
+ * at and after it, must come out the same as the slow path writes them.
+ */
+static void
+test_keys_of_every_length(void **state)
+{
+	char key[160], expected[400];
+	size_t len, at, i, e;
+	struct jw w;
+
+	(void)state;
+	for (len = 1; len < 100; len++)
+		for (at = 0; at <= len; at += (len > 8 ? 7 : 1)) {
+			/* at == len: a plain key */
+			for (i = 0; i < len; i++)
+				key[i] = (char)('a' + i % 26);
+			if (at < len)
+				key[at] = '"';
+			key[len] = '\0';
+			e = (size_t)snprintf(expected, sizeof(expected),
+			    "{\"x\":1,\"");
+			for (i = 0; i < len; i++) {
+				if (key[i] == '"')
+					expected[e++] = '\\';
+				expected[e++] = key[i];
+			}
+			memcpy(expected + e, "\":2}", 5);
+			jw_init(&w);
+			jw_object_open(&w, NULL);
+			jw_int(&w, "x", 1);
+			jw_int(&w, key, 2);
+			jw_object_close(&w);
+			assert_string_equal(text_of(&w), expected);
+			jw_release(&w);
+		}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_of_every_length),
+		cmocka_unit_test(test_escape_found_at_every_position),
 		cmocka_unit_test(test_empty_object_and_array),
 		cmocka_unit_test(test_commas_between_members_and_elements),
 		cmocka_unit_test(test_int_extremes),
