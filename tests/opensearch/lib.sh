@@ -39,30 +39,9 @@ os_java=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n
 [ "${os_java:-0}" -ge 17 ] 2>/dev/null ||
 	skip "OpenSearch 2.19 needs Java 17 or later; java is version ${os_java:-unknown}"
 
-# os_build: the node's classpath in $OS_CACHE/classpath and its class in
-# $OS_CACHE/classes, fetched and compiled unless they are there already
-# (one test at a time: tests run in parallel share the cache).
+# os_build: the node's classpath and class in $OS_CACHE (build-node.sh).
 os_build() {
-	mkdir -p "$OS_CACHE" || fail "cannot create $OS_CACHE"
-	(
-		flock 9 || exit 1
-		if [ ! -s "$OS_CACHE/classpath" ] ||
-		    [ "$OS_SRC/pom.xml" -nt "$OS_CACHE/classpath" ]; then
-			echo "fetching OpenSearch from Maven into $OS_CACHE (first run only)"
-			mvn -B -q -f "$OS_SRC/pom.xml" -Dmaven.repo.local="$OS_CACHE/m2" \
-				dependency:build-classpath \
-				-Dmdep.outputFile="$OS_CACHE/classpath.tmp" &&
-				mv "$OS_CACHE/classpath.tmp" "$OS_CACHE/classpath" || exit 1
-		fi
-		src=$OS_SRC/src/main/java/audispecs/engine/SingleNode.java
-		class=$OS_CACHE/classes/audispecs/engine/SingleNode.class
-		if [ ! -s "$class" ] || [ "$src" -nt "$class" ] ||
-		    [ "$OS_CACHE/classpath" -nt "$class" ]; then
-			rm -rf "$OS_CACHE/classes"
-			javac -d "$OS_CACHE/classes" -cp "$(cat "$OS_CACHE/classpath")" \
-				"$src" || exit 1
-		fi
-	) 9>"$OS_CACHE/lock" >"$T/os-build.log" 2>&1 ||
+	sh "$OS_SRC/build-node.sh" "$OS_CACHE" >"$T/os-build.log" 2>&1 ||
 		{ show_log "$T/os-build.log" 30; fail "the OpenSearch node could not be built (Maven or javac failed)"; }
 }
 
