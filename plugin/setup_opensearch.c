@@ -86,7 +86,7 @@ ism_policy(const char *index, const struct es_engine *e, char digest[65])
 	    "\"transitions\":[]}],"
 	    "\"ism_template\":[{\"index_patterns\":[],\"priority\":%d}]}}";
 	char text[1024], described[1024], pattern[600];
-	json_object *body, *policy, *templates, *patterns;
+	json_object *body, *policy = NULL, *templates = NULL, *patterns = NULL;
 
 	snprintf(text, sizeof(text), form, has_primary_shard_size(e) ?
 	    "min_primary_shard_size" : "min_size", SETUP_TEMPLATE_PRIORITY);
@@ -101,7 +101,7 @@ ism_policy(const char *index, const struct es_engine *e, char digest[65])
 	snprintf(described, sizeof(described), "Managed by " PACKAGE_NAME
 	    ": %s rolls over at 50 GB per primary shard or after 30 days; "
 	    "nothing is deleted", index);
-	if (json_object_array_add(patterns,
+	if (patterns == NULL || json_object_array_add(patterns,
 	    json_object_new_string(pattern)) != 0 ||
 	    json_object_object_add(policy, "description",
 	    json_object_new_string(described)) != 0) {

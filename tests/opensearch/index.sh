@@ -7,7 +7,8 @@
 # _id its event.id), with no dead letter and no mapping error, and the
 # fields mapped stay well under the engine's limit; the same events
 # again change nothing: every create answers 409, counted as already
-# indexed, not as an error.  setup --ilm on a node without the Index
+# indexed, not as an error; "test output" indexes its document and
+# deletes it.  setup --ilm on a node without the Index
 # State Management plugin fails and says so.
 set -u
 . "${srcdir:-.}/tests/opensearch/lib.sh"
@@ -78,5 +79,12 @@ grep -q "elasticsearch: $ndocs already indexed (409), 0 documents sent again aft
 grep -q " 0 write errors" "$T/plugin.log" || { show_log "$T/plugin.log"; fail "again: write errors"; }
 [ "$(os_count "$OS_INDEX")" = "$ndocs" ] || fail "again: _count changed to $(os_count "$OS_INDEX")"
 note "again: $ndocs creates answered 409, _count still $ndocs"
+
+# 6. test output: a test document indexed into the data stream and
+# deleted again.
+timeout 60 "$bin" test output -c "$OS_CONF" >"$T/test-output.log" 2>&1 ||
+	{ show_log "$T/test-output.log"; fail "test output failed"; }
+grep -q "OpenSearch 2\.19" "$T/test-output.log" || { show_log "$T/test-output.log"; fail "test output: not told as OpenSearch"; }
+[ "$(os_count "$OS_INDEX")" = "$ndocs" ] || fail "test output: its document stayed ($(os_count "$OS_INDEX") documents)"
 
 echo "PASS: $TEST_NAME"
