@@ -22,10 +22,10 @@
 #define TEXT(s)		s, strlen(s)
 
 /* What OpenSearch answers GET / with, version and distribution given. */
-#define OS(number, distribution) "{\"name\":\"n1\",\"cluster_name\":\"os\"," \
-		"\"version\":{\"distribution\":" distribution ",\"number\":" \
-		number ",\"build_type\":\"tar\"},\"tagline\":\"The OpenSearch " \
-		"Project: https://opensearch.org/\"}"
+#define OS(number, distribution) "{\"name\":\"n1\",\"cluster_name\":" \
+		"\"os\",\"version\":{\"distribution\":" distribution \
+		",\"number\":" number ",\"build_type\":\"tar\"},\"tagline\":" \
+		"\"The OpenSearch Project: https://opensearch.org/\"}"
 
 /* es_cluster_answer for a GET / answer; the body is copied. */
 static int
