@@ -33,7 +33,6 @@
 #include "setup_internal.h"
 #include "signals.h"
 
-
 extern const char es_template_json[];
 
 void
