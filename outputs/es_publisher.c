@@ -128,8 +128,9 @@ error_of(const struct es_response *r, char *buf, size_t size)
 }
 
 int
-es_check_cluster(struct es_client *c, const char *auth_name, char *found,
-    size_t foundlen, char *err, size_t errlen)
+es_check_cluster(struct es_client *c, const char *auth_name,
+    struct es_engine *engine, char *found, size_t foundlen, char *err,
+    size_t errlen)
 {
 	struct es_response r;
 
@@ -142,7 +143,7 @@ es_check_cluster(struct es_client *c, const char *auth_name, char *found,
 		    "%s", auth_name, r.status, found);
 		return -1;
 	}
-	return es_cluster_answer(&r, found, foundlen, err, errlen);
+	return es_cluster_answer(&r, engine, found, foundlen, err, errlen);
 }
 
 static const char *
@@ -189,8 +190,8 @@ connect_host(struct es_worker *w)
 	}
 	/* Published first, so that an abort can interrupt the check too. */
 	set_client(w, c);
-	if (es_check_cluster(c, es_client_auth_name(pub->settings), found,
-	    sizeof(found), err, sizeof(err)) == -1) {
+	if (es_check_cluster(c, es_client_auth_name(pub->settings), NULL,
+	    found, sizeof(found), err, sizeof(err)) == -1) {
 		if (!aborted(w))
 			log_ratelimited(&w->errors, "elasticsearch %s: %s",
 			    host_name(w), err);

@@ -51,10 +51,13 @@ void		 es_publisher_get_stats(struct es_publisher *,
 		    struct publisher_stats *);
 
 /*
- * GET /: is the host behind c Elasticsearch, and which version?  0 with
- * "Elasticsearch 8.15.0 (cluster NAME)" in found, or -1 with err.
+ * GET /: is the host behind c Elasticsearch or OpenSearch, and which
+ * version?  0 with "Elasticsearch 8.15.0 (cluster NAME)" in found (and
+ * the engine in *engine unless it is NULL), or -1 with err.
  */
+struct es_engine;
 int		 es_check_cluster(struct es_client *c, const char *auth_name,
-		    char *found, size_t foundlen, char *err, size_t errlen);
+		    struct es_engine *engine, char *found, size_t foundlen,
+		    char *err, size_t errlen);
 
 #endif

@@ -435,11 +435,96 @@ root_object(const char *body, size_t len, json_object **root, char *why,
 	return 0;
 }
 
-int
-es_cluster_answer(const struct es_response *r, char *found,
+/* cluster_name of a GET / answer, printable, or "unnamed". */
+static void
+cluster_name_of(json_object *root, char *name, size_t size)
+{
+	json_object *cluster;
+
+	if ((cluster = string_member(root, "cluster_name")) != NULL)
+		printable_string(name, size, cluster);
+	else
+		snprintf(name, size, "unnamed");
+}
+
+/*
+ * version.distribution of a GET / answer: 1 when it is "opensearch", 0
+ * when there is none (Elasticsearch sends none), -1 with why for one of
+ * another type or another distribution.
+ */
+static int
+opensearch_distribution(json_object *root, char *why, size_t whylen)
+{
+	json_object *version, *distribution;
+	char shown[48];
+
+	/* A version that is no object: version_of says so. */
+	if (es_json_get(root, "version", json_type_object, &version) != 1)
+		return 0;
+	switch (es_json_get(version, "distribution", json_type_string,
+	    &distribution)) {
+	case 0:
+		return 0;
+	case -1:
+		seterr(why, whylen, "its version.distribution is %s, not a "
+		    "string", es_json_type_name(distribution));
+		return -1;
+	}
+	if (string_is(distribution, "opensearch"))
+		return 1;
+	printable_string(shown, sizeof(shown), distribution);
+	seterr(why, whylen, "its version.distribution \"%s\" is not "
+	    "\"opensearch\"", shown);
+	return -1;
+}
+
+/*
+ * An answer with version.distribution "opensearch": OpenSearch 1.x to
+ * 3.x, or one that answers as Elasticsearch 7.10.2 for older clients
+ * (compatibility.override_main_response_version), whose own version is
+ * then unknown.  No header tells OpenSearch apart: the body is all there
+ * is.
+ */
+static int
+opensearch_answer(json_object *root, struct es_engine *engine, char *found,
     size_t foundlen, char *err, size_t errlen)
 {
-	json_object *root = NULL, *number = NULL, *cluster;
+	json_object *number = NULL;
+	char why[256], name[128];
+	int major = 0, minor = 0;
+
+	if (version_of(root, &number, &major, &minor, why, sizeof(why)) ==
+	    -1) {
+		seterr(err, errlen, "the answer to GET / is not what "
+		    "OpenSearch sends: %s", why);
+		return -1;
+	}
+	cluster_name_of(root, name, sizeof(name));
+	if (major == 7 && minor == 10) {
+		seterr(found, foundlen, "OpenSearch answering as %s for "
+		    "compatibility (cluster %s)",
+		    json_object_get_string(number), name);
+		major = minor = 0;
+	} else if (major < 1 || major > 3) {
+		seterr(err, errlen, "OpenSearch %s is not supported (1.x, 2.x "
+		    "or 3.x)", json_object_get_string(number));
+		return -1;
+	} else
+		seterr(found, foundlen, "OpenSearch %s (cluster %s)",
+		    json_object_get_string(number), name);
+	if (engine != NULL) {
+		engine->kind = ES_ENGINE_OPENSEARCH;
+		engine->major = major;
+		engine->minor = minor;
+	}
+	return 0;
+}
+
+int
+es_cluster_answer(const struct es_response *r, struct es_engine *engine,
+    char *found, size_t foundlen, char *err, size_t errlen)
+{
+	json_object *root = NULL, *number = NULL;
 	char why[256], name[128];
 	int major = 0, minor = 0, rc = -1;
 
@@ -453,7 +538,19 @@ es_cluster_answer(const struct es_response *r, char *found,
 		    why);
 		return -1;
 	}
-	if (root_object(r->body, r->len, &root, why, sizeof(why)) == -1 ||
+	if (root_object(r->body, r->len, &root, why, sizeof(why)) == 0) {
+		switch (opensearch_distribution(root, why, sizeof(why))) {
+		case 1:
+			rc = opensearch_answer(root, engine, found, foundlen,
+			    err, errlen);
+			goto out;
+		case -1:
+			seterr(err, errlen, "the answer to GET / is neither "
+			    "Elasticsearch's nor OpenSearch's: %s", why);
+			goto out;
+		}
+	}
+	if (root == NULL ||
 	    version_of(root, &number, &major, &minor, why, sizeof(why)) ==
 	    -1 || (!r->elastic_product &&
 	    answers_as_early_7(root, major, minor, why, sizeof(why)) == -1)) {
@@ -469,12 +566,14 @@ es_cluster_answer(const struct es_response *r, char *found,
 		    "8.x or 9.x)", json_object_get_string(number));
 		goto out;
 	}
-	if ((cluster = string_member(root, "cluster_name")) != NULL)
-		printable_string(name, sizeof(name), cluster);
-	else
-		snprintf(name, sizeof(name), "unnamed");
+	cluster_name_of(root, name, sizeof(name));
 	seterr(found, foundlen, "Elasticsearch %s (cluster %s)",
 	    json_object_get_string(number), name);
+	if (engine != NULL) {
+		engine->kind = ES_ENGINE_ELASTICSEARCH;
+		engine->major = major;
+		engine->minor = minor;
+	}
 	rc = 0;
 out:
 	json_object_put(root);

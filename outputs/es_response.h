@@ -66,16 +66,35 @@ void	es_printable(char *dst, size_t size, const char *s, size_t n);
 void	es_error_reason(const char *body, size_t len, char *buf,
 	    size_t size);
 
+/* Which search engine answered GET /, for what differs between them. */
+enum es_engine_kind {
+	ES_ENGINE_ELASTICSEARCH,
+	ES_ENGINE_OPENSEARCH
+};
+
+struct es_engine {
+	enum es_engine_kind	kind;
+	/*
+	 * The engine's own version; 0.0 for an OpenSearch that answers as
+	 * Elasticsearch 7.10.2 (compatibility.override_main_response_version)
+	 * and so hides its own.
+	 */
+	int			major;
+	int			minor;
+};
+
 /*
- * The answer to GET /: is it Elasticsearch 7.x, 8.x or 9.x?  0 with
- * "Elasticsearch 8.15.0 (cluster NAME)" in found; -1 with err for what
- * is not Elasticsearch (no X-Elastic-Product header, unless it answers
- * as 7.0 to 7.13 did: version.number, tagline and build_flavor), for a
- * version not supported, and for an answer whose fields have the wrong
- * type.
+ * The answer to GET /: is it Elasticsearch 7.x, 8.x or 9.x, or OpenSearch
+ * 1.x, 2.x or 3.x?  0 with "Elasticsearch 8.15.0 (cluster NAME)" or
+ * "OpenSearch 2.19.1 (cluster NAME)" in found and, when engine is not
+ * NULL, what it is in *engine; -1 with err for what is neither (no
+ * X-Elastic-Product header, unless it answers as Elasticsearch 7.0 to
+ * 7.13 did -- version.number, tagline and build_flavor -- or as OpenSearch
+ * does: version.distribution "opensearch"), for a version not supported,
+ * and for an answer whose fields have the wrong type.
  */
-int	es_cluster_answer(const struct es_response *r, char *found,
-	    size_t foundlen, char *err, size_t errlen);
+int	es_cluster_answer(const struct es_response *r, struct es_engine *engine,
+	    char *found, size_t foundlen, char *err, size_t errlen);
 
 /* The length of the digests that setup keeps in _meta (SHA-256, hex). */
 #define ES_DIGEST_LEN	64

@@ -14,7 +14,8 @@
  *     template refers to.
  * Each resource carries a digest of its content in _meta: when the
  * cluster already has the same, nothing is written ("unchanged"), so
- * setup can run at every package upgrade.
+ * setup can run at every package upgrade.  On OpenSearch, the template
+ * is adapted and ISM takes the place of ILM (setup_opensearch.c).
  */
 #include "config.h"
 
@@ -29,16 +30,13 @@
 #include "../outputs/es_response.h"
 #include "conf.h"
 #include "daemon.h"
+#include "setup_internal.h"
 #include "signals.h"
-
-#define TEMPLATE_PRIORITY	300
-#define ILM_POLICY_NAME		"audisp-ecs"
 
 extern const char es_template_json[];
 
-/* SHA-256 of the JSON text of o, in hex. */
-static void
-digest_of(json_object *o, char out[65])
+void
+setup_digest_of(json_object *o, char out[65])
 {
 	const char *text = json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN);
@@ -63,7 +61,7 @@ add_meta(json_object *body, char digest[65])
 {
 	json_object *meta = json_object_new_object(), *policy;
 
-	digest_of(body, digest);
+	setup_digest_of(body, digest);
 	/* Out of memory: without _meta, the next run writes it again. */
 	if (meta == NULL)
 		return;
@@ -77,15 +75,18 @@ add_meta(json_object *body, char digest[65])
 	json_object_object_add(body, "_meta", meta);
 }
 
+/* ILM, Elasticsearch's, is named by the template; ISM is not. */
 static json_object *
-index_template(const char *index, int ilm)
+index_template(const char *index, int ilm, const struct es_engine *engine)
 {
 	json_object *body, *tmpl, *settings, *lifecycle, *patterns, *index_s;
 	char pattern[512];
 
 	if ((tmpl = json_tokener_parse(es_template_json)) == NULL)
 		return NULL;
-	if (ilm && es_json_get(tmpl, "settings", json_type_object,
+	setup_os_adapt_mappings(tmpl, engine);
+	if (ilm && engine->kind == ES_ENGINE_ELASTICSEARCH &&
+	    es_json_get(tmpl, "settings", json_type_object,
 	    &settings) == 1 && es_json_get(settings, "index",
 	    json_type_object, &index_s) == 1) {
 		if ((lifecycle = json_object_new_object()) == NULL) {
@@ -93,7 +94,7 @@ index_template(const char *index, int ilm)
 			return NULL;
 		}
 		json_object_object_add(lifecycle, "name",
-		    json_object_new_string(ILM_POLICY_NAME));
+		    json_object_new_string(SETUP_POLICY_NAME));
 		json_object_object_add(index_s, "lifecycle", lifecycle);
 	}
 	/* json-c aborts when adding to a NULL object: out of memory here. */
@@ -107,7 +108,7 @@ index_template(const char *index, int ilm)
 	json_object_array_add(patterns, json_object_new_string(pattern));
 	json_object_object_add(body, "index_patterns", patterns);
 	json_object_object_add(body, "priority",
-	    json_object_new_int(TEMPLATE_PRIORITY));
+	    json_object_new_int(SETUP_TEMPLATE_PRIORITY));
 	json_object_object_add(body, "data_stream", json_object_new_object());
 	json_object_object_add(body, "template", tmpl);
 	return body;
@@ -115,7 +116,7 @@ index_template(const char *index, int ilm)
 
 /* The dead-letter index: the original as text, the error as keywords. */
 static json_object *
-dead_letter_template(const char *index)
+dead_letter_template(const char *index, const struct es_engine *engine)
 {
 	static const char mappings[] = "{\"mappings\":{\"properties\":{"
 	    "\"@timestamp\":{\"type\":\"date\"},"
@@ -136,10 +137,11 @@ dead_letter_template(const char *index)
 		json_object_put(tmpl);
 		return NULL;
 	}
+	setup_os_adapt_mappings(tmpl, engine);
 	json_object_array_add(patterns, json_object_new_string(index));
 	json_object_object_add(body, "index_patterns", patterns);
 	json_object_object_add(body, "priority",
-	    json_object_new_int(TEMPLATE_PRIORITY));
+	    json_object_new_int(SETUP_TEMPLATE_PRIORITY));
 	json_object_object_add(body, "template", tmpl);
 	return body;
 }
@@ -238,20 +240,24 @@ install(struct es_client *c, const char *what, const char *path,
 }
 
 static int
-install_all(struct es_client *c, const struct es_output_config *es, int ilm)
+install_all(struct es_client *c, const struct es_output_config *es, int ilm,
+    const struct es_engine *engine)
 {
 	char path[600];
 	json_object *body;
 	int rc = 0;
 
-	if (ilm) {
-		snprintf(path, sizeof(path), "/_ilm/policy/%s", ILM_POLICY_NAME);
+	if (ilm && engine->kind == ES_ENGINE_OPENSEARCH)
+		rc |= setup_os_install_ism(c, es->index, engine);
+	else if (ilm) {
+		snprintf(path, sizeof(path), "/_ilm/policy/%s",
+		    SETUP_POLICY_NAME);
 		body = ilm_policy();
 		rc |= install(c, "lifecycle policy", path, body);
 		json_object_put(body);
 	}
 	snprintf(path, sizeof(path), "/_index_template/%s", es->index);
-	if ((body = index_template(es->index, ilm)) == NULL) {
+	if ((body = index_template(es->index, ilm, engine)) == NULL) {
 		printf("index template: cannot be built (the built-in one "
 		    "is not JSON, or out of memory)\n");
 		return -1;
@@ -260,15 +266,16 @@ install_all(struct es_client *c, const struct es_output_config *es, int ilm)
 	json_object_put(body);
 	snprintf(path, sizeof(path), "/_index_template/%s",
 	    es->dead_letter_index);
-	body = dead_letter_template(es->dead_letter_index);
+	body = dead_letter_template(es->dead_letter_index, engine);
 	rc |= install(c, "dead-letter template", path, body);
 	json_object_put(body);
 	return rc;
 }
 
-/* Connects to host and checks it; NULL after printing why. */
+/* Connects to host and checks it, into *engine; NULL after printing why. */
 static struct es_client *
-open_checked(const struct es_client_settings *s, const char *host)
+open_checked(const struct es_client_settings *s, const char *host,
+    struct es_engine *engine)
 {
 	char err[512], found[256];
 	struct es_client *c;
@@ -276,8 +283,8 @@ open_checked(const struct es_client_settings *s, const char *host)
 	printf("%s: ", host);
 	fflush(stdout);
 	if ((c = es_client_new(s, host, err, sizeof(err))) == NULL ||
-	    es_check_cluster(c, es_client_auth_name(s), found, sizeof(found),
-	    err, sizeof(err)) == -1) {
+	    es_check_cluster(c, es_client_auth_name(s), engine, found,
+	    sizeof(found), err, sizeof(err)) == -1) {
 		printf("%s\n", err);
 		es_client_free(c);
 		return NULL;
@@ -290,6 +297,7 @@ int
 setup_main(const char *config_path, int ilm)
 {
 	struct es_client_settings *s = NULL;
+	struct es_engine engine = { ES_ENGINE_ELASTICSEARCH, 0, 0 };
 	struct es_client *c = NULL;
 	struct config *cfg;
 	char err[512];
@@ -310,10 +318,11 @@ setup_main(const char *config_path, int ilm)
 		goto out;
 	}
 	for (i = 0; c == NULL && i < cfg->elasticsearch->hosts.count; i++)
-		c = open_checked(s, cfg->elasticsearch->hosts.items[i]);
+		c = open_checked(s, cfg->elasticsearch->hosts.items[i],
+		    &engine);
 	if (c == NULL)
 		printf("no host could be reached\n");
-	else if (install_all(c, cfg->elasticsearch, ilm) == 0)
+	else if (install_all(c, cfg->elasticsearch, ilm, &engine) == 0)
 		rc = 0;
 out:
 	es_client_free(c);

@@ -202,8 +202,8 @@ test_es_host(const struct es_client_settings *s, const char *host,
 	    es_client_auth_name(s));
 	fflush(stdout);
 	if ((c = es_client_new(s, host, err, sizeof(err))) == NULL ||
-	    es_check_cluster(c, es_client_auth_name(s), found, sizeof(found),
-	    err, sizeof(err)) == -1) {
+	    es_check_cluster(c, es_client_auth_name(s), NULL, found,
+	    sizeof(found), err, sizeof(err)) == -1) {
 		printf("failed\n  %s\n", err);
 		es_client_free(c);
 		return 1;

@@ -35,3 +35,16 @@ apt-get install -y -q --no-install-recommends \
 	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang libclang-rt-14-dev time \
 	curl openssl procps iproute2 \
 	laurel
+
+# The real engines the tests use as peers, never shipped: OpenSearch
+# (tests/opensearch: Java 17 and Maven) and Elastic's go-lumber
+# (tests/golumber: Go).  Only what is missing: a toolchain the machine
+# already has is kept.
+peer_tools=
+command -v javac >/dev/null 2>&1 || peer_tools="$peer_tools default-jdk-headless"
+command -v mvn >/dev/null 2>&1 || peer_tools="$peer_tools maven"
+command -v go >/dev/null 2>&1 || peer_tools="$peer_tools golang-go"
+if [ -n "$peer_tools" ]; then
+	# shellcheck disable=SC2086  # a list of package names
+	apt-get install -y -q --no-install-recommends $peer_tools
+fi

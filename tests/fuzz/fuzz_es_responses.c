@@ -31,6 +31,7 @@
 #include "outputs/es_bulk.h"
 #include "outputs/es_client.h"
 #include "outputs/es_publisher.h"
+#include "outputs/es_response.h"
 #include "plugin/daemon.h"
 
 #define MAX_DOCS	64
@@ -134,10 +135,19 @@ fuzz_bulk(struct fuzz_cursor *in)
 static void
 fuzz_cluster(void)
 {
+	struct es_engine engine = { ES_ENGINE_ELASTICSEARCH, -1, -1 };
 	char found[256], err[512];
 
-	if (es_check_cluster(NULL, "Basic", found, sizeof(found), err,
-	    sizeof(err)) == 0 && memchr(found, '\0', sizeof(found)) == NULL)
+	if (es_check_cluster(NULL, "Basic", &engine, found, sizeof(found),
+	    err, sizeof(err)) != 0)
+		return;
+	/* Taken: a printable name and an engine of a supported version. */
+	if (memchr(found, '\0', sizeof(found)) == NULL)
+		abort();
+	if (engine.kind == ES_ENGINE_ELASTICSEARCH ?
+	    engine.major < 7 || engine.major > 9 :
+	    engine.kind != ES_ENGINE_OPENSEARCH || engine.major < 0 ||
+	    engine.major > 3 || (engine.major == 0 && engine.minor != 0))
 		abort();
 }
 

@@ -84,18 +84,20 @@ show_log() {
 }
 
 # start_server NAME [--port PORT] [server options...]
-# Starts $SERVER (lumberjack_server.py unless set before) on 127.0.0.1 (an ephemeral port unless
+# Starts $SERVER (lumberjack_server.py unless set before; a Python script
+# or an executable) on 127.0.0.1 (an ephemeral port unless
 # --port is given) and waits until it listens; sets NAME_port, NAME_pid.
 start_server() {
-	local name=$1 port=0 i p
+	local name=$1 port=0 i p run=python3
 	shift
+	case $SERVER in *.py) ;; *) run= ;; esac
 	if [ "${1:-}" = --port ]; then
 		port=$2
 		shift 2
 	fi
 	: >"$T/$name.stdout"
 	# 3>&-: not the plugin's stdin (plugin_start), or it never sees EOF
-	python3 "$SERVER" --listen "127.0.0.1:$port" --out "$T/$name.out" \
+	$run "$SERVER" --listen "127.0.0.1:$port" --out "$T/$name.out" \
 		--stats "$T/$name.stats" "$@" \
 		>"$T/$name.stdout" 2>>"$T/$name.log" 3>&- &
 	p=$!

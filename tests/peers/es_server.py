@@ -16,6 +16,13 @@ makes, keeps what it is sent in memory, and can misbehave on purpose:
     /_test/...                      control: store, stats, faults, reset,
                                     request log (never authenticated)
 
+With --opensearch X.Y.Z it answers as that OpenSearch does instead: GET /
+with version.distribution "opensearch" and no X-Elastic-Product header on
+any answer; no _ilm, but PUT|GET|DELETE /_plugins/_ism/policies/<name>
+(Index State Management: a policy that exists is replaced only with the
+if_seq_no and if_primary_term it was read at); index templates with an
+index.lifecycle setting refused, and before 2.12 match_only_text too.
+
 Data streams: an index name is a data stream when the highest-priority
 index template matching it has "data_stream", or when it starts with a
 --data-stream-prefix.  A data stream takes only "create" ops and documents
@@ -328,6 +335,8 @@ class Store:
             self.index_templates = {}
             self.component_templates = {}
             self.ilm = {}
+            self.ism = {}              # name -> {"policy", "seq_no", "primary_term", "version"}
+            self.ism_seq_no = -1
             self.faulted = set()       # (index, _id) that got an item fault once
             self.stored_ok = 0         # documents stored, for fail_after
 
@@ -677,7 +686,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not getattr(self, "is_control", False):
             srv.stats.bump("responses_by_status", status)
         out = {}
-        if product and not srv.opt.not_elastic and \
+        if product and not srv.opt.not_elastic and not srv.opt.opensearch and \
                 not srv.faults.get()["no_product_header"]:
             out["X-Elastic-Product"] = "Elasticsearch"
         if body or product:
@@ -822,7 +831,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.bulk(p[0] if len(p) == 2 else None)
         if p[0] in ("_index_template", "_component_template") and len(p) <= 2:
             return self.templates(p[0], p[1] if len(p) == 2 else None)
-        if p[0] == "_ilm" and p[1:2] == ["policy"] and len(p) <= 3:
+        if srv.opt.opensearch and p[:3] == ["_plugins", "_ism", "policies"] and len(p) <= 4:
+            return self.ism(p[3] if len(p) == 4 else None)
+        if p[0] == "_ilm" and p[1:2] == ["policy"] and len(p) <= 3 and not srv.opt.opensearch:
             return self.ilm(p[2] if len(p) == 3 else None)
         if p[0] == "_data_stream" and len(p) <= 2:
             return self.data_streams(p[1] if len(p) == 2 else None)
@@ -1303,6 +1314,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if kind == "_index_template" and not body.get("index_patterns"):
                 raise bad_request("action_request_validation_exception",
                                   "Validation Failed: 1: index patterns are missing;")
+            if self.server.opt.opensearch:
+                self.opensearch_template_check(body)
             if kind == "_component_template" and "template" not in body:
                 raise bad_request("action_request_validation_exception",
                                   "Validation Failed: 1: template is missing;")
@@ -1370,6 +1383,72 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 200, {n: dict(store.ilm[n], in_use_by={
                 "indices": [], "data_streams": [], "composable_templates": []})
                 for n in names}
+
+    def opensearch_template_check(self, body):
+        """What OpenSearch refuses in a template: settings of Elasticsearch's
+        ILM, and match_only_text before 2.12."""
+        tmpl = body.get("template") or {}
+        settings = tmpl.get("settings") or {}
+        flat = json.dumps(settings)
+        if "lifecycle" in flat:
+            raise bad_request("illegal_argument_exception",
+                              "unknown setting [index.lifecycle.name] please check that any "
+                              "required plugins are installed, or check the breaking changes "
+                              "documentation for removed settings")
+        if version_tuple(self.server.opt.opensearch) < (2, 12) and \
+                '"match_only_text"' in json.dumps(tmpl.get("mappings") or {}):
+            raise bad_request("mapper_parsing_exception",
+                              "No handler for type [match_only_text] declared on field")
+
+    def ism(self, name):
+        """OpenSearch's Index State Management policies, with optimistic
+        concurrency as OpenSearch has it."""
+        store = self.server.store
+        m = self.method
+        if not name:
+            raise self.bad_method(["GET"])
+        with store.lock:
+            old = store.ism.get(name)
+            if m == "PUT":
+                body = self.json_body()
+                policy = body.get("policy")
+                if not isinstance(policy, dict):
+                    raise bad_request("illegal_argument_exception", "Required [policy] is missing")
+                unknown = set(policy) - {"description", "default_state", "states",
+                                         "ism_template", "error_notification", "schema_version"}
+                if unknown:
+                    raise bad_request("illegal_argument_exception",
+                                      f"Invalid field: [{sorted(unknown)[0]}] found in Policy.")
+                seq, term = self.query.get("if_seq_no"), self.query.get("if_primary_term")
+                if old is not None and (seq is None or term is None):
+                    raise HTTPError(409, {"error": {"type": "version_conflict_engine_exception",
+                                                    "reason": f"[{name}]: version conflict, document already exists"},
+                                          "status": 409})
+                if old is not None and (str(old["seq_no"]) != seq or str(old["primary_term"]) != term):
+                    raise HTTPError(409, {"error": {"type": "version_conflict_engine_exception",
+                                                    "reason": f"[{name}]: version conflict, required seqNo [{seq}]"},
+                                          "status": 409})
+                store.ism_seq_no += 1
+                entry = {"policy": dict(policy, policy_id=name, last_updated_time=int(time.time() * 1000),
+                                        schema_version=21),
+                         "seq_no": store.ism_seq_no, "primary_term": 1,
+                         "version": old["version"] + 1 if old else 1}
+                store.ism[name] = entry
+                return (200 if old else 201), {"_id": name, "_version": entry["version"],
+                                               "_primary_term": 1, "_seq_no": entry["seq_no"],
+                                               "policy": {"policy": entry["policy"]}}
+            if old is None:
+                raise HTTPError(404, {"error": {"root_cause": [{"type": "status_exception",
+                                                                "reason": "Policy not found"}],
+                                                "type": "status_exception", "reason": "Policy not found"},
+                                      "status": 404})
+            if m == "DELETE":
+                del store.ism[name]
+                return 200, {"_index": ".opendistro-ism-config", "_id": name, "result": "deleted"}
+            if m not in ("GET", "HEAD"):
+                raise self.bad_method(["GET", "PUT", "DELETE"])
+            return 200, {"_id": name, "_version": old["version"], "_seq_no": old["seq_no"],
+                         "_primary_term": old["primary_term"], "policy": old["policy"]}
 
     def data_streams(self, name):
         store = self.server.store
@@ -1574,6 +1653,20 @@ class Server(http.server.ThreadingHTTPServer):
         return info
 
     def real_cluster_info(self):
+        if self.opt.opensearch:
+            v = self.opt.opensearch
+            return {
+                "name": "os-test-node", "cluster_name": self.opt.cluster_name,
+                "cluster_uuid": self.cluster_uuid,
+                "version": {
+                    "distribution": "opensearch", "number": v, "build_type": "tar",
+                    "build_hash": hashlib.sha1(v.encode()).hexdigest(),
+                    "build_date": "2025-01-01T00:00:00.000000000Z", "build_snapshot": False,
+                    "lucene_version": "9.12.1", "minimum_wire_compatibility_version": "7.10.0",
+                    "minimum_index_compatibility_version": "7.0.0",
+                },
+                "tagline": "The OpenSearch Project: https://opensearch.org/",
+            }
         v = self.opt.es_version
         return {
             "name": "es-test-node", "cluster_name": self.opt.cluster_name,
@@ -1656,6 +1749,8 @@ def parse_args(argv=None):
     p.add_argument("--es-version", default="8.15.0", metavar="X.Y.Z",
                    help="version to claim (default %(default)s)")
     p.add_argument("--cluster-name", default="audisp-ecs-test")
+    p.add_argument("--opensearch", metavar="X.Y.Z",
+                   help="answer as this version of OpenSearch (GET /, no X-Elastic-Product, ISM)")
     p.add_argument("--not-elastic", action="store_true",
                    help="answer like some other HTTP server (no X-Elastic-Product)")
     p.add_argument("--data-stream-prefix", action="append", default=[], metavar="PREFIX",

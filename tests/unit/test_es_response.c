@@ -173,7 +173,7 @@ cluster(long status, int product, const char *body, char *found,
 	r.len = strlen(copy);
 	r.elastic_product = product;
 	found[0] = err[0] = '\0';
-	return es_cluster_answer(&r, found, 256, err, 512);
+	return es_cluster_answer(&r, NULL, found, 256, err, 512);
 }
 
 #define ES8	"{\"name\":\"n\",\"cluster_name\":\"prod\",\"version\":{\"number\":" \
