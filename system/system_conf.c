@@ -1,0 +1,122 @@
+/*
+ * Checking the system section; see system_conf.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "system_conf.h"
+
+static const char *const dataset_names[SYS_DATASET_COUNT] = {
+	[SYS_DATASET_USER] = "user",
+};
+
+/* Auditbeat's datasets this build does not have: named, not "unknown". */
+static const char *const planned_datasets[] = {
+	"host", "login", "package", "process", "socket",
+};
+
+const char *
+sys_dataset_name(enum sys_dataset d)
+{
+	return (unsigned)d < SYS_DATASET_COUNT ? dataset_names[d] : NULL;
+}
+
+static int
+dataset_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SYS_DATASET_COUNT; i++)
+		if (strcmp(dataset_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+is_planned(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(planned_datasets) /
+	    sizeof(planned_datasets[0]); i++)
+		if (strcmp(planned_datasets[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+system_config_finish(struct system_config *cfg, system_report_fn report,
+    void *arg)
+{
+	char what[192];
+	size_t i;
+	int problems = 0, d;
+
+	cfg->dataset_mask = 0;
+	for (i = 0; i < cfg->datasets.count; i++) {
+		const char *name = cfg->datasets.items[i];
+
+		if ((d = dataset_index(name)) == -1) {
+			snprintf(what, sizeof(what), is_planned(name) ?
+			    "dataset \"%.64s\" is not available in this "
+			    "version" : "unknown dataset \"%.64s\"", name);
+			report(arg, "system.datasets", what);
+			problems++;
+		} else if (cfg->dataset_mask & (1u << d)) {
+			snprintf(what, sizeof(what),
+			    "dataset \"%.64s\" named twice", name);
+			report(arg, "system.datasets", what);
+			problems++;
+		} else
+			cfg->dataset_mask |= 1u << d;
+	}
+	if (cfg->state_period_ms < cfg->period_ms) {
+		report(arg, "system.state.period",
+		    "must not be shorter than system.period");
+		problems++;
+	}
+	return problems;
+}
+
+static int
+copy_list(struct string_list *dst, const struct string_list *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->count; i++)
+		if (string_list_add(dst, src->items[i]) == -1)
+			return -1;
+	return 0;
+}
+
+struct system_config *
+system_config_copy(const struct system_config *cfg)
+{
+	struct system_config *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	*c = *cfg;
+	memset(&c->datasets, 0, sizeof(c->datasets));
+	c->state_path = NULL;
+	if (copy_list(&c->datasets, &cfg->datasets) == -1 ||
+	    (cfg->state_path != NULL &&
+	    (c->state_path = strdup(cfg->state_path)) == NULL)) {
+		system_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+system_config_free(struct system_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	string_list_free(&cfg->datasets);
+	free(cfg->state_path);
+	free(cfg);
+}
