@@ -267,6 +267,29 @@ test_hostile_files(void **state)
 	assert_non_null(strstr(err, "not a regular file"));
 }
 
+/* A name that is not UTF-8 is kept byte for byte. */
+static void
+test_state_binary_name(void **state)
+{
+	static const char passwd[] = "caf\xe9:x:5:5::/:/bin/sh\n";
+	struct user_table t, back;
+	char path[128], err[256];
+	time_t sent;
+
+	(void)state;
+	assert_int_equal(read_table(passwd, "caf\xe9:x:5:\n", NULL, 0, &t), 0);
+	snprintf(path, sizeof(path), "%s/user.json", dir);
+	assert_int_equal(user_state_save(path, &t, 1, err, sizeof(err)), 0);
+	assert_int_equal(user_state_load(path, &back, &sent, err,
+	    sizeof(err)), 0);
+	assert_int_equal(back.nusers, 1);
+	assert_string_equal(back.users[0].name, "caf\xe9");
+	assert_string_equal(back.groups[0].name, "caf\xe9");
+	user_table_free(&t);
+	user_table_free(&back);
+	unlink(path);
+}
+
 static void
 test_state_round_trip(void **state)
 {
@@ -341,7 +364,21 @@ static const struct state_case {
 	{ "uid negative", USER("\"name\":\"a\",\"uid\":-1"),
 	    "users[0].uid: out of range" },
 	{ "name null", USER("\"name\":null"),
-	    "users[0].name: missing or not a string" },
+	    "users[0].name: not a string" },
+	{ "name missing", USER("\"uid\":1"), "users[0].name: missing" },
+	{ "name with nul", USER("\"name\":\"a\\u0000b\""),
+	    "users[0].name: holds a NUL character" },
+	{ "hex name", USER("\"name\":{\"hex\":\"e9\"},\"uid\":1,"
+	    "\"gid\":1,\"gecos\":\"\",\"dir\":\"/\",\"shell\":\"/\","
+	    "\"pw_last_change\":-1,\"pw_digest\":\"\",\"groups\":[]"), NULL },
+	{ "hex odd", USER("\"name\":{\"hex\":\"fff\"}"),
+	    "users[0].name: odd number of hex digits" },
+	{ "hex nul", USER("\"name\":{\"hex\":\"6100\"}"),
+	    "users[0].name: not hex digits" },
+	{ "hex upper", USER("\"name\":{\"hex\":\"FF\"}"),
+	    "users[0].name: not hex digits" },
+	{ "hex extra", USER("\"name\":{\"hex\":\"ff\",\"x\":1}"),
+	    "users[0].name: not a string" },
 	{ "digest short", USER("\"name\":\"a\",\"uid\":1,\"gid\":1,"
 	    "\"gecos\":\"\",\"dir\":\"/\",\"shell\":\"/\","
 	    "\"pw_last_change\":-1,\"pw_digest\":\"abc\",\"groups\":[]"),
@@ -472,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_hostile_files),
 		cmocka_unit_test(test_state_round_trip),
+		cmocka_unit_test(test_state_binary_name),
 		CASES(test_state_hostile, state_cases),
 		cmocka_unit_test(test_config),
 	};
