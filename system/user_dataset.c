@@ -56,10 +56,11 @@ enum user_action {
 	ACT_GROUP_CHANGED,
 };
 
-static const char *const types_user_info[] = { "user", "info", NULL };
-static const char *const types_user_creation[] = { "user", "creation", NULL };
-static const char *const types_user_deletion[] = { "user", "deletion", NULL };
-static const char *const types_user_change[] = { "user", "change", NULL };
+/* As Auditbeat's: the user documents' event.type has no "user". */
+static const char *const types_user_info[] = { "info", NULL };
+static const char *const types_user_creation[] = { "creation", NULL };
+static const char *const types_user_deletion[] = { "deletion", NULL };
+static const char *const types_user_change[] = { "change", NULL };
 static const char *const types_group_creation[] =
     { "group", "creation", NULL };
 static const char *const types_group_deletion[] =

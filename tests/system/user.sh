@@ -22,19 +22,19 @@ ev() { echo "d['event']['dataset'] == 'system.user' and d['event']['action'] == 
 sys_config 'datasets = ["user"];'
 
 sys_start_plugin
-sys_expect "$(ev existing_user root) and d['event']['kind'] == 'state' and d['event']['type'] == ['user', 'info'] and d['system']['audit']['user']['uid'] == '0'" "no state at the first start"
+sys_expect "$(ev existing_user root) and d['event']['kind'] == 'state' and d['event']['type'] == ['info'] and d['system']['audit']['user']['uid'] == '0'" "no state at the first start"
 
 useradd -M -s /usr/sbin/nologin "$U" || exit 99
-sys_expect "$(ev user_added $U) and d['event']['kind'] == 'event' and d['event']['category'] == ['iam'] and d['event']['type'] == ['user', 'creation'] and d['system']['audit']['user']['group'][0]['name'] == '$U' and d['user']['id'] == '$(id -u $U)'" "useradd not seen"
+sys_expect "$(ev user_added $U) and d['event']['kind'] == 'event' and d['event']['category'] == ['iam'] and d['event']['type'] == ['creation'] and d['system']['audit']['user']['group'][0]['name'] == '$U' and d['user']['id'] == '$(id -u $U)'" "useradd not seen"
 sys_expect "d['event']['action'] == 'group_added' and d['group']['name'] == '$U'" "the new user's group not seen"
 usermod -c "Test Person" "$U" || exit 99
-sys_expect "$(ev user_changed $U) and d['system']['audit']['user']['user_information'] == 'Test Person' and d['event']['type'] == ['user', 'change']" "usermod not seen"
+sys_expect "$(ev user_changed $U) and d['system']['audit']['user']['user_information'] == 'Test Person' and d['event']['type'] == ['change']" "usermod not seen"
 echo "$U:Secret-$$-pw" | chpasswd || exit 99
 sys_expect "$(ev password_changed $U) and d['system']['audit']['user']['password']['type'] == 'shadow_password'" "chpasswd not seen"
 hash=$(awk -F: -v u="$U" '$1 == u { print $2 }' /etc/shadow)
 [ ${#hash} -gt 20 ] || sys_fail "no hash in /etc/shadow for $U"
 userdel "$U" || exit 99
-sys_expect "$(ev user_removed $U) and d['event']['type'] == ['user', 'deletion']" "userdel not seen"
+sys_expect "$(ev user_removed $U) and d['event']['type'] == ['deletion']" "userdel not seen"
 sys_expect "d['event']['action'] == 'group_removed' and d['group']['name'] == '$U'" "the removed user's group not seen"
 [ "$(sys_count "$(ev user_changed $U) or $(ev password_changed $U)")" = 2 ] ||
 	sys_fail "a change reported more than once"
