@@ -13,55 +13,11 @@
 #include "../common/errbuf.h"
 #include "../common/json_writer.h"
 #include "sys_file.h"
+#include "sys_json.h"
 #include "user_parse.h"
 #include "user_state.h"
 
 #define STATE_FILE_MAX	(128u * 1024 * 1024)
-
-static int
-valid_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s), n;
-
-	while (left > 0) {
-		if ((n = utf8_sequence_length(p, left)) == 0)
-			return 0;
-		p += n;
-		left -= n;
-	}
-	return 1;
-}
-
-/*
- * A string as it is, or, when it is not UTF-8 (the JSON writer would
- * escape it, and it would not read back the same), {"hex": "..."}.
- */
-static void
-write_str(struct jw *w, const char *key, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, len = strlen(s);
-	char *digits;
-
-	if (valid_utf8(s)) {
-		jw_cstring(w, key, s);
-		return;
-	}
-	jw_object_open(w, key);
-	if ((digits = malloc(2 * len + 1)) == NULL) {
-		/* Sticky, as the writer's own failures: the save fails. */
-		w->failed = 1;
-	} else {
-		for (i = 0; i < len; i++) {
-			digits[2 * i] = hex[(unsigned char)s[i] >> 4];
-			digits[2 * i + 1] = hex[(unsigned char)s[i] & 0xf];
-		}
-		jw_string(w, "hex", digits, 2 * len);
-		free(digits);
-	}
-	jw_object_close(w);
-}
 
 static void
 write_user(struct jw *w, const struct sys_user *u)
@@ -69,12 +25,12 @@ write_user(struct jw *w, const struct sys_user *u)
 	size_t i;
 
 	jw_object_open(w, NULL);
-	write_str(w, "name", u->name);
+	sys_json_write_str(w, "name", u->name);
 	jw_uint(w, "uid", u->uid);
 	jw_uint(w, "gid", u->gid);
-	write_str(w, "gecos", u->gecos);
-	write_str(w, "dir", u->dir);
-	write_str(w, "shell", u->shell);
+	sys_json_write_str(w, "gecos", u->gecos);
+	sys_json_write_str(w, "dir", u->dir);
+	sys_json_write_str(w, "shell", u->shell);
 	if (pw_type_name(u->pw_type) != NULL)
 		jw_cstring(w, "pw_type", pw_type_name(u->pw_type));
 	jw_int(w, "pw_last_change", u->pw_last_change);
@@ -82,7 +38,7 @@ write_user(struct jw *w, const struct sys_user *u)
 	jw_array_open(w, "groups");
 	for (i = 0; i < u->ngroups; i++) {
 		jw_object_open(w, NULL);
-		write_str(w, "name", u->groups[i].name);
+		sys_json_write_str(w, "name", u->groups[i].name);
 		jw_uint(w, "gid", u->groups[i].gid);
 		jw_object_close(w);
 	}
@@ -109,9 +65,9 @@ user_state_save(const char *path, const struct user_table *t,
 	jw_array_open(&w, "groups");
 	for (i = 0; i < t->ngroups; i++) {
 		jw_object_open(&w, NULL);
-		write_str(&w, "name", t->groups[i].name);
+		sys_json_write_str(&w, "name", t->groups[i].name);
 		jw_uint(&w, "gid", t->groups[i].gid);
-		write_str(&w, "members", t->groups[i].members);
+		sys_json_write_str(&w, "members", t->groups[i].members);
 		jw_object_close(&w);
 	}
 	jw_array_close(&w);
@@ -147,70 +103,17 @@ bad(char *err, size_t errlen, const struct where *at, const char *key,
 }
 
 static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* {"hex": "..."}: the bytes of a string that is not UTF-8, not NUL. */
-static int
-get_hex_string(json_object *v, const char *key, char **out,
-    const struct where *at, char *err, size_t errlen)
-{
-	json_object *h;
-	const char *text;
-	size_t len, i;
-	int hi, lo;
-
-	if (!json_object_object_get_ex(v, "hex", &h) ||
-	    !json_object_is_type(h, json_type_string) ||
-	    json_object_object_length(v) != 1)
-		return bad(err, errlen, at, key, "not a string");
-	text = json_object_get_string(h);
-	if ((len = strlen(text)) % 2 != 0)
-		return bad(err, errlen, at, key, "odd number of hex digits");
-	if ((*out = malloc(len / 2 + 1)) == NULL)
-		return bad(err, errlen, at, key, "out of memory");
-	for (i = 0; i < len; i += 2) {
-		if ((hi = hex_value(text[i])) == -1 ||
-		    (lo = hex_value(text[i + 1])) == -1 ||
-		    (hi == 0 && lo == 0)) {
-			free(*out);
-			*out = NULL;
-			return bad(err, errlen, at, key, "not hex digits");
-		}
-		(*out)[i / 2] = (char)(hi << 4 | lo);
-	}
-	(*out)[len / 2] = '\0';
-	return 0;
-}
-
-static int
 get_string(json_object *o, const char *key, char **out,
     const struct where *at, char *err, size_t errlen)
 {
 	json_object *v;
-	const char *text;
-	int len;
+	const char *why;
 
 	*out = NULL;
 	if (!json_object_object_get_ex(o, key, &v))
 		return bad(err, errlen, at, key, "missing");
-	if (json_object_is_type(v, json_type_object))
-		return get_hex_string(v, key, out, at, err, errlen);
-	if (!json_object_is_type(v, json_type_string))
-		return bad(err, errlen, at, key, "not a string");
-	text = json_object_get_string(v);
-	len = json_object_get_string_len(v);
-	/* "\u0000" would cut the string short: refuse it. */
-	if (len < 0 || strlen(text) != (size_t)len)
-		return bad(err, errlen, at, key, "holds a NUL character");
-	if ((*out = strdup(text)) == NULL)
-		return bad(err, errlen, at, key, "out of memory");
+	if (sys_json_read_str(v, out, &why) == -1)
+		return bad(err, errlen, at, key, why);
 	return 0;
 }
 
