@@ -80,9 +80,15 @@ sys_doc_begin(struct sys_doc_writer *dw, const struct sys_event *ev,
 int
 sys_doc_end(struct sys_doc_writer *dw)
 {
+	return sys_doc_end_with(dw, dw->constants, dw->constants_len);
+}
+
+int
+sys_doc_end_with(struct sys_doc_writer *dw, const char *members, size_t len)
+{
 	struct jw *w = &dw->w;
 
-	jw_raw(w, NULL, dw->constants, dw->constants_len);
+	jw_raw(w, NULL, members, len);
 	jw_object_close(w);
 	jw_append(w, "\n", 1);
 	if (jw_failed(w)) {

@@ -59,6 +59,13 @@ sys_doc_jw(struct sys_doc_writer *dw)
  * dropped, the batch so far kept, and the caller logs it).
  */
 int	sys_doc_end(struct sys_doc_writer *);
+/*
+ * As sys_doc_end, with members (service, host, agent, ecs: JSON text
+ * without braces) in place of those read at start: the host dataset's
+ * documents say what the host is now.
+ */
+int	sys_doc_end_with(struct sys_doc_writer *, const char *members,
+	    size_t len);
 /* Hands the documents written so far to the emit hook. */
 void	sys_doc_flush(struct sys_doc_writer *);
 

@@ -16,6 +16,7 @@
 #include "system.h"
 
 static const struct sys_dataset_ops *const datasets[] = {
+	&host_dataset_ops,
 	&user_dataset_ops,
 };
 #define NDATASETS	(sizeof(datasets) / sizeof(datasets[0]))

@@ -11,11 +11,12 @@
 
 static const char *const dataset_names[SYS_DATASET_COUNT] = {
 	[SYS_DATASET_USER] = "user",
+	[SYS_DATASET_HOST] = "host",
 };
 
 /* Auditbeat's datasets this build does not have: named, not "unknown". */
 static const char *const planned_datasets[] = {
-	"host", "login", "package", "process", "socket",
+	"login", "package", "process", "socket",
 };
 
 const char *

@@ -13,6 +13,7 @@
 /* The datasets this build knows, as system.datasets names them. */
 enum sys_dataset {
 	SYS_DATASET_USER,
+	SYS_DATASET_HOST,
 	SYS_DATASET_COUNT
 };
 
