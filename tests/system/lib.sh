@@ -51,12 +51,14 @@ system: {
 EOC
 }
 
-# Runs the plugin as auditd would, with a stdin that stays open.
+# sys_start_plugin [WRAPPER...]: runs the plugin as auditd would, with a
+# stdin that stays open.  A wrapper (env, unshare) must exec the plugin,
+# so that PLUGIN_PID is the plugin's.
 sys_start_plugin() {
 	mkfifo "$T/stdin"
 	sleep 100000 > "$T/stdin" &
 	HOLDER_PID=$!
-	"$bin" -f -c "$T/conf" < "$T/stdin" 2>> "$T/plugin.log" &
+	"$@" "$bin" -f -c "$T/conf" < "$T/stdin" 2>> "$T/plugin.log" &
 	PLUGIN_PID=$!
 }
 
