@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -27,9 +28,10 @@ host_parse_btime(const char *text)
 
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, "btime ", 6) == 0) {
+			errno = 0;
 			v = strtoll(p + 6, &end, 10);
-			if (end != p + 6 && (*end == '\n' || *end == '\0') &&
-			    v > 0)
+			if (errno == 0 && end != p + 6 &&
+			    (*end == '\n' || *end == '\0') && v > 0)
 				return v;
 			return -1;
 		}
