@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +114,36 @@ sys_doc_flush(struct sys_doc_writer *dw)
 		return;		/* kept: the next flush tries again */
 	dw->hooks.emit(dw->hooks.ctx, text, len, dw->ndocs);
 	dw->ndocs = 0;
+}
+
+void
+sys_entity_id(const char *host_id, const char *a, const char *b, char out[17])
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx;
+	int i, o = 0;
+
+	out[0] = '\0';
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, host_id, strlen(host_id)) == 1 &&
+	    EVP_DigestUpdate(ctx, a, strlen(a)) == 1 &&
+	    EVP_DigestUpdate(ctx, b, strlen(b)) == 1 &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 12) {
+		for (i = 0; i < 12; i += 3) {
+			unsigned v = (unsigned)md[i] << 16 |
+			    (unsigned)md[i + 1] << 8 | md[i + 2];
+
+			out[o++] = b64[v >> 18 & 63];
+			out[o++] = b64[v >> 12 & 63];
+			out[o++] = b64[v >> 6 & 63];
+			out[o++] = b64[v & 63];
+		}
+		out[o] = '\0';
+	}
+	EVP_MD_CTX_free(ctx);
 }

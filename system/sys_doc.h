@@ -66,6 +66,12 @@ int	sys_doc_end(struct sys_doc_writer *);
  */
 int	sys_doc_end_with(struct sys_doc_writer *, const char *members,
 	    size_t len);
+/*
+ * An entity_id as Auditbeat makes it: SHA-256 over the host id and the
+ * parts, its first 12 bytes in base64 (16 characters); "" on failure.
+ */
+void	sys_entity_id(const char *host_id, const char *a, const char *b,
+	    char out[17]);
 /* Hands the documents written so far to the emit hook. */
 void	sys_doc_flush(struct sys_doc_writer *);
 

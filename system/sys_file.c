@@ -97,3 +97,31 @@ sys_each_line(char *text, size_t len,
 		start = end + 1;
 	}
 }
+
+void
+sys_stamp_take(const char *path, struct sys_stamp *fs)
+{
+	struct stat st;
+
+	memset(fs, 0, sizeof(*fs));
+	if (path == NULL || stat(path, &st) == -1) {
+		fs->missing = 1;
+		return;
+	}
+	fs->dev = st.st_dev;
+	fs->ino = st.st_ino;
+	fs->size = st.st_size;
+	fs->mtime = st.st_mtim;
+	fs->ctime = st.st_ctim;
+}
+
+int
+sys_stamp_same(const struct sys_stamp *a, const struct sys_stamp *b)
+{
+	return a->missing == b->missing && a->dev == b->dev &&
+	    a->ino == b->ino && a->size == b->size &&
+	    a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	    a->ctime.tv_sec == b->ctime.tv_sec &&
+	    a->ctime.tv_nsec == b->ctime.tv_nsec;
+}

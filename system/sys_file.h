@@ -6,6 +6,8 @@
 #define AUDISP_ECS_SYS_FILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
 /*
  * The content of path, NUL-terminated, in *out (free() it) and its length
@@ -23,5 +25,22 @@ int	sys_read_file(const char *path, size_t max, char **out, size_t *lenp,
  */
 void	sys_each_line(char *text, size_t len,
 	    void (*fn)(void *arg, char *line, size_t lineno), void *arg);
+
+/*
+ * What tells that a file changed without reading it: device, inode, size,
+ * modification and change times (all zero, missing set, when it is not
+ * there).  A dataset re-reads its files only when a stamp differs.
+ */
+struct sys_stamp {
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime, ctime;
+	int		 missing;
+};
+
+/* path NULL gives a missing stamp. */
+void	sys_stamp_take(const char *path, struct sys_stamp *);
+int	sys_stamp_same(const struct sys_stamp *, const struct sys_stamp *);
 
 #endif

@@ -13,28 +13,19 @@
  */
 #include "config.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../common/log.h"
 #include "../common/timefmt.h"
 #include "sys_dataset.h"
+#include "sys_file.h"
 #include "sys_key.h"
 #include "user_db.h"
 #include "user_state.h"
 
 #define NFILES	3
-
-struct file_stamp {
-	dev_t		 dev;
-	ino_t		 ino;
-	off_t		 size;
-	struct timespec	 mtime, ctime;
-	int		 missing;
-};
 
 struct user_dataset {
 	const char	*paths[NFILES];	/* passwd, group, shadow or NULL */
@@ -45,7 +36,7 @@ struct user_dataset {
 	struct user_table last;
 	int		 have_last;	/* last holds a look (or kept state) */
 	time_t		 state_sent;
-	struct file_stamp stamps[NFILES];
+	struct sys_stamp stamps[NFILES];
 	int		 looked;	/* the stamps are of a look */
 	struct ratelimit rl;
 };
@@ -91,44 +82,6 @@ static const struct {
 	    "Changed group" },
 };
 
-/*
- * user.entity_id as Auditbeat makes it: SHA-256 over host id, name and
- * uid, its first 12 bytes in base64 (16 characters).
- */
-static void
-entity_id(const char *host_id, const struct sys_user *u, char out[17])
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char uid[24];
-	EVP_MD_CTX *ctx;
-	int i, o = 0;
-
-	out[0] = '\0';
-	snprintf(uid, sizeof(uid), "%lu", u->uid);
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, host_id, strlen(host_id)) == 1 &&
-	    EVP_DigestUpdate(ctx, u->name, strlen(u->name)) == 1 &&
-	    EVP_DigestUpdate(ctx, uid, strlen(uid)) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 12) {
-		for (i = 0; i < 12; i += 3) {
-			unsigned v = (unsigned)md[i] << 16 |
-			    (unsigned)md[i + 1] << 8 | md[i + 2];
-
-			out[o++] = b64[v >> 18 & 63];
-			out[o++] = b64[v >> 12 & 63];
-			out[o++] = b64[v >> 6 & 63];
-			out[o++] = b64[v & 63];
-		}
-		out[o] = '\0';
-	}
-	EVP_MD_CTX_free(ctx);
-}
-
 /* "a,b,c" of u's group names into buf (cut short with "..." if need be). */
 static void
 group_names(const struct sys_user *u, char *buf, size_t size)
@@ -169,7 +122,8 @@ write_user_doc(struct sys_doc_writer *dw, const struct sys_user *u,
 	jw_cstring(w, "id", id);
 	jw_cstring(w, "name", u->name);
 	if (dw->host.id[0] != '\0') {
-		entity_id(dw->host.id, u, eid);
+		snprintf(id, sizeof(id), "%lu", u->uid);
+		sys_entity_id(dw->host.id, u->name, id, eid);
 		if (eid[0] != '\0')
 			jw_cstring(w, "entity_id", eid);
 	}
@@ -372,44 +326,16 @@ report_group_changes(struct sys_doc_writer *dw, const struct user_table *old,
 	return n;
 }
 
-static void
-stamp(const char *path, struct file_stamp *fs)
-{
-	struct stat st;
-
-	memset(fs, 0, sizeof(*fs));
-	if (path == NULL || stat(path, &st) == -1) {
-		fs->missing = 1;
-		return;
-	}
-	fs->dev = st.st_dev;
-	fs->ino = st.st_ino;
-	fs->size = st.st_size;
-	fs->mtime = st.st_mtim;
-	fs->ctime = st.st_ctim;
-}
-
-static int
-same_stamp(const struct file_stamp *a, const struct file_stamp *b)
-{
-	return a->missing == b->missing && a->dev == b->dev &&
-	    a->ino == b->ino && a->size == b->size &&
-	    a->mtime.tv_sec == b->mtime.tv_sec &&
-	    a->mtime.tv_nsec == b->mtime.tv_nsec &&
-	    a->ctime.tv_sec == b->ctime.tv_sec &&
-	    a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
-
 /* Takes the stamps; 1 when any file differs from the last look. */
 static int
 files_changed(struct user_dataset *ds)
 {
-	struct file_stamp now;
+	struct sys_stamp now;
 	int i, changed = 0;
 
 	for (i = 0; i < NFILES; i++) {
-		stamp(ds->paths[i], &now);
-		if (!same_stamp(&now, &ds->stamps[i]))
+		sys_stamp_take(ds->paths[i], &now);
+		if (!sys_stamp_same(&now, &ds->stamps[i]))
 			changed = 1;
 		ds->stamps[i] = now;
 	}
