@@ -1,12 +1,16 @@
 /*
- * The user dataset's readers of untrusted files (system/user_db.h,
- * system/user_state.h).  The first byte chooses:
- *   even: the rest is a kept state file (user.json) for user_state_parse;
- *   odd:  the rest is passwd, group and shadow, split at "\n--\n", read
- *         by user_table_read.
+ * The system datasets' readers of untrusted files.  The first byte
+ * chooses, by its value modulo 6:
+ *   0: the rest is the user dataset's kept state (user_state_parse);
+ *   1: passwd, group and shadow, split at "\n--\n" (user_table_read);
+ *   2: dpkg's status file (dpkg_status_parse);
+ *   3: the output of rpm -qa --qf (rpm_qf_parse);
+ *   4: the package dataset's kept state (pkg_state_parse);
+ *   5: the host dataset's kept state (host_state_parse).
  * Whatever is read must be written back as a state file that reads again
- * to the same users and groups, and every entry must be one the parsers
- * accept (ids within 32 bits, a digest of 64 hex digits or none).
+ * the same, and every entry must be one the parsers accept (ids within 32
+ * bits, a digest of 64 hex digits or none, packages with a name and a
+ * version).
  */
 #include "config.h"
 
@@ -17,6 +21,10 @@
 #include <string.h>
 
 #include "harness.h"
+#include "system/dpkg_parse.h"
+#include "system/host_state.h"
+#include "system/pkg_state.h"
+#include "system/rpm_list.h"
 #include "system/user_db.h"
 #include "system/user_parse.h"
 #include "system/user_state.h"
@@ -81,6 +89,81 @@ round_trip(const struct user_table *t, const char *dir)
 	user_table_free(&back);
 }
 
+static void
+check_packages(const struct pkg_table *t, const char *dir)
+{
+	struct pkg_table back;
+	char path[PATH_MAX], err[256];
+	time_t sent;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		CHECK(t->pkgs[i].name != NULL && t->pkgs[i].version != NULL);
+		CHECK(t->pkgs[i].type != NULL);
+		if (i > 0)
+			CHECK(pkg_key_cmp(&t->pkgs[i - 1], &t->pkgs[i]) < 0);
+	}
+	snprintf(path, sizeof(path), "%s/package.json", dir);
+	CHECK(pkg_state_save(path, t, 7, err, sizeof(err)) == 0);
+	if (pkg_state_load(path, &back, &sent, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fuzz: packages not read back: %s\n", err);
+		abort();
+	}
+	CHECK(back.n == t->n && sent == 7);
+	for (i = 0; i < t->n; i++) {
+		CHECK(pkg_key_cmp(&t->pkgs[i], &back.pkgs[i]) == 0);
+		CHECK(!pkg_differs(&t->pkgs[i], &back.pkgs[i]));
+	}
+	pkg_table_free(&back);
+}
+
+/* Modes 2 to 5: the package and host readers. */
+static void
+other_readers(int mode, const uint8_t *data, size_t n, const char *dir)
+{
+	struct pkg_table t = { NULL, 0, 0 };
+	struct host_facts f, back;
+	char err[256], path[PATH_MAX], *text;
+	time_t sent;
+	int rc;
+
+	if ((text = malloc(n + 1)) == NULL)
+		return;
+	memcpy(text, data, n);
+	text[n] = '\0';
+	switch (mode) {
+	case 2:
+		rc = dpkg_status_parse(text, n, "status", NULL, &t, err,
+		    sizeof(err));
+		break;
+	case 3:
+		rc = rpm_qf_parse(text, n, &t, err, sizeof(err));
+		break;
+	case 4:
+		rc = pkg_state_parse(text, n, &t, &sent, err, sizeof(err));
+		break;
+	default:
+		rc = host_state_parse(text, n, &f, &sent, err, sizeof(err));
+		if (rc == 0) {
+			snprintf(path, sizeof(path), "%s/host.json", dir);
+			CHECK(host_state_save(path, &f, sent, err,
+			    sizeof(err)) == 0);
+			CHECK(host_state_load(path, &back, &sent, err,
+			    sizeof(err)) == 0);
+			CHECK(strcmp(back.info.hostname, f.info.hostname) == 0);
+			CHECK(back.boottime == f.boottime);
+		}
+		free(text);
+		return;
+	}
+	free(text);
+	if (rc == 0) {
+		pkg_table_sort(&t);
+		check_packages(&t, dir);
+	}
+	pkg_table_free(&t);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -91,11 +174,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct user_table t;
 	time_t sent;
 	size_t n;
-	int rc;
+	int rc, mode;
 
 	fuzz_init();
 	dir = fuzz_scratch_dir();
-	if ((fuzz_byte(&in) & 1) == 0) {
+	mode = fuzz_byte(&in) % 6;
+	if (mode >= 2) {
+		other_readers(mode, in.p, in.n, dir);
+		fuzz_empty_dir(dir);
+		return 0;
+	}
+	if (mode == 0) {
 		rc = user_state_parse((const char *)in.p, in.n, &t, &sent,
 		    err, sizeof(err));
 		CHECK(rc == 0 || rc == -1);
