@@ -25,10 +25,11 @@ struct sys_dataset_ops {
 	void	 (*close)(void *);
 };
 
-/* user_dataset.c, host_dataset.c, package_dataset.c, process_dataset.c */
+/* user_, host_, package_, process_ and socket_dataset.c */
 extern const struct sys_dataset_ops user_dataset_ops;
 extern const struct sys_dataset_ops host_dataset_ops;
 extern const struct sys_dataset_ops package_dataset_ops;
 extern const struct sys_dataset_ops process_dataset_ops;
+extern const struct sys_dataset_ops socket_dataset_ops;
 
 #endif

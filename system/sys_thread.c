@@ -19,6 +19,7 @@ static const struct sys_dataset_ops *const datasets[] = {
 	&host_dataset_ops,
 	&package_dataset_ops,
 	&process_dataset_ops,
+	&socket_dataset_ops,
 	&user_dataset_ops,
 };
 #define NDATASETS	(sizeof(datasets) / sizeof(datasets[0]))

@@ -14,11 +14,12 @@ static const char *const dataset_names[SYS_DATASET_COUNT] = {
 	[SYS_DATASET_HOST] = "host",
 	[SYS_DATASET_PACKAGE] = "package",
 	[SYS_DATASET_PROCESS] = "process",
+	[SYS_DATASET_SOCKET] = "socket",
 };
 
 /* Auditbeat's datasets this build does not have: named, not "unknown". */
 static const char *const planned_datasets[] = {
-	"login", "socket",
+	"login",
 };
 
 const char *

@@ -16,6 +16,7 @@ enum sys_dataset {
 	SYS_DATASET_HOST,
 	SYS_DATASET_PACKAGE,
 	SYS_DATASET_PROCESS,
+	SYS_DATASET_SOCKET,
 	SYS_DATASET_COUNT
 };
 
@@ -25,6 +26,7 @@ struct system_config {
 	long		 state_period_ms;	/* system.state.period */
 	int		 detect_password_changes; /* system.user.detect_... */
 	char		*state_path;		/* system.state_path */
+	int		 socket_include_localhost; /* system.socket.include_... */
 
 	/* Derived by system_config_finish(). */
 	unsigned	 dataset_mask;		/* bit i: enum sys_dataset i */
