@@ -1,12 +1,14 @@
 /*
  * The system datasets' readers of untrusted files.  The first byte
- * chooses, by its value modulo 6:
+ * chooses, by its value modulo 8:
  *   0: the rest is the user dataset's kept state (user_state_parse);
  *   1: passwd, group and shadow, split at "\n--\n" (user_table_read);
  *   2: dpkg's status file (dpkg_status_parse);
  *   3: the output of rpm -qa --qf (rpm_qf_parse);
  *   4: the package dataset's kept state (pkg_state_parse);
- *   5: the host dataset's kept state (host_state_parse).
+ *   5: the host dataset's kept state (host_state_parse);
+ *   6: a netlink sock_diag answer (sock_diag_parse);
+ *   7: the socket dataset's kept state (sock_state_parse).
  * Whatever is read must be written back as a state file that reads again
  * the same, and every entry must be one the parsers accept (ids within 32
  * bits, a digest of 64 hex digits or none, packages with a name and a
@@ -25,6 +27,9 @@
 #include "system/host_state.h"
 #include "system/pkg_state.h"
 #include "system/rpm_list.h"
+#include "system/sock_diag.h"
+#include "system/sock_owner.h"
+#include "system/sock_state.h"
 #include "system/user_db.h"
 #include "system/user_parse.h"
 #include "system/user_state.h"
@@ -117,6 +122,47 @@ check_packages(const struct pkg_table *t, const char *dir)
 	pkg_table_free(&back);
 }
 
+/* Modes 6 and 7: the socket readers; what reads must write back. */
+static void
+socket_readers(int mode, const uint8_t *data, size_t n, const char *dir)
+{
+	struct sock_table t = { NULL, 0, 0 }, back;
+	char err[256], path[PATH_MAX], *text;
+	time_t sent = 0;
+	size_t i;
+	int rc;
+
+	if (mode == 6) {
+		rc = sock_diag_parse(data, n, 6, &t, err, sizeof(err));
+		CHECK(rc >= -1 && rc <= 1);
+		if (rc == -1) {
+			sock_table_free(&t);
+			return;
+		}
+		sock_table_sort(&t);
+		sock_set_directions(&t);
+		for (i = 0; i < t.n; i++)
+			t.socks[i].pid = -1;
+	} else {
+		if ((text = malloc(n + 1)) == NULL)
+			return;
+		memcpy(text, data, n);
+		text[n] = '\0';
+		rc = sock_state_parse(text, n, &t, &sent, err, sizeof(err));
+		free(text);
+		if (rc == -1)
+			return;
+	}
+	snprintf(path, sizeof(path), "%s/socket.json", dir);
+	CHECK(sock_state_save(path, &t, sent, err, sizeof(err)) == 0);
+	CHECK(sock_state_load(path, &back, &sent, err, sizeof(err)) == 0);
+	CHECK(back.n == t.n);
+	for (i = 0; i < t.n; i++)
+		CHECK(sock_key_cmp(&back.socks[i], &t.socks[i]) == 0);
+	sock_table_free(&back);
+	sock_table_free(&t);
+}
+
 /* Modes 2 to 5: the package and host readers. */
 static void
 other_readers(int mode, const uint8_t *data, size_t n, const char *dir)
@@ -178,7 +224,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_init();
 	dir = fuzz_scratch_dir();
-	mode = fuzz_byte(&in) % 6;
+	mode = fuzz_byte(&in) % 8;
+	if (mode >= 6) {
+		socket_readers(mode, in.p, in.n, dir);
+		fuzz_empty_dir(dir);
+		return 0;
+	}
 	if (mode >= 2) {
 		other_readers(mode, in.p, in.n, dir);
 		fuzz_empty_dir(dir);
