@@ -170,7 +170,7 @@ write_host_doc(struct host_dataset *ds, struct sys_doc_writer *dw,
 {
 	const char *const types[] = { actions[act].type, NULL };
 	struct sys_event ev = { "host", act == ACT_HOST ? "state" : "event",
-	    actions[act].action, "host", types, f->info.id };
+	    actions[act].action, "host", types, f->info.id, 0, NULL, NULL };
 	struct jw *w = sys_doc_jw(dw);
 	char msg[1024], boot[ISO8601_MAX], *members;
 	size_t len;

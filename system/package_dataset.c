@@ -77,7 +77,7 @@ write_package_doc(struct package_dataset *ds, struct sys_doc_writer *dw,
 	const char *const types[] = { actions[act].type, NULL };
 	struct sys_event ev = { "package",
 	    act == ACT_EXISTING ? "state" : "event", actions[act].action,
-	    "package", types, p->name };
+	    "package", types, p->name, 0, NULL, NULL };
 	struct jw *w = sys_doc_jw(dw);
 	char msg[1024], when[ISO8601_MAX], eid[17];
 	int have_time;

@@ -98,7 +98,7 @@ write_process_doc(struct process_dataset *ds, struct sys_doc_writer *dw,
 	char what[64], msg[512], start[ISO8601_MAX], pid[24], ms[24], eid[17];
 	struct sys_event ev = { "process",
 	    act == ACT_EXISTING ? "state" : "event", actions[act].action,
-	    "process", types, what };
+	    "process", types, what, 0, NULL, NULL };
 	struct jw *w = sys_doc_jw(dw);
 	const char *user = NULL;
 	size_t i;

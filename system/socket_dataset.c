@@ -80,7 +80,7 @@ write_socket_doc(struct socket_dataset *ds, struct sys_doc_writer *dw,
 	char msg[768], ends[200], uid[24], inode[24], eid[17];
 	struct sys_event ev = { "socket",
 	    act == ACT_EXISTING ? "state" : "event", actions[act].action,
-	    "network", types, what };
+	    "network", types, what, 0, NULL, NULL };
 	struct jw *w = sys_doc_jw(dw);
 	const char *user, *dir = directions[s->direction];
 	int inbound = s->direction == SOCK_DIR_INBOUND;

@@ -25,11 +25,12 @@ struct sys_dataset_ops {
 	void	 (*close)(void *);
 };
 
-/* user_, host_, package_, process_ and socket_dataset.c */
+/* user_, host_, package_, process_, socket_ and login_dataset.c */
 extern const struct sys_dataset_ops user_dataset_ops;
 extern const struct sys_dataset_ops host_dataset_ops;
 extern const struct sys_dataset_ops package_dataset_ops;
 extern const struct sys_dataset_ops process_dataset_ops;
 extern const struct sys_dataset_ops socket_dataset_ops;
+extern const struct sys_dataset_ops login_dataset_ops;
 
 #endif

@@ -49,6 +49,11 @@ sys_doc_begin(struct sys_doc_writer *dw, const struct sys_event *ev,
 	size_t i;
 
 	clock_gettime(CLOCK_REALTIME, &now);
+	if (ev->at_us > 0) {
+		/* When it happened (a login record's time), not now. */
+		now.tv_sec = (time_t)(ev->at_us / 1000000);
+		now.tv_nsec = (long)(ev->at_us % 1000000) * 1000;
+	}
 	iso8601_format(ts, sizeof(ts), now.tv_sec, now.tv_nsec, 3);
 	/* Dataset, action, object and the exact moment make the id. */
 	snprintf(extra, sizeof(extra), "system:%s:%s:%09ld:%lu:%s",
@@ -74,6 +79,10 @@ sys_doc_begin(struct sys_doc_writer *dw, const struct sys_event *ev,
 	for (i = 0; ev->types[i] != NULL; i++)
 		jw_cstring(w, NULL, ev->types[i]);
 	jw_array_close(w);
+	if (ev->outcome != NULL)
+		jw_cstring(w, "outcome", ev->outcome);
+	if (ev->origin != NULL)
+		jw_cstring(w, "origin", ev->origin);
 	jw_object_close(w);
 	jw_cstring(w, "message", message);
 }

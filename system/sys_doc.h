@@ -36,6 +36,9 @@ struct sys_event {
 	const char	 *category;
 	const char *const *types;
 	const char	 *what;		/* names the object, for event.id */
+	long long	  at_us;	/* @timestamp, µs since 1970; 0: now */
+	const char	 *outcome;	/* event.outcome, or NULL */
+	const char	 *origin;	/* event.origin (a file), or NULL */
 };
 
 /* 0, or -1 when out of memory. */

@@ -17,6 +17,7 @@
 
 static const struct sys_dataset_ops *const datasets[] = {
 	&host_dataset_ops,
+	&login_dataset_ops,
 	&package_dataset_ops,
 	&process_dataset_ops,
 	&socket_dataset_ops,

@@ -15,11 +15,7 @@ static const char *const dataset_names[SYS_DATASET_COUNT] = {
 	[SYS_DATASET_PACKAGE] = "package",
 	[SYS_DATASET_PROCESS] = "process",
 	[SYS_DATASET_SOCKET] = "socket",
-};
-
-/* Auditbeat's datasets this build does not have: named, not "unknown". */
-static const char *const planned_datasets[] = {
-	"login",
+	[SYS_DATASET_LOGIN] = "login",
 };
 
 const char *
@@ -39,18 +35,6 @@ dataset_index(const char *name)
 	return -1;
 }
 
-static int
-is_planned(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(planned_datasets) /
-	    sizeof(planned_datasets[0]); i++)
-		if (strcmp(planned_datasets[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 int
 system_config_finish(struct system_config *cfg, system_report_fn report,
     void *arg)
@@ -64,9 +48,9 @@ system_config_finish(struct system_config *cfg, system_report_fn report,
 		const char *name = cfg->datasets.items[i];
 
 		if ((d = dataset_index(name)) == -1) {
-			snprintf(what, sizeof(what), is_planned(name) ?
-			    "dataset \"%.64s\" is not available in this "
-			    "version" : "unknown dataset \"%.64s\"", name);
+			snprintf(what, sizeof(what), "unknown dataset "
+			    "\"%.64s\" (host, login, package, process, "
+			    "socket, user)", name);
 			report(arg, "system.datasets", what);
 			problems++;
 		} else if (cfg->dataset_mask & (1u << d)) {
@@ -96,6 +80,14 @@ copy_list(struct string_list *dst, const struct string_list *src)
 	return 0;
 }
 
+static int
+copy_string(char **dst, const char *src)
+{
+	if (src == NULL)
+		return 0;
+	return (*dst = strdup(src)) == NULL ? -1 : 0;
+}
+
 struct system_config *
 system_config_copy(const struct system_config *cfg)
 {
@@ -105,10 +97,13 @@ system_config_copy(const struct system_config *cfg)
 		return NULL;
 	*c = *cfg;
 	memset(&c->datasets, 0, sizeof(c->datasets));
-	c->state_path = NULL;
+	c->state_path = c->login_wtmp_pattern = c->login_btmp_pattern = NULL;
 	if (copy_list(&c->datasets, &cfg->datasets) == -1 ||
-	    (cfg->state_path != NULL &&
-	    (c->state_path = strdup(cfg->state_path)) == NULL)) {
+	    copy_string(&c->state_path, cfg->state_path) == -1 ||
+	    copy_string(&c->login_wtmp_pattern,
+	    cfg->login_wtmp_pattern) == -1 ||
+	    copy_string(&c->login_btmp_pattern,
+	    cfg->login_btmp_pattern) == -1) {
 		system_config_free(c);
 		return NULL;
 	}
@@ -122,5 +117,7 @@ system_config_free(struct system_config *cfg)
 		return;
 	string_list_free(&cfg->datasets);
 	free(cfg->state_path);
+	free(cfg->login_wtmp_pattern);
+	free(cfg->login_btmp_pattern);
 	free(cfg);
 }

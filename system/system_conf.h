@@ -17,6 +17,7 @@ enum sys_dataset {
 	SYS_DATASET_PACKAGE,
 	SYS_DATASET_PROCESS,
 	SYS_DATASET_SOCKET,
+	SYS_DATASET_LOGIN,
 	SYS_DATASET_COUNT
 };
 
@@ -27,6 +28,8 @@ struct system_config {
 	int		 detect_password_changes; /* system.user.detect_... */
 	char		*state_path;		/* system.state_path */
 	int		 socket_include_localhost; /* system.socket.include_... */
+	char		*login_wtmp_pattern;	/* system.login.wtmp_file_pattern */
+	char		*login_btmp_pattern;	/* system.login.btmp_file_pattern */
 
 	/* Derived by system_config_finish(). */
 	unsigned	 dataset_mask;		/* bit i: enum sys_dataset i */

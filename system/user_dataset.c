@@ -107,7 +107,8 @@ write_user_doc(struct sys_doc_writer *dw, const struct sys_user *u,
     enum user_action act)
 {
 	struct sys_event ev = { "user", actions[act].kind,
-	    actions[act].action, "iam", actions[act].types, u->name };
+	    actions[act].action, "iam", actions[act].types, u->name, 0, NULL,
+	    NULL };
 	struct jw *w = sys_doc_jw(dw);
 	char msg[1024], groups[768], id[24], eid[17], day[ISO8601_MAX];
 	static struct ratelimit rl = RATELIMIT_INIT(60, 5);
@@ -185,7 +186,8 @@ write_group_doc(struct sys_doc_writer *dw, const struct sys_group *g,
     enum user_action act)
 {
 	struct sys_event ev = { "user", actions[act].kind,
-	    actions[act].action, "iam", actions[act].types, g->name };
+	    actions[act].action, "iam", actions[act].types, g->name, 0, NULL,
+	    NULL };
 	struct jw *w = sys_doc_jw(dw);
 	static struct ratelimit rl = RATELIMIT_INIT(60, 5);
 	char msg[1024], id[24], *members, *name, *save;
