@@ -173,7 +173,7 @@ dump(int fd, uint8_t family, uint8_t protocol, uint32_t states,
 		struct inet_diag_req_v2 r;
 	} req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	static unsigned char buf[32768];	/* the system thread's alone */
+	static unsigned char buf[65536];	/* the system thread's alone */
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 	int rc;
@@ -198,7 +198,8 @@ dump(int fd, uint8_t family, uint8_t protocol, uint32_t states,
 			    "no answer" : strerror(errno));
 			return -1;
 		}
-		if ((n = recv(fd, buf, sizeof(buf), 0)) < 0) {
+		/* MSG_TRUNC: the length of the datagram, even if longer. */
+		if ((n = recv(fd, buf, sizeof(buf), MSG_TRUNC)) < 0) {
 			if (errno == EINTR)
 				continue;
 			seterr(err, errlen, "sock_diag: recv: %s",
@@ -207,6 +208,11 @@ dump(int fd, uint8_t family, uint8_t protocol, uint32_t states,
 		}
 		if (n == 0) {
 			seterr(err, errlen, "sock_diag: the answer ended");
+			return -1;
+		}
+		if ((size_t)n > sizeof(buf)) {
+			seterr(err, errlen, "sock_diag: a datagram of %zd "
+			    "bytes, more than %zu", n, sizeof(buf));
 			return -1;
 		}
 		if ((rc = sock_diag_parse(buf, (size_t)n, protocol, t, err,
