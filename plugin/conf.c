@@ -46,6 +46,7 @@ enum target {
 	IN_LOGSTASH,		/* struct logstash_output_config */
 	IN_ES,			/* struct es_output_config */
 	IN_FIM,			/* struct fim_config */
+	IN_SYSTEM,		/* struct system_config */
 };
 
 /* Value types beyond libconfig's: a number or a string with a unit. */
@@ -82,6 +83,8 @@ struct key_spec {
 				offsetof(struct logstash_output_config, field)
 #define AT_ES(field)		IN_ES, offsetof(struct es_output_config, field)
 #define AT_FIM(field)		IN_FIM, offsetof(struct fim_config, field)
+#define AT_SYSTEM(field)	IN_SYSTEM, \
+				offsetof(struct system_config, field)
 #define GROUP(path)		{ path, CONFIG_TYPE_GROUP, NULL, NULL, 0, 0, \
 				  IN_CONFIG, 0, NULL, 0 }
 
@@ -352,6 +355,31 @@ static const struct key_spec schema[] = {
 	    store_choice, 0, 0, AT_FIM(backend), fim_backends, 0 },
 	{ "fim.hash_workers", CONFIG_TYPE_INT, "0",
 	    store_int, 0, FIM_HASH_WORKERS_MAX, AT_FIM(hash_workers), NULL, 0 },
+	/* System datasets (system/system_conf.h checks the whole). */
+	GROUP("system"),
+	{ "system.datasets", CONFIG_TYPE_ARRAY, "[]",
+	    store_strings, 0, 16, AT_SYSTEM(datasets), NULL, 0 },
+	{ "system.period", TYPE_DURATION, "\"10s\"",
+	    store_duration, 1000, 86400000, AT_SYSTEM(period_ms), NULL, 0 },
+	GROUP("system.state"),
+	{ "system.state.period", TYPE_DURATION, "\"12h\"",
+	    store_duration, 1000, 30L * 86400000, AT_SYSTEM(state_period_ms),
+	    NULL, 0 },
+	{ "system.state_path", CONFIG_TYPE_STRING, "\"${path.data}/system\"",
+	    store_path, 0, 0, AT_SYSTEM(state_path), NULL, 0 },
+	GROUP("system.login"),
+	{ "system.login.wtmp_file_pattern", CONFIG_TYPE_STRING,
+	    "\"/var/log/wtmp*\"", store_string, 0, 0,
+	    AT_SYSTEM(login_wtmp_pattern), NULL, 0 },
+	{ "system.login.btmp_file_pattern", CONFIG_TYPE_STRING,
+	    "\"/var/log/btmp*\"", store_string, 0, 0,
+	    AT_SYSTEM(login_btmp_pattern), NULL, 0 },
+	GROUP("system.socket"),
+	{ "system.socket.include_localhost", CONFIG_TYPE_BOOL, "false",
+	    store_bool, 0, 0, AT_SYSTEM(socket_include_localhost), NULL, 0 },
+	GROUP("system.user"),
+	{ "system.user.detect_password_changes", CONFIG_TYPE_BOOL, "true",
+	    store_bool, 0, 0, AT_SYSTEM(detect_password_changes), NULL, 0 },
 };
 
 static const struct key_spec *
@@ -412,6 +440,8 @@ static const struct section {
 	    elasticsearch), sizeof(struct es_output_config) },
 	{ IN_FIM, "fim", offsetof(struct config, fim),
 	    sizeof(struct fim_config) },
+	{ IN_SYSTEM, "system", offsetof(struct config, system),
+	    sizeof(struct system_config) },
 };
 
 static int apply_defaults(struct config *, enum target, int);
@@ -1402,6 +1432,28 @@ check_fim(struct config *cfg, config_t *lc, const char *file, FILE *errors)
 	return fim_config_finish(cfg->fim, fim_report, &fc) > 0 ? -1 : 0;
 }
 
+static void
+system_report(void *arg, const char *key, const char *what)
+{
+	struct fim_check *fc = arg;
+	const config_setting_t *s = config_lookup(fc->lc, key);
+
+	if (s == NULL)
+		s = config_lookup(fc->lc, "system");
+	report(fc->errors, fc->file, s, key, what);
+}
+
+/* The system section as a whole (system/system_conf.c). */
+static int
+check_system(struct config *cfg, config_t *lc, const char *file,
+    FILE *errors)
+{
+	struct fim_check fc = { lc, file, errors };
+
+	return system_config_finish(cfg->system, system_report, &fc) > 0 ?
+	    -1 : 0;
+}
+
 /* Checks that only make sense once the whole file is read. */
 static int
 check_complete(struct config *cfg, config_t *lc, const char *file,
@@ -1425,6 +1477,8 @@ check_complete(struct config *cfg, config_t *lc, const char *file,
 	    check_elasticsearch(cfg, lc, file, errors) == -1)
 		return -1;
 	if (cfg->fim != NULL && check_fim(cfg, lc, file, errors) == -1)
+		return -1;
+	if (cfg->system != NULL && check_system(cfg, lc, file, errors) == -1)
 		return -1;
 	cfg->has_outputs = count_outputs(cfg) > 0;
 	return check_secret_mode(lc, file, errors);
@@ -1543,6 +1597,7 @@ config_free(struct config *cfg)
 	free(cfg->data_dir);
 	event_filter_free(&cfg->drop_event);
 	fim_config_free(cfg->fim);
+	system_config_free(cfg->system);
 	free(cfg->source);
 	free(cfg);
 }

@@ -17,6 +17,7 @@
 #include "../fim/fim_conf.h"
 #include "../outputs/output_conf.h"
 #include "../parsers/event_filter.h"
+#include "../system/system_conf.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/audisp-ecs/audisp-ecs.conf"
 #define CONFIG_DEFAULT_DATA_DIR	"/var/lib/audisp-ecs"
@@ -60,6 +61,7 @@ struct config {
 	char	*data_dir;		/* path.data */
 	struct event_filter drop_event;	/* events not to write */
 	struct fim_config *fim;		/* file integrity; NULL: off */
+	struct system_config *system;	/* system datasets; NULL: off */
 };
 
 /*

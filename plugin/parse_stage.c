@@ -259,6 +259,7 @@ apply_reload(struct parse_stage *ps, struct config *cfg)
 	}
 	/* FIM runs from its own copy of the settings. */
 	fim_stage_reload(ps->p, cfg);
+	system_stage_reload(ps->p, cfg);
 	item->cfg = cfg;
 	if (bq_push(ps->p->docs, item, 1) == -1)
 		doc_item_free(item);
@@ -598,6 +599,7 @@ parse_main(void *arg)
 	line_split_release(&ps.lines);
 	free(ps.rbuf);
 	fim_stage_finish(p);
+	system_stage_finish(p);
 	bq_close(p->docs);
 	pipeline_stage_done(p);
 	return NULL;

@@ -86,6 +86,7 @@ start(struct config *cfg, int live, char *const paths[], int npaths,
 	}
 	/* Before the parser runs: it stops FIM before closing the queue. */
 	fim_stage_start(p, cfg);
+	system_stage_start(p, cfg);
 	atomic_store(&p->stages_running, 2);
 	if (pthread_create(&p->output_thread, NULL, output_main, p) != 0 ||
 	    pthread_create(&p->parser_thread, NULL, parse_main, p) != 0)

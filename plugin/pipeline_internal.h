@@ -1,7 +1,8 @@
 /*
  * What the pipeline's stages share: the items on the document queue and the
  * pipeline itself.  Only the pipeline's own files (pipeline.c, input.c,
- * parse_stage.c, output_stage.c, fim_stage.c, fim_scan.c) include this.
+ * parse_stage.c, output_stage.c, fim_stage.c, fim_scan.c, system_stage.c)
+ * include this.
  */
 #ifndef AUDISP_ECS_PIPELINE_INTERNAL_H
 #define AUDISP_ECS_PIPELINE_INTERNAL_H
@@ -15,6 +16,7 @@
 #include "../fim/who_table.h"
 #include "../parsers/line_split.h"
 #include "../parsers/reassembly.h"
+#include "../system/system.h"
 #include "../common/bqueue.h"
 #include "../common/log.h"
 #include "pipeline.h"
@@ -76,6 +78,9 @@ struct pipeline {
 	atomic_int	 fim_failed;	/* the one-shot scan did not complete */
 	atomic_int	 fim_interrupt;	/* stop the one-shot scan (a signal) */
 	struct fim_counters fim_counters;
+
+	/* System datasets (system_stage.c); the parser thread owns it. */
+	struct system	*system;
 };
 
 /* input.c: the sources, read by the parser thread. */
@@ -156,5 +161,9 @@ void	 fim_stage_reload(struct pipeline *, const struct config *cfg);
 void	 fim_stage_finish(struct pipeline *);
 /* The parser's hook: a live audit event, for the correlation table. */
 void	 fim_stage_observe(void *pipeline, const struct audit_event *);
+/* system_stage.c: the system datasets, live only, like FIM above. */
+void	 system_stage_start(struct pipeline *, const struct config *cfg);
+void	 system_stage_reload(struct pipeline *, const struct config *cfg);
+void	 system_stage_finish(struct pipeline *);
 
 #endif

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The include rule of docs/architecture.md: common/ includes nothing of
 # the other directories; parsers/, outputs/ and fim/ include only common/
-# and themselves; only plugin/ wires them together.
+# and themselves, as do system/'s; only plugin/ wires them together.
 top=${srcdir:-.}
 bad=0
-for dir in common parsers outputs fim; do
+for dir in common parsers outputs fim system; do
 	for f in "$top/$dir"/*.c "$top/$dir"/*.h; do
 		[ -e "$f" ] || continue
 		for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\.\.\/\([a-z]*\)\/.*/\1/p' "$f"); do

@@ -1,0 +1,21 @@
+/*
+ * Strings in the datasets' state files.  A string the JSON writer would
+ * escape (it is not UTF-8) would not read back the same, and the next
+ * start would see a change that is none: such a string is written as
+ * {"hex": "..."} instead, and read back byte for byte.
+ */
+#ifndef AUDISP_ECS_SYS_JSON_H
+#define AUDISP_ECS_SYS_JSON_H
+
+#include <json-c/json.h>
+
+#include "../common/json_writer.h"
+
+void	sys_json_write_str(struct jw *, const char *key, const char *s);
+/*
+ * The string v holds (either form) in *out (free() it); 0, or -1 with
+ * *why saying what is wrong (not a string, NUL inside, bad hex, memory).
+ */
+int	sys_json_read_str(json_object *v, char **out, const char **why);
+
+#endif
