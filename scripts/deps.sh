@@ -35,3 +35,9 @@ apt-get install -y -q --no-install-recommends \
 	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang libclang-rt-14-dev time \
 	curl openssl procps iproute2 \
 	laurel
+
+# Packaging: building the .deb (debhelper, lintian) and the .rpm (rpm on
+# Debian), and the fresh Debian 12 root of tests/package/deb-install.sh
+# (debootstrap).
+apt-get install -y -q --no-install-recommends \
+	debhelper dpkg-dev fakeroot lintian rpm debootstrap
