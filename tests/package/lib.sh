@@ -24,3 +24,22 @@ pkg_distdir() {	# dir
 	fi
 	echo "$dest"
 }
+
+# The Debian archive the host installs from (the first source of its
+# Debian 12 suite), so that a test root uses the same mirror.
+pkg_host_mirror() {
+	local uri
+	uri=$(awk '
+		/^[Uu][Rr][Ii][Ss]:/ { uris = $2 }
+		/^[Ss]uites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") {
+			print uris; exit } }
+		/^$/ { uris = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+	[ -n "$uri" ] || uri=$(awk '$1 == "deb" && $3 == "bookworm" {
+		print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+	echo "${uri:-http://deb.debian.org/debian}"
+}
+
+# True when the program was built with AddressSanitizer.
+pkg_sanitized() {	# program
+	grep -q -a -F __asan_init "$1" 2>/dev/null
+}
