@@ -37,7 +37,7 @@ apt-get install -y -q --no-install-recommends \
 	laurel
 
 # Packaging: building the .deb (debhelper, lintian) and the .rpm (rpm on
-# Debian), and the fresh Debian 12 root of tests/package/deb-install.sh
-# (debootstrap).
+# Debian), the fresh Debian 12 root of tests/package/deb-install.sh
+# (debootstrap), and systemd-analyze for the unit's test (systemd).
 apt-get install -y -q --no-install-recommends \
-	debhelper dpkg-dev fakeroot lintian rpm debootstrap
+	debhelper dpkg-dev lintian rpm debootstrap systemd
