@@ -117,7 +117,10 @@ rm -f "$root/etc/apt/sources.list"
 cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null
 grep -qs '^deb ' /etc/apt/sources.list && cp /etc/apt/sources.list "$root/etc/apt/"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
-printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+# policy-rc.d refuses every service action and notes it, so the test can
+# tell that the package's maintainer scripts never asked for one.
+printf '#!/bin/sh\necho "$*" >> /var/log/policy-rc.d.calls\nexit 101\n' \
+    > "$root/usr/sbin/policy-rc.d"
 chmod 0755 "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc" || exit 99
 mount --bind "$cache/archives" "$root/var/cache/apt/archives" || exit 99
@@ -133,9 +136,11 @@ snapshot() {
 	    -o -path /var/cache/apt -o -path /var/lib/apt -o -path /var/lib/dpkg \
 	    -o -path /var/cache/debconf -o -path /var/log/apt \
 	    -o -path /var/log/audit -o -path /var/log/dpkg.log \
-	    -o -path /var/log/alternatives.log -o -path /usr/sbin/policy-rc.d \) \
+	    -o -path /var/log/alternatives.log -o -path /usr/sbin/policy-rc.d \
+    -o -path /var/log/policy-rc.d.calls \) \
 	    -prune -o -printf '%M %u:%g %p\n' | sort
 }
+rm -f "$root/var/log/policy-rc.d.calls"
 snapshot > "$work/before.txt"
 packages() { in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' |
     awk '$1 == "ii" { print $2 }' | sort; }
@@ -213,6 +218,17 @@ assert d["agent"]["version"] == version, d["agent"]
 PY
 [ "$(root_stat /var/log/audisp-ecs/events.json)" = "600 root:root" ] ||
     fail "events.json is '$(root_stat /var/log/audisp-ecs/events.json)', want 600 root:root"
+
+# An upgrade while the plugin is active leaves auditd and the running
+# plugin alone, and says how to start the new one.
+if ! in_root apt-get install -y -q --reinstall "/tmp/${deb##*/}" \
+    > "$work/reinstall.log" 2>&1; then
+	tail -20 "$work/reinstall.log"; fail "apt-get install --reinstall failed"
+fi
+grep -q 'auditd keeps running the previous plugin' "$work/reinstall.log" ||
+    fail "the upgrade did not say that auditd runs the previous plugin"
+[ "$(itest_status_field pid)" = "$AUDITD_PID" ] && kill -0 "$PLUGIN_PID" ||
+    fail "auditd or the plugin did not survive the upgrade"
 itest_stop_auditd_and_plugin "$PLUGIN_PID" || exit 1
 
 # ---- purge: nothing of the package is left
@@ -230,6 +246,10 @@ if [ -s "$work/kept.txt" ]; then
 	    { tail -20 "$work/purge.log"; fail "apt-get purge of what apt kept failed"; }
 fi
 snapshot > "$work/after.txt"
+if [ -s "$root/var/log/policy-rc.d.calls" ]; then
+	sed 's/^/  policy-rc.d /' "$root/var/log/policy-rc.d.calls"
+	fail "the maintainer scripts asked for service actions"
+fi
 if ! diff -u "$work/before.txt" "$work/after.txt" > "$work/left.txt"; then
 	cat "$work/left.txt"
 	fail "the purge left the root different from before the installation"
