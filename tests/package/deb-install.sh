@@ -166,7 +166,7 @@ for want in "/etc/audisp-ecs/audisp-ecs.conf 600 root:root" \
 done
 [ -e "$root/etc/systemd/system/multi-user.target.wants/audisp-ecs.service" ] &&
     fail "the standalone unit was enabled"
-grep -qx 'ExecStart=/usr/sbin/audisp-ecs run -f -c /etc/audisp-ecs/audisp-ecs.conf' \
+grep -qx 'ExecStart=/usr/sbin/audisp-ecs -f -c /etc/audisp-ecs/audisp-ecs.conf' \
     "$root/lib/systemd/system/audisp-ecs.service" ||
     fail "the unit does not run /usr/sbin/audisp-ecs with /etc/audisp-ecs/audisp-ecs.conf"
 grep -qx 'active = no' "$root/etc/audit/plugins.d/audisp-ecs.conf" ||

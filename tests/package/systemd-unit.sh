@@ -1,8 +1,9 @@
 #!/bin/sh
 # The standalone mode's systemd unit, as "make install" writes it: systemd
-# accepts it (systemd-analyze verify), it runs the installed binary with
-# the installed configuration, keeps the hardening the README promises,
-# and systemd rates its exposure 5.0 or better ("OK" or safer).
+# accepts it (systemd-analyze verify), it checks and then runs the
+# installed configuration with the installed binary, keeps the hardening
+# the README promises, and systemd rates its exposure 5.0 or better ("OK"
+# or safer).
 set -u
 srcdir=${srcdir:-.}
 bin=${AUDISP_ECS:-./audisp-ecs}
@@ -22,8 +23,10 @@ fi
 unit=$dir/inst/unit/audisp-ecs.service
 [ -f "$unit" ] || { echo "FAIL: no unit installed"; exit 1; }
 
-grep -qx 'ExecStart=/usr/sbin/audisp-ecs run -f -c /etc/audisp-ecs/audisp-ecs.conf' \
+grep -qx 'ExecStart=/usr/sbin/audisp-ecs -f -c /etc/audisp-ecs/audisp-ecs.conf' \
     "$unit" || { echo "FAIL: ExecStart is '$(grep ^ExecStart= "$unit")'"; fail=1; }
+grep -qx 'ExecStartPre=/usr/sbin/audisp-ecs test config -c /etc/audisp-ecs/audisp-ecs.conf' \
+    "$unit" || { echo "FAIL: the unit does not check the configuration first"; fail=1; }
 for want in ProtectSystem=strict ProtectHome=read-only NoNewPrivileges=yes \
     'ReadWritePaths=/var/lib/audisp-ecs /var/log/audisp-ecs' \
     'CapabilityBoundingSet=CAP_AUDIT_READ CAP_AUDIT_CONTROL CAP_SYS_PTRACE CAP_DAC_READ_SEARCH'; do
@@ -31,7 +34,7 @@ for want in ProtectSystem=strict ProtectHome=read-only NoNewPrivileges=yes \
 done
 
 # verify wants the program to exist: the one just built stands in for it.
-sed "s|^ExecStart=/usr/sbin/audisp-ecs|ExecStart=$top_builddir/audisp-ecs|" \
+sed "s|^\(ExecStart[A-Za-z]*\)=/usr/sbin/audisp-ecs|\1=$top_builddir/audisp-ecs|" \
     "$unit" > "$dir/audisp-ecs.service"
 if ! SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no \
     "$dir/audisp-ecs.service" > "$dir/verify.txt" 2>&1; then
