@@ -48,3 +48,9 @@ if [ -n "$peer_tools" ]; then
 	# shellcheck disable=SC2086  # a list of package names
 	apt-get install -y -q --no-install-recommends $peer_tools
 fi
+
+# Packaging: building the .deb (debhelper, lintian) and the .rpm (rpm on
+# Debian), the fresh Debian 12 root of tests/package/deb-install.sh
+# (debootstrap), and systemd-analyze for the unit's test (systemd).
+apt-get install -y -q --no-install-recommends \
+	debhelper dpkg-dev lintian rpm debootstrap systemd
