@@ -333,32 +333,21 @@ make_room(struct spool *sp, uint64_t size)
 	return sp->aborted ? -1 : 0;
 }
 
-int
-spool_append(struct spool *sp, const char *docs, size_t len, size_t ndocs)
+/*
+ * Write the header and payload at the end of the last segment.  A write
+ * that fails (ENOSPC, EIO) leaves no torn record behind: it is cut off, or
+ * a new segment started.  -1 with errno set.
+ */
+static int
+write_record(struct spool *sp, const struct header *h, const char *docs,
+    size_t len)
 {
-	struct header h = { RECORD_MAGIC, (uint32_t)len, (uint32_t)ndocs, 0 };
-	struct { const void *p; size_t n; } part[2];	/* header, payload */
-	struct segment *w;
+	struct { const void *p; size_t n; } part[2] = {
+		{ h, HEADER_SIZE }, { docs, len } };
+	struct segment *w = &sp->segs[sp->nsegs - 1];
 	ssize_t n;
-	int i, rc = -1;
+	int i, saved;
 
-	if (len > RECORD_MAX)
-		goto dropped;
-	h.crc = (uint32_t)crc32(0L, (const Bytef *)docs, (uInt)len);
-	part[0].p = &h;
-	part[0].n = HEADER_SIZE;
-	part[1].p = docs;
-	part[1].n = len;
-	pthread_mutex_lock(&sp->lock);
-	if (make_room(sp, HEADER_SIZE + len) == -1)
-		goto unlock;
-	w = &sp->segs[sp->nsegs - 1];
-	if ((w->size + HEADER_SIZE + len > sp->segment_size && w->size > 0) ||
-	    sp->wfd == -1) {
-		if (start_segment(sp) == -1)
-			goto unlock;
-		w = &sp->segs[sp->nsegs - 1];
-	}
 	for (i = 0; i < 2; i++) {
 		const char *p = part[i].p;
 		size_t left = part[i].n;
@@ -367,12 +356,11 @@ spool_append(struct spool *sp, const char *docs, size_t len, size_t ndocs)
 			if ((n = write(sp->wfd, p, left)) == -1) {
 				if (errno == EINTR)
 					continue;
-				log_ratelimited(&sp->errors, "spool: write: %s",
-				    strerror(errno));
-				/* Cut the torn record off, or start anew. */
+				saved = errno;
 				if (ftruncate(sp->wfd, (off_t)w->size) == -1)
 					(void)start_segment(sp);
-				goto unlock;
+				errno = saved;
+				return -1;
 			}
 			p += n;
 			left -= (size_t)n;
@@ -380,17 +368,91 @@ spool_append(struct spool *sp, const char *docs, size_t len, size_t ndocs)
 	}
 	w->size += HEADER_SIZE + len;
 	sp->total += HEADER_SIZE + len;
+	return 0;
+}
+
+/* The last segment, started anew when the record would not fit in it. */
+static int
+writable_segment(struct spool *sp, size_t len)
+{
+	struct segment *w = &sp->segs[sp->nsegs - 1];
+
+	if ((w->size + HEADER_SIZE + len > sp->segment_size && w->size > 0) ||
+	    sp->wfd == -1)
+		return start_segment(sp);
+	return 0;
+}
+
+/*
+ * A write failed: the disk is full or failing.  The policy decides, as
+ * when the spool reaches max_size: SPOOL_DROP_OLDEST gives up the oldest
+ * segment to make room, if there is one holding anything; SPOOL_BLOCK
+ * waits (a second at a time) for acknowledgements to free segments.
+ * Returns 0 when the write is worth trying again, -1 to give up.
+ */
+static int
+room_after_write_error(struct spool *sp)
+{
+	struct timespec deadline;
+
+	if (sp->aborted)
+		return -1;
+	if (sp->policy == SPOOL_BLOCK) {
+		if (sp->nsegs > 0 && sp->segs[sp->nsegs - 1].size > 0 &&
+		    sp->aseg == sp->segs[sp->nsegs - 1].seq &&
+		    sp->aoff >= sp->segs[sp->nsegs - 1].size &&
+		    start_segment(sp) == 0) {
+			remove_acknowledged(sp);
+			return 0;
+		}
+		deadline_after_ms(&deadline, 1000);
+		(void)pthread_cond_timedwait(&sp->changed, &sp->lock,
+		    &deadline);
+		remove_acknowledged(sp);
+		return sp->aborted ? -1 : 0;
+	}
+	if (sp->nsegs == 0 || (sp->nsegs == 1 && sp->segs[0].size == 0))
+		return -1;	/* nothing left to give up */
+	return drop_oldest(sp);
+}
+
+int
+spool_append(struct spool *sp, const char *docs, size_t len, size_t ndocs)
+{
+	struct header h = { RECORD_MAGIC, (uint32_t)len, (uint32_t)ndocs, 0 };
+	int rc = -1;
+
+	if (len > RECORD_MAX) {
+		pthread_mutex_lock(&sp->lock);
+		sp->stats.dropped += ndocs;
+		goto lost;
+	}
+	h.crc = (uint32_t)crc32(0L, (const Bytef *)docs, (uInt)len);
+	pthread_mutex_lock(&sp->lock);
+	if (make_room(sp, HEADER_SIZE + len) == -1) {
+		sp->stats.dropped += ndocs;
+		goto lost;
+	}
+	for (;;) {
+		if (writable_segment(sp, len) == 0 &&
+		    write_record(sp, &h, docs, len) == 0) {
+			rc = 0;
+			break;
+		}
+		sp->stats.write_errors++;
+		log_ratelimited(&sp->errors, "spool: write: %s",
+		    strerror(errno));
+		if (room_after_write_error(sp) == -1) {
+			sp->stats.unstored += ndocs;
+			goto lost;
+		}
+	}
 	sp->stats.appended += ndocs;
 	sp->stats.pending += ndocs;
-	rc = 0;
 	pthread_cond_broadcast(&sp->changed);
-unlock:
 	pthread_mutex_unlock(&sp->lock);
-	if (rc == 0)
-		return 0;
-dropped:
-	pthread_mutex_lock(&sp->lock);
-	sp->stats.dropped += ndocs;
+	return rc;
+lost:
 	sp->unreported_drops += ndocs;
 	pthread_mutex_unlock(&sp->lock);
 	return -1;

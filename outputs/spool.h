@@ -27,7 +27,11 @@
  * Bounded: when appending would take the spool past max_size, the policy
  * applies: SPOOL_DROP_OLDEST deletes the oldest segment (its documents not
  * yet sent are counted as dropped), SPOOL_BLOCK makes the appender wait
- * for acknowledgements (and so, further up, the input).
+ * for acknowledgements (and so, further up, the input).  A write the disk
+ * refuses (ENOSPC, EIO) is a write error, not a drop: it is counted, and
+ * the same policy applies (SPOOL_DROP_OLDEST gives up the oldest segment
+ * and writes again, SPOOL_BLOCK waits for acknowledgements to free room);
+ * documents that still find no room are counted as unstored.
  *
  * Threads: one appender (the output stage), any number of takers (the
  * output workers); every function is thread-safe.
@@ -72,6 +76,8 @@ struct spool_stats {
 	uint64_t	 bytes;		/* size of the segment files */
 	uint64_t	 recovered;	/* documents found unacknowledged at start */
 	uint64_t	 torn;		/* torn or corrupt records skipped */
+	uint64_t	 write_errors;	/* writes the disk refused */
+	uint64_t	 unstored;	/* documents lost to write errors */
 };
 
 /*
@@ -84,8 +90,10 @@ void		 spool_free(struct spool *);
 
 /*
  * Append documents (ndocs lines).  Returns 0, or -1 when they could not be
- * stored (disk error, or a batch larger than the whole spool): they are then
- * counted as dropped.  With SPOOL_BLOCK this waits for room.
+ * stored: counted as dropped when the policy or their size said no (a
+ * batch larger than the whole spool), as unstored when the disk refused
+ * them and nothing could be given up for room.  With SPOOL_BLOCK this
+ * waits for room, on a full disk too.
  */
 int		 spool_append(struct spool *, const char *docs, size_t len,
 		    size_t ndocs);
@@ -119,7 +127,10 @@ int		 spool_input_closed(struct spool *);
 /* 1 when takers are done: aborted, or input closed and drained. */
 int		 spool_finished(struct spool *);
 void		 spool_get_stats(struct spool *, struct spool_stats *);
-/* Dropped documents not yet reported in an events-dropped document. */
+/*
+ * Documents dropped or unstored and not yet reported in an events-dropped
+ * document.
+ */
 uint64_t	 spool_take_unreported_drops(struct spool *);
 
 #endif

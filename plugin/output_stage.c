@@ -148,6 +148,8 @@ store_network_stats(struct output_stage *os, const struct network_stats *ns)
 	    ns->pub.non_indexable_dropped);
 	atomic_store(&os->p->spooled, ns->spool.pending);
 	atomic_store(&os->p->retries, ns->pub.retries);
+	atomic_store(&os->p->write_errors, ns->spool.write_errors);
+	atomic_store(&os->p->unstored, ns->spool.unstored);
 	atomic_store(&os->p->es_conflicts, ns->pub.conflicts);
 	atomic_store(&os->p->es_item_retries, ns->pub.item_retries);
 	atomic_store(&os->p->dead_lettered, ns->pub.dead_lettered);

@@ -341,27 +341,28 @@ end:
 	return rc;
 }
 
-static void
+/* Every source to its end (one that cannot be opened is skipped); -1: a stop. */
+static int
 read_sources(struct parse_stage *ps)
 {
 	struct pipeline *p = ps->p;
-	int i, fd, rc;
+	int i, fd;
 
 	if (p->live)
 		input_grow_pipe(STDIN_FILENO, PIPE_SIZE_LIVE);
-	if (p->live || p->npaths == 0) {
-		read_source(ps, STDIN_FILENO, "stdin");
-		return;
-	}
+	if (p->live || p->npaths == 0)
+		return read_source(ps, STDIN_FILENO, "stdin");
 	for (i = 0; i < p->npaths; i++) {
 		if ((fd = input_open(p, p->paths[i])) == -1)
 			continue;
-		rc = read_source(ps, fd, strcmp(p->paths[i], "-") == 0 ?
-		    "stdin" : p->paths[i]);
+		if (read_source(ps, fd, strcmp(p->paths[i], "-") == 0 ?
+		    "stdin" : p->paths[i]) == -1) {
+			input_close(fd);
+			return -1;
+		}
 		input_close(fd);
-		if (rc == -1)
-			break;
 	}
+	return 0;
 }
 
 void *
@@ -398,7 +399,8 @@ parse_main(void *arg)
 		reassembly_resume_serials(ps.r, settled);
 	ps.last_tick = monotonic_ms();
 
-	read_sources(&ps);
+	if (read_sources(&ps) == 0)
+		atomic_store(&p->input_complete, 1);
 	atomic_store(&p->input_done, 1);
 	if ((cfg = pipeline_take_reload(p)) != NULL)
 		apply_reload(&ps, cfg);
