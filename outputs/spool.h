@@ -18,7 +18,9 @@
  *   ack                   "SEGMENT OFFSET": everything before it is
  *                         acknowledged (replaced by rename, never torn)
  * A record is a 16-byte header (magic, payload length, document count,
- * CRC-32 of the payload) and the payload: documents, one JSON line each.
+ * CRC-32 of the payload) and the payload: documents, one JSON line each;
+ * a record with the other magic also holds a mark after the documents
+ * (the mark, then its length in 2 bytes), see spool_append_marked.
  * A torn or corrupt record (a crash mid-write, a bad disk) is detected by
  * its length or checksum, reported, and skipped with the rest of its
  * segment; it is never fatal.  (Records this process wrote are read back
@@ -97,6 +99,24 @@ void		 spool_free(struct spool *);
  */
 int		 spool_append(struct spool *, const char *docs, size_t len,
 		    size_t ndocs);
+/*
+ * The same, with a mark stored in the same record (at most SPOOL_MARK_MAX
+ * bytes; none when mark_len is 0): what the caller needs to know, after a
+ * crash, about what the spool holds (the audit serials of its documents).
+ */
+#define SPOOL_MARK_MAX	4096
+int		 spool_append_marked(struct spool *, const char *docs,
+		    size_t len, size_t ndocs, const void *mark,
+		    size_t mark_len);
+/*
+ * The mark of the newest whole record that has one in the spool at path,
+ * as a previous run left it, into buf (size bytes); its length, 0 when
+ * there is none.  Reads the files only, checking every record, so it may
+ * run beside a spool_open recovering the same spool, but not beside
+ * appends.
+ */
+size_t		 spool_last_mark(const char *path, unsigned char *buf,
+		    size_t size);
 /*
  * The next documents to send, at most max_docs (whole records; at least
  * one record), retried ones first.  Waits up to timeout_ms; NULL when

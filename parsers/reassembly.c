@@ -465,6 +465,13 @@ reassembly_resume_serials(struct reassembly *r, unsigned long settled)
 }
 
 int
+reassembly_resume_mark(struct reassembly *r, const unsigned char *mark,
+    size_t len)
+{
+	return seq_tracker_resume_mark(&r->serials, mark, len, time(NULL));
+}
+
+int
 reassembly_report_dropped(struct reassembly *r, unsigned long long count)
 {
 	size_t mark = jw_len(&r->batch);
@@ -510,6 +517,7 @@ reassembly_take_batch(struct reassembly *r, struct batch *b)
 	b->buf = jw_take(&r->batch, &b->len);
 	b->ndocs = r->batch_docs;
 	b->settled_serial = seq_tracker_settled(&r->serials);
+	b->mark_len = seq_tracker_mark(&r->serials, b->mark);
 	r->batch_docs = 0;
 	return 1;
 }

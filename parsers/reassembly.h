@@ -21,6 +21,7 @@
 
 #include "ecs_document.h"
 #include "event_filter.h"
+#include "seq_tracker.h"
 
 struct reassembly;
 
@@ -54,6 +55,9 @@ struct batch {
 	size_t	 ndocs;
 	/* Audit serials up to this are in this batch or earlier ones. */
 	unsigned long settled_serial;
+	/* Which serials are, exactly (seq_tracker_mark); mark_len 0: none. */
+	unsigned char	 mark[SEQ_MARK_MAX];
+	size_t		 mark_len;
 };
 
 struct reassembly	*reassembly_new(const struct reassembly_options *);
@@ -72,6 +76,9 @@ void	reassembly_feed_line(struct reassembly *, const char *line, size_t len,
  * settled every serial up to settled (see seq_tracker_resume).
  */
 void	reassembly_resume_serials(struct reassembly *, unsigned long settled);
+/* The same from a batch's mark, read back; -1 if it is not well-formed. */
+int	reassembly_resume_mark(struct reassembly *, const unsigned char *mark,
+	    size_t len);
 /* New settings after a reload; events in progress are kept. */
 void	reassembly_configure(struct reassembly *, int eoe_timeout,
 	    size_t max_record_size, const struct event_filter *drop);

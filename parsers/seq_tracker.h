@@ -18,6 +18,7 @@
 #ifndef AUDISP_ECS_SEQ_TRACKER_H
 #define AUDISP_ECS_SEQ_TRACKER_H
 
+#include <stddef.h>
 #include <time.h>
 
 #define SEQ_WINDOW	4096		/* serials held while waiting */
@@ -64,6 +65,29 @@ int	seq_tracker_seen(struct seq_tracker *, unsigned long serial,
  * base (events lost while we were not running then show up as a gap).
  */
 void	seq_tracker_resume(struct seq_tracker *, unsigned long base, time_t now);
+/*
+ * A mark: what the tracker knows, in a few bytes to store with the
+ * documents (a spool record), so that a restart knows exactly which
+ * serials were stored: every serial up to the settled one, and which of
+ * those above it were seen (a bit each).  After a SIGKILL only the serials
+ * whose documents never reached the store are reported lost.  The bytes
+ * (little endian): version 1, settled (8), the newest seen event's
+ * seconds (4) and milliseconds (2), the count of bits (2), the bits for
+ * settled+1 onwards.  SEQ_MARK_MAX is the largest.
+ */
+#define SEQ_MARK_MAX	(17 + SEQ_WINDOW / 8)
+/* The mark of the tracker now into buf; its length, 0 if not started. */
+size_t	seq_tracker_mark(const struct seq_tracker *,
+	    unsigned char buf[SEQ_MARK_MAX]);
+/* The settled serial of a mark; 0 when it is not a well-formed mark. */
+unsigned long seq_mark_settled(const unsigned char *mark, size_t len);
+/*
+ * Continue from a previous run's mark (read back from disk: checked
+ * whole); the serials it saw count as seen, with the newest one's time.
+ * -1 (the tracker untouched) when it is not a well-formed mark.
+ */
+int	seq_tracker_resume_mark(struct seq_tracker *,
+	    const unsigned char *mark, size_t len, time_t now);
 /* Every serial up to this is settled (seen or reported); 0 if none yet. */
 unsigned long seq_tracker_settled(const struct seq_tracker *);
 /* The clock moved on (live input): a gap open too long is lost. */

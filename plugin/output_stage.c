@@ -111,7 +111,9 @@ write_direct(struct output_stage *os, const struct batch *b)
  * Live input: remember up to which audit serial the documents are stored,
  * for the next start to spot a gap.  Written at most every SERIAL_SAVE_MS
  * (state_file.h).  Killed in between, the next start reports the events of
- * that moment lost although they were stored: noise, never silence.
+ * that moment lost although they were stored: noise, never silence.  A
+ * network output does better: the mark in each spool record says exactly
+ * which serials are stored (state_resume_serials).
  */
 static void
 save_serial(struct output_stage *os, int now)
@@ -129,7 +131,7 @@ deliver(struct output_stage *os, const struct batch *b)
 {
 	if (os->network != NULL)
 		(void)network_output_append(os->network, b->buf, b->len,
-		    b->ndocs);
+		    b->ndocs, b->mark, b->mark_len);
 	else if (os->direct != NULL)
 		write_direct(os, b);
 	else

@@ -372,7 +372,6 @@ parse_main(void *arg)
 	struct reassembly_options ro;
 	struct pipeline *p = arg;
 	struct config *cfg;
-	unsigned long settled;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
@@ -395,8 +394,8 @@ parse_main(void *arg)
 	ro.observe_ctx = p;
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
-	if (p->live && (settled = state_load_serial(p->cfg->data_dir)) > 0)
-		reassembly_resume_serials(ps.r, settled);
+	if (p->live)
+		state_resume_serials(p->cfg, ps.r);
 	ps.last_tick = monotonic_ms();
 
 	if (read_sources(&ps) == 0)

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "../common/log.h"
+#include "../outputs/spool.h"
+#include "../parsers/reassembly.h"
+#include "conf.h"
 #include "state_file.h"
 
 #define SERIAL_FILE	"last-serial"
@@ -81,4 +84,24 @@ state_serial_close(struct serial_file *sf)
 		return;
 	close(sf->fd);
 	free(sf);
+}
+
+void
+state_resume_serials(const struct config *cfg, struct reassembly *r)
+{
+	unsigned char mark[SEQ_MARK_MAX];
+	unsigned long saved = state_load_serial(cfg->data_dir);
+	size_t len = 0;
+
+	if (cfg->logstash != NULL || cfg->elasticsearch != NULL)
+		len = spool_last_mark(cfg->spool.path, mark, sizeof(mark));
+	if (len > 0 && seq_mark_settled(mark, len) >= saved &&
+	    reassembly_resume_mark(r, mark, len) == 0) {
+		log_debug("serials: every one up to %lu settled, and those "
+		    "the spool's last record names (%s)",
+		    seq_mark_settled(mark, len), cfg->spool.path);
+		return;
+	}
+	if (saved > 0)
+		reassembly_resume_serials(r, saved);
 }
