@@ -9,6 +9,7 @@
 #include "../common/log.h"
 #include "arena.h"
 #include "audit_event.h"
+#include "auparse_quirks.h"
 #include "ecs_document.h"
 #include "../common/json_writer.h"
 #include "reassembly.h"
@@ -407,6 +408,7 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 {
 	struct record_header hdr;
 	enum record_verdict v;
+	size_t growth = 0, cwds, fed;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -419,8 +421,15 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 		report_rejected(r, v, &hdr, full_len, where, lineno);
 		return;
 	}
-	if (len + 1 > r->line_cap) {
-		size_t cap = len + 1 + 1024;
+	/* libauparse leaks on a CWD record with two cwd fields. */
+	if (strcmp(hdr.type, "CWD") == 0 &&
+	    (growth = cwd_fields_growth(line, len, &cwds)) > 0)
+		log_ratelimited(&r->bad_input_log, "%s:%lu: CWD record serial "
+		    "%lu has %zu cwd fields: the second and later are read as "
+		    "cwd2, cwd3, ...", where, lineno, hdr.serial, cwds);
+	fed = len + growth;
+	if (fed + 1 > r->line_cap) {
+		size_t cap = fed + 1 + 1024;
 		char *buf = realloc(r->line_buf, cap);
 
 		if (buf == NULL) {
@@ -430,15 +439,18 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 		r->line_buf = buf;
 		r->line_cap = cap;
 	}
-	memcpy(r->line_buf, line, len);
-	r->line_buf[len] = '\n';
+	if (growth > 0)
+		fed = cwd_fields_rename(line, len, r->line_buf);
+	else
+		memcpy(r->line_buf, line, len);
+	r->line_buf[fed] = '\n';
 	r->stats.records++;
 	/* Records without ids have no 0x1D part: once seen, it stays on. */
 	if (!r->enriched)
 		r->enriched = memchr(line, ENRICHED_SEPARATOR, len) != NULL;
 	if (strcmp(hdr.type, "LOGIN") == 0)
 		keep_login_line(r, line, len, hdr.serial);
-	auparse_feed(r->au, r->line_buf, len + 1);
+	auparse_feed(r->au, r->line_buf, fed + 1);
 }
 
 void
