@@ -472,7 +472,7 @@ build_record(struct record_parts *part, struct header *h,
 	uLong crc;
 
 	if (mark_len > SPOOL_MARK_MAX)
-		mark_len = 0;	/* a caller's bug: no mark rather than none */
+		mark_len = 0;	/* a caller's bug: store the documents alone */
 	part->len = len + (mark_len > 0 ? mark_len + MARK_TRAILER : 0);
 	if (part->len > RECORD_MAX)
 		return -1;
