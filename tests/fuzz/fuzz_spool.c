@@ -105,8 +105,9 @@ resume_from_mark(const char *dir)
 	if (n > sizeof(mark))
 		abort();
 	seq_tracker_init(&t);
+	/* Serials seen just past the settled one settle too, never fewer. */
 	if (seq_tracker_resume_mark(&t, mark, n, 1000) == 0 &&
-	    seq_tracker_settled(&t) != seq_mark_settled(mark, n))
+	    seq_tracker_settled(&t) < seq_mark_settled(mark, n))
 		abort();
 }
 
