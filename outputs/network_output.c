@@ -41,9 +41,10 @@ network_output_open(const struct spool_config *spool,
 
 int
 network_output_append(struct network_output *no, const char *docs,
-    size_t len, size_t ndocs)
+    size_t len, size_t ndocs, const void *mark, size_t mark_len)
 {
-	return spool_append(no->spool, docs, len, ndocs);
+	return spool_append_marked(no->spool, docs, len, ndocs, mark,
+	    mark_len);
 }
 
 void

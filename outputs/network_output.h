@@ -47,9 +47,14 @@ struct network_output	*network_output_open(const struct spool_config *,
 			    const struct logstash_output_config *,
 			    const struct es_output_config *,
 			    char *err, size_t errlen);
-/* Into the spool; -1 when the documents were dropped (counted there). */
+/*
+ * Into the spool, with the mark (may be NULL, mark_len 0) in the same
+ * record (spool_append_marked); -1 when the documents were dropped
+ * (counted there).
+ */
 int			 network_output_append(struct network_output *,
-			    const char *docs, size_t len, size_t ndocs);
+			    const char *docs, size_t len, size_t ndocs,
+			    const void *mark, size_t mark_len);
 /*
  * Stop: with drain, wait until every document is acknowledged or *give_up
  * becomes nonzero; without, stop at once.  Unacknowledged documents stay

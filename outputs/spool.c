@@ -20,6 +20,12 @@
 #include "spool.h"
 
 #define RECORD_MAGIC	0x52534541u	/* "AESR" in little endian */
+/*
+ * A record with a mark: the payload is the documents, the mark, and the
+ * mark's length (2 bytes, little endian); the CRC covers all of it.
+ */
+#define MARKED_MAGIC	0x4d534541u	/* "AESM" */
+#define MARK_TRAILER	2
 #define HEADER_SIZE	16
 #define RECORD_MAX	(256u * 1024 * 1024)	/* a sane bound on one batch */
 
@@ -118,7 +124,8 @@ read_header(int fd, uint64_t off, uint64_t size, struct header *h)
 	if (off + HEADER_SIZE > size ||
 	    pread(fd, h, HEADER_SIZE, (off_t)off) != HEADER_SIZE)
 		return -1;
-	if (h->magic != RECORD_MAGIC || h->len > RECORD_MAX ||
+	if ((h->magic != RECORD_MAGIC && h->magic != MARKED_MAGIC) ||
+	    h->len > RECORD_MAX ||
 	    off + HEADER_SIZE + h->len > size)
 		return -1;
 	return 0;
@@ -139,7 +146,34 @@ count_lines(const char *p, size_t len)
 }
 
 /*
- * Read a whole record; the payload is malloc'd into *buf.  Unless trusted
+ * The length of the documents in a payload; that of a record's mark in
+ * *mark_len (0 for an unmarked record).  -1 when the mark's length does
+ * not fit the payload.
+ */
+static int
+documents_length(const struct header *h, const char *payload, uint32_t *docs,
+    uint32_t *mark_len)
+{
+	const unsigned char *end = (const unsigned char *)payload + h->len;
+	uint32_t n;
+
+	*docs = h->len;
+	*mark_len = 0;
+	if (h->magic != MARKED_MAGIC)
+		return 0;
+	if (h->len < MARK_TRAILER)
+		return -1;
+	n = (uint32_t)end[-2] | (uint32_t)end[-1] << 8;
+	if (n > h->len - MARK_TRAILER)
+		return -1;
+	*mark_len = n;
+	*docs = h->len - MARK_TRAILER - n;
+	return 0;
+}
+
+/*
+ * Read a whole record; the payload is malloc'd into *buf, its documents
+ * the first *docs bytes (the rest is the mark, if any).  Unless trusted
  * (we wrote it, and it never left the page cache), its checksum is checked
  * and so is its document count, which the checksum does not cover: a
  * count that lies would make a reader allocate for billions of documents
@@ -147,8 +181,9 @@ count_lines(const char *p, size_t len)
  */
 static int
 read_record(int fd, uint64_t off, uint64_t size, struct header *h, char **buf,
-    int trusted)
+    uint32_t *docs, int trusted)
 {
+	uint32_t mark_len;
 	char *p;
 
 	*buf = NULL;
@@ -157,8 +192,9 @@ read_record(int fd, uint64_t off, uint64_t size, struct header *h, char **buf,
 	if ((p = malloc(h->len + 1)) == NULL)
 		return -1;
 	if (pread(fd, p, h->len, (off_t)(off + HEADER_SIZE)) != (ssize_t)h->len ||
-	    (!trusted && (crc32(0L, (const Bytef *)p, h->len) != h->crc ||
-	    count_lines(p, h->len) != h->ndocs))) {
+	    (!trusted && crc32(0L, (const Bytef *)p, h->len) != h->crc) ||
+	    documents_length(h, p, docs, &mark_len) == -1 ||
+	    (!trusted && count_lines(p, *docs) != h->ndocs)) {
 		free(p);
 		return -1;
 	}
@@ -333,64 +369,177 @@ make_room(struct spool *sp, uint64_t size)
 	return sp->aborted ? -1 : 0;
 }
 
-int
-spool_append(struct spool *sp, const char *docs, size_t len, size_t ndocs)
-{
-	struct header h = { RECORD_MAGIC, (uint32_t)len, (uint32_t)ndocs, 0 };
-	struct { const void *p; size_t n; } part[2];	/* header, payload */
-	struct segment *w;
-	ssize_t n;
-	int i, rc = -1;
+/* What a record is written from: the header, then the payload's parts. */
+struct record_parts {
+	const void	*p[4];
+	size_t		 n[4];
+	int		 count;
+	size_t		 len;		/* of the payload */
+};
 
-	if (len > RECORD_MAX)
-		goto dropped;
-	h.crc = (uint32_t)crc32(0L, (const Bytef *)docs, (uInt)len);
-	part[0].p = &h;
-	part[0].n = HEADER_SIZE;
-	part[1].p = docs;
-	part[1].n = len;
-	pthread_mutex_lock(&sp->lock);
-	if (make_room(sp, HEADER_SIZE + len) == -1)
-		goto unlock;
-	w = &sp->segs[sp->nsegs - 1];
-	if ((w->size + HEADER_SIZE + len > sp->segment_size && w->size > 0) ||
-	    sp->wfd == -1) {
-		if (start_segment(sp) == -1)
-			goto unlock;
-		w = &sp->segs[sp->nsegs - 1];
-	}
-	for (i = 0; i < 2; i++) {
-		const char *p = part[i].p;
-		size_t left = part[i].n;
+/*
+ * Write a record at the end of the last segment.  A write that fails
+ * (ENOSPC, EIO) leaves no torn record behind: it is cut off, or a new
+ * segment started.  -1 with errno set.
+ */
+static int
+write_record(struct spool *sp, const struct record_parts *part)
+{
+	struct segment *w = &sp->segs[sp->nsegs - 1];
+	ssize_t n;
+	int i, saved;
+
+	for (i = 0; i < part->count; i++) {
+		const char *p = part->p[i];
+		size_t left = part->n[i];
 
 		while (left > 0) {
 			if ((n = write(sp->wfd, p, left)) == -1) {
 				if (errno == EINTR)
 					continue;
-				log_ratelimited(&sp->errors, "spool: write: %s",
-				    strerror(errno));
-				/* Cut the torn record off, or start anew. */
+				saved = errno;
 				if (ftruncate(sp->wfd, (off_t)w->size) == -1)
 					(void)start_segment(sp);
-				goto unlock;
+				errno = saved;
+				return -1;
 			}
 			p += n;
 			left -= (size_t)n;
 		}
 	}
-	w->size += HEADER_SIZE + len;
-	sp->total += HEADER_SIZE + len;
+	w->size += HEADER_SIZE + part->len;
+	sp->total += HEADER_SIZE + part->len;
+	return 0;
+}
+
+/* The last segment, started anew when the record would not fit in it. */
+static int
+writable_segment(struct spool *sp, size_t len)
+{
+	struct segment *w = &sp->segs[sp->nsegs - 1];
+
+	if ((w->size + HEADER_SIZE + len > sp->segment_size && w->size > 0) ||
+	    sp->wfd == -1)
+		return start_segment(sp);
+	return 0;
+}
+
+/*
+ * A write failed: the disk is full or failing.  The policy decides, as
+ * when the spool reaches max_size: SPOOL_DROP_OLDEST gives up the oldest
+ * segment to make room, if there is one holding anything; SPOOL_BLOCK
+ * waits (a second at a time) for acknowledgements to free segments.
+ * Returns 0 when the write is worth trying again, -1 to give up.
+ */
+static int
+room_after_write_error(struct spool *sp)
+{
+	struct timespec deadline;
+
+	if (sp->aborted)
+		return -1;
+	if (sp->policy == SPOOL_BLOCK) {
+		if (sp->nsegs > 0 && sp->segs[sp->nsegs - 1].size > 0 &&
+		    sp->aseg == sp->segs[sp->nsegs - 1].seq &&
+		    sp->aoff >= sp->segs[sp->nsegs - 1].size &&
+		    start_segment(sp) == 0) {
+			remove_acknowledged(sp);
+			return 0;
+		}
+		deadline_after_ms(&deadline, 1000);
+		(void)pthread_cond_timedwait(&sp->changed, &sp->lock,
+		    &deadline);
+		remove_acknowledged(sp);
+		return sp->aborted ? -1 : 0;
+	}
+	if (sp->nsegs == 0 || (sp->nsegs == 1 && sp->segs[0].size == 0))
+		return -1;	/* nothing left to give up */
+	return drop_oldest(sp);
+}
+
+int
+spool_append(struct spool *sp, const char *docs, size_t len, size_t ndocs)
+{
+	return spool_append_marked(sp, docs, len, ndocs, NULL, 0);
+}
+
+/* The header and the parts of a record; -1 if it is too large. */
+static int
+build_record(struct record_parts *part, struct header *h,
+    unsigned char trailer[MARK_TRAILER], const char *docs, size_t len,
+    size_t ndocs, const void *mark, size_t mark_len)
+{
+	uLong crc;
+
+	if (mark_len > SPOOL_MARK_MAX)
+		mark_len = 0;	/* a caller's bug: store the documents alone */
+	part->len = len + (mark_len > 0 ? mark_len + MARK_TRAILER : 0);
+	if (part->len > RECORD_MAX)
+		return -1;
+	h->magic = mark_len > 0 ? MARKED_MAGIC : RECORD_MAGIC;
+	h->len = (uint32_t)part->len;
+	h->ndocs = (uint32_t)ndocs;
+	crc = crc32(0L, (const Bytef *)docs, (uInt)len);
+	part->p[0] = h;
+	part->n[0] = HEADER_SIZE;
+	part->p[1] = docs;
+	part->n[1] = len;
+	part->count = 2;
+	if (mark_len > 0) {
+		trailer[0] = (unsigned char)(mark_len & 0xff);
+		trailer[1] = (unsigned char)(mark_len >> 8);
+		crc = crc32(crc, mark, (uInt)mark_len);
+		crc = crc32(crc, trailer, MARK_TRAILER);
+		part->p[2] = mark;
+		part->n[2] = mark_len;
+		part->p[3] = trailer;
+		part->n[3] = MARK_TRAILER;
+		part->count = 4;
+	}
+	h->crc = (uint32_t)crc;
+	return 0;
+}
+
+int
+spool_append_marked(struct spool *sp, const char *docs, size_t len,
+    size_t ndocs, const void *mark, size_t mark_len)
+{
+	struct record_parts part;
+	struct header h;
+	unsigned char trailer[MARK_TRAILER];
+	int rc = -1;
+
+	if (len > RECORD_MAX || build_record(&part, &h, trailer, docs, len,
+	    ndocs, mark, mark_len) == -1) {
+		pthread_mutex_lock(&sp->lock);
+		sp->stats.dropped += ndocs;
+		goto lost;
+	}
+	pthread_mutex_lock(&sp->lock);
+	if (make_room(sp, HEADER_SIZE + part.len) == -1) {
+		sp->stats.dropped += ndocs;
+		goto lost;
+	}
+	for (;;) {
+		if (writable_segment(sp, part.len) == 0 &&
+		    write_record(sp, &part) == 0) {
+			rc = 0;
+			break;
+		}
+		sp->stats.write_errors++;
+		log_ratelimited(&sp->errors, "spool: write: %s",
+		    strerror(errno));
+		if (room_after_write_error(sp) == -1) {
+			sp->stats.unstored += ndocs;
+			goto lost;
+		}
+	}
 	sp->stats.appended += ndocs;
 	sp->stats.pending += ndocs;
-	rc = 0;
 	pthread_cond_broadcast(&sp->changed);
-unlock:
 	pthread_mutex_unlock(&sp->lock);
-	if (rc == 0)
-		return 0;
-dropped:
-	pthread_mutex_lock(&sp->lock);
-	sp->stats.dropped += ndocs;
+	return rc;
+lost:
 	sp->unreported_drops += ndocs;
 	pthread_mutex_unlock(&sp->lock);
 	return -1;
@@ -398,7 +547,7 @@ dropped:
 
 /* The record at the read cursor, moving over ended segments. */
 static int
-next_record(struct spool *sp, struct header *h, char **buf)
+next_record(struct spool *sp, struct header *h, char **buf, uint32_t *docs)
 {
 	struct segment *s;
 	uint64_t skipped;
@@ -415,7 +564,7 @@ next_record(struct spool *sp, struct header *h, char **buf)
 		}
 		if (sp->roff < s->size) {
 			if ((fd = reader_fd(sp, sp->rseg)) != -1 &&
-			    read_record(fd, sp->roff, s->size, h, buf,
+			    read_record(fd, sp->roff, s->size, h, buf, docs,
 			    sp->rseg >= sp->first_own_seq) == 0)
 				return 0;
 			/*
@@ -464,16 +613,17 @@ take_new(struct spool *sp, size_t max_docs)
 	struct spool_ticket *t;
 	struct header h;
 	char *buf, *grown;
+	uint32_t docs;
 	size_t cap;
 
-	if (next_record(sp, &h, &buf) == -1)
+	if (next_record(sp, &h, &buf, &docs) == -1)
 		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		free(buf);
 		return NULL;
 	}
 	t->buf = buf;
-	t->len = h.len;
+	t->len = docs;
 	t->ndocs = h.ndocs;
 	cap = h.len + 1;
 	sp->roff += HEADER_SIZE + h.len;
@@ -482,13 +632,13 @@ take_new(struct spool *sp, size_t max_docs)
 	 * records at a time, so a ticket may gather thousands of small ones:
 	 * the buffer grows by doubling, not record by record.
 	 */
-	while (t->ndocs < max_docs && next_record(sp, &h, &buf) == 0) {
+	while (t->ndocs < max_docs && next_record(sp, &h, &buf, &docs) == 0) {
 		if (t->ndocs + h.ndocs > max_docs) {
 			free(buf);
 			break;
 		}
-		if (t->len + h.len + 1 > cap) {
-			while (t->len + h.len + 1 > cap)
+		if (t->len + docs + 1 > cap) {
+			while (t->len + docs + 1 > cap)
 				cap *= 2;
 			if ((grown = realloc(t->buf, cap)) == NULL) {
 				free(buf);
@@ -496,9 +646,9 @@ take_new(struct spool *sp, size_t max_docs)
 			}
 			t->buf = grown;
 		}
-		memcpy(t->buf + t->len, buf, h.len);
+		memcpy(t->buf + t->len, buf, docs);
 		free(buf);
-		t->len += h.len;
+		t->len += docs;
 		t->ndocs += h.ndocs;
 		sp->roff += HEADER_SIZE + h.len;
 	}
@@ -750,13 +900,14 @@ repair_last_segment(struct spool *sp)
 	struct segment *s = &sp->segs[sp->nsegs - 1];
 	struct header h;
 	uint64_t off = 0;
+	uint32_t docs;
 	char *buf, path[4200];
 	int fd;
 
 	segment_path(sp, s->seq, path, sizeof(path));
 	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
 		return;
-	while (read_record(fd, off, s->size, &h, &buf, 0) == 0) {
+	while (read_record(fd, off, s->size, &h, &buf, &docs, 0) == 0) {
 		free(buf);
 		off += HEADER_SIZE + h.len;
 	}
@@ -771,6 +922,64 @@ repair_last_segment(struct spool *sp)
 		}
 	}
 	close(fd);
+}
+
+/*
+ * The mark of the last whole marked record of one segment file into buf;
+ * its length, 0 when there is none.  Reads what a crash left: every
+ * record is checked, and the first torn one ends the walk.
+ */
+static size_t
+segment_last_mark(const char *path, unsigned char *buf, size_t size)
+{
+	struct header h;
+	struct stat st;
+	uint64_t off = 0;
+	uint32_t docs;
+	size_t found = 0, mark_len;
+	char *payload;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return 0;
+	}
+	while (read_record(fd, off, (uint64_t)st.st_size, &h, &payload, &docs,
+	    0) == 0) {
+		mark_len = h.len - docs;
+		if (h.magic == MARKED_MAGIC && mark_len > MARK_TRAILER &&
+		    mark_len - MARK_TRAILER <= size) {
+			found = mark_len - MARK_TRAILER;
+			memcpy(buf, payload + docs, found);
+		}
+		free(payload);
+		off += HEADER_SIZE + h.len;
+	}
+	close(fd);
+	return found;
+}
+
+size_t
+spool_last_mark(const char *path, unsigned char *buf, size_t size)
+{
+	struct spool scan;
+	char seg[4200];
+	size_t i, n = 0;
+
+	memset(&scan, 0, sizeof(scan));
+	if ((scan.dir = strdup(path)) == NULL)
+		return 0;
+	if (scan_segments(&scan) == 0)
+		for (i = scan.nsegs; i > 0 && n == 0; i--) {
+			segment_path(&scan, scan.segs[i - 1].seq, seg,
+			    sizeof(seg));
+			n = segment_last_mark(seg, buf, size);
+		}
+	free(scan.segs);
+	free(scan.dir);
+	return n;
 }
 
 static int

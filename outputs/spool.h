@@ -18,7 +18,9 @@
  *   ack                   "SEGMENT OFFSET": everything before it is
  *                         acknowledged (replaced by rename, never torn)
  * A record is a 16-byte header (magic, payload length, document count,
- * CRC-32 of the payload) and the payload: documents, one JSON line each.
+ * CRC-32 of the payload) and the payload: documents, one JSON line each;
+ * a record with the other magic also holds a mark after the documents
+ * (the mark, then its length in 2 bytes), see spool_append_marked.
  * A torn or corrupt record (a crash mid-write, a bad disk) is detected by
  * its length or checksum, reported, and skipped with the rest of its
  * segment; it is never fatal.  (Records this process wrote are read back
@@ -27,7 +29,11 @@
  * Bounded: when appending would take the spool past max_size, the policy
  * applies: SPOOL_DROP_OLDEST deletes the oldest segment (its documents not
  * yet sent are counted as dropped), SPOOL_BLOCK makes the appender wait
- * for acknowledgements (and so, further up, the input).
+ * for acknowledgements (and so, further up, the input).  A write the disk
+ * refuses (ENOSPC, EIO) is a write error, not a drop: it is counted, and
+ * the same policy applies (SPOOL_DROP_OLDEST gives up the oldest segment
+ * and writes again, SPOOL_BLOCK waits for acknowledgements to free room);
+ * documents that still find no room are counted as unstored.
  *
  * Threads: one appender (the output stage), any number of takers (the
  * output workers); every function is thread-safe.
@@ -72,6 +78,8 @@ struct spool_stats {
 	uint64_t	 bytes;		/* size of the segment files */
 	uint64_t	 recovered;	/* documents found unacknowledged at start */
 	uint64_t	 torn;		/* torn or corrupt records skipped */
+	uint64_t	 write_errors;	/* writes the disk refused */
+	uint64_t	 unstored;	/* documents lost to write errors */
 };
 
 /*
@@ -84,11 +92,31 @@ void		 spool_free(struct spool *);
 
 /*
  * Append documents (ndocs lines).  Returns 0, or -1 when they could not be
- * stored (disk error, or a batch larger than the whole spool): they are then
- * counted as dropped.  With SPOOL_BLOCK this waits for room.
+ * stored: counted as dropped when the policy or their size said no (a
+ * batch larger than the whole spool), as unstored when the disk refused
+ * them and nothing could be given up for room.  With SPOOL_BLOCK this
+ * waits for room, on a full disk too.
  */
 int		 spool_append(struct spool *, const char *docs, size_t len,
 		    size_t ndocs);
+/*
+ * The same, with a mark stored in the same record (at most SPOOL_MARK_MAX
+ * bytes; none when mark_len is 0): what the caller needs to know, after a
+ * crash, about what the spool holds (the audit serials of its documents).
+ */
+#define SPOOL_MARK_MAX	4096
+int		 spool_append_marked(struct spool *, const char *docs,
+		    size_t len, size_t ndocs, const void *mark,
+		    size_t mark_len);
+/*
+ * The mark of the newest whole record that has one in the spool at path,
+ * as a previous run left it, into buf (size bytes); its length, 0 when
+ * there is none.  Reads the files only, checking every record, so it may
+ * run beside a spool_open recovering the same spool, but not beside
+ * appends.
+ */
+size_t		 spool_last_mark(const char *path, unsigned char *buf,
+		    size_t size);
 /*
  * The next documents to send, at most max_docs (whole records; at least
  * one record), retried ones first.  Waits up to timeout_ms; NULL when
@@ -119,7 +147,10 @@ int		 spool_input_closed(struct spool *);
 /* 1 when takers are done: aborted, or input closed and drained. */
 int		 spool_finished(struct spool *);
 void		 spool_get_stats(struct spool *, struct spool_stats *);
-/* Dropped documents not yet reported in an events-dropped document. */
+/*
+ * Documents dropped or unstored and not yet reported in an events-dropped
+ * document.
+ */
 uint64_t	 spool_take_unreported_drops(struct spool *);
 
 #endif

@@ -10,6 +10,7 @@
 #include "../common/log.h"
 #include "arena.h"
 #include "audit_event.h"
+#include "auparse_quirks.h"
 #include "ecs_document.h"
 #include "../common/json_writer.h"
 #include "reassembly.h"
@@ -619,6 +620,7 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 {
 	struct record_header hdr;
 	enum record_verdict v;
+	size_t growth = 0, cwds, fed;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -631,8 +633,15 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 		report_rejected(r, v, &hdr, full_len, where, lineno);
 		return;
 	}
-	if (len + 1 > r->line_cap) {
-		size_t cap = len + 1 + 1024;
+	/* libauparse leaks on a CWD record with two cwd fields. */
+	if (strcmp(hdr.type, "CWD") == 0 &&
+	    (growth = cwd_fields_growth(line, len, &cwds)) > 0)
+		log_ratelimited(&r->bad_input_log, "%s:%lu: CWD record serial "
+		    "%lu has %zu cwd fields: the second and later are read as "
+		    "cwd2, cwd3, ...", where, lineno, hdr.serial, cwds);
+	fed = len + growth;
+	if (fed + 1 > r->line_cap) {
+		size_t cap = fed + 1 + 1024;
 		char *buf = realloc(r->line_buf, cap);
 
 		if (buf == NULL) {
@@ -642,15 +651,18 @@ reassembly_feed_line(struct reassembly *r, const char *line, size_t len,
 		r->line_buf = buf;
 		r->line_cap = cap;
 	}
-	memcpy(r->line_buf, line, len);
-	r->line_buf[len] = '\n';
+	if (growth > 0)
+		fed = cwd_fields_rename(line, len, r->line_buf);
+	else
+		memcpy(r->line_buf, line, len);
+	r->line_buf[fed] = '\n';
 	r->stats.records++;
 	/* Records without ids have no 0x1D part: once seen, it stays on. */
 	if (!r->enriched)
 		r->enriched = memchr(line, ENRICHED_SEPARATOR, len) != NULL;
 	if (strcmp(hdr.type, "LOGIN") == 0)
 		keep_login_line(r, line, len, hdr.serial);
-	auparse_feed(r->au, r->line_buf, len + 1);
+	auparse_feed(r->au, r->line_buf, fed + 1);
 	if (r->ngaps > 0)
 		heal_gaps(r);
 }
@@ -673,13 +685,16 @@ reassembly_configure(struct reassembly *r, int eoe_timeout,
 }
 
 void
-reassembly_resume_serials(struct reassembly *r, unsigned long settled,
-    const struct seq_holes *holes)
+reassembly_resume_serials(struct reassembly *r, unsigned long settled)
 {
-	if (holes != NULL)
-		seq_tracker_resume_seen(&r->serials, settled, holes, time(NULL));
-	else
-		seq_tracker_resume(&r->serials, settled, time(NULL));
+	seq_tracker_resume(&r->serials, settled, time(NULL));
+}
+
+int
+reassembly_resume_mark(struct reassembly *r, const unsigned char *mark,
+    size_t len)
+{
+	return seq_tracker_resume_mark(&r->serials, mark, len, time(NULL));
 }
 
 int
@@ -764,7 +779,7 @@ reassembly_take_batch(struct reassembly *r, struct batch *b)
 	b->buf = jw_take(&r->batch, &b->len);
 	b->ndocs = r->batch_docs;
 	b->settled_serial = seq_tracker_settled(&r->serials);
-	b->holes_known = seq_tracker_holes(&r->serials, &b->holes) == 0;
+	b->mark_len = seq_tracker_mark(&r->serials, b->mark);
 	r->batch_docs = 0;
 	return 1;
 }

@@ -61,9 +61,9 @@ struct batch {
 	size_t	 ndocs;
 	/* Audit serials up to this are in this batch or earlier ones, */
 	unsigned long settled_serial;
-	/* and so are those above it up to holes.max_seen, but the holes. */
-	struct seq_holes holes;
-	int		 holes_known;	/* 0: too many to tell */
+	/* Which serials are, exactly (seq_tracker_mark); mark_len 0: none. */
+	unsigned char	 mark[SEQ_MARK_MAX];
+	size_t		 mark_len;
 };
 
 struct reassembly	*reassembly_new(const struct reassembly_options *);
@@ -81,8 +81,10 @@ void	reassembly_feed_line(struct reassembly *, const char *line, size_t len,
  * Live input: carry on the serial count of the previous run, which had
  * settled every serial up to settled (see seq_tracker_resume).
  */
-void	reassembly_resume_serials(struct reassembly *, unsigned long settled,
-	    const struct seq_holes *);
+void	reassembly_resume_serials(struct reassembly *, unsigned long settled);
+/* The same from a batch's mark, read back; -1 if it is not well-formed. */
+int	reassembly_resume_mark(struct reassembly *, const unsigned char *mark,
+	    size_t len);
 /* New settings after a reload; events in progress are kept. */
 void	reassembly_configure(struct reassembly *, int eoe_timeout,
 	    size_t max_record_size, const struct event_filter *drop);

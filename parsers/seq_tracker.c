@@ -141,57 +141,101 @@ seq_tracker_resume(struct seq_tracker *t, unsigned long base, time_t now)
 	t->gap_since = now;
 }
 
-static int
-in_holes(const struct seq_holes *h, unsigned long serial)
+#define MARK_VERSION	1
+#define MARK_HEADER	17
+
+static void
+put_le(unsigned char *p, unsigned long long v, int n)
 {
 	int i;
 
-	for (i = 0; i < h->n; i++)
-		if (serial >= h->first[i] && serial <= h->last[i])
-			return 1;
-	return 0;
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-void
-seq_tracker_resume_seen(struct seq_tracker *t, unsigned long base,
-    const struct seq_holes *h, time_t now)
+static unsigned long long
+get_le(const unsigned char *p, int n)
 {
-	struct seq_gap gap;
-	unsigned long s;
+	unsigned long long v = 0;
+	int i;
 
-	seq_tracker_resume(t, base, now);
-	if (h->max_seen <= base || h->max_seen - base > SEQ_WINDOW)
-		return;
-	for (s = base + 1; s <= h->max_seen; s++)
-		if (!in_holes(h, s))
-			(void)seq_tracker_seen(t, s, (unsigned long)now, 0, now,
-			    &gap);
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+size_t
+seq_tracker_mark(const struct seq_tracker *t, unsigned char buf[SEQ_MARK_MAX])
+{
+	unsigned long nbits, i, newest_sec = 0;
+	unsigned int newest_msec = 0;
+	const struct seq_slot *s;
+
+	if (!t->started)
+		return 0;
+	nbits = t->max_seen > t->base ? t->max_seen - t->base : 0;
+	if (nbits > SEQ_WINDOW)
+		nbits = SEQ_WINDOW;
+	memset(buf + MARK_HEADER, 0, (nbits + 7) / 8);
+	for (i = 0; i < nbits; i++) {
+		s = &t->window[(t->base + 1 + i) % SEQ_WINDOW];
+		if (!s->seen)
+			continue;
+		buf[MARK_HEADER + i / 8] |= (unsigned char)(1u << (i % 8));
+		newest_sec = s->sec;
+		newest_msec = s->msec;
+	}
+	buf[0] = MARK_VERSION;
+	put_le(buf + 1, t->base, 8);
+	put_le(buf + 9, newest_sec, 4);
+	put_le(buf + 13, newest_msec, 2);
+	put_le(buf + 15, nbits, 2);
+	return MARK_HEADER + (nbits + 7) / 8;
+}
+
+/* The count of bits of a well-formed mark, else -1. */
+static long
+mark_bits(const unsigned char *mark, size_t len)
+{
+	unsigned long long nbits;
+
+	if (mark == NULL || len < MARK_HEADER || mark[0] != MARK_VERSION ||
+	    get_le(mark + 1, 8) == 0 || get_le(mark + 13, 2) > 999)
+		return -1;
+	nbits = get_le(mark + 15, 2);
+	if (nbits > SEQ_WINDOW || len != MARK_HEADER + (nbits + 7) / 8)
+		return -1;
+	return (long)nbits;
+}
+
+unsigned long
+seq_mark_settled(const unsigned char *mark, size_t len)
+{
+	return mark_bits(mark, len) == -1 ? 0 :
+	    (unsigned long)get_le(mark + 1, 8);
 }
 
 int
-seq_tracker_holes(const struct seq_tracker *t, struct seq_holes *h)
+seq_tracker_resume_mark(struct seq_tracker *t, const unsigned char *mark,
+    size_t len, time_t now)
 {
-	unsigned long i, n;
-	int open = 0;
+	struct seq_slot *s;
+	long nbits, i;
 
-	memset(h, 0, sizeof(*h));
-	if (!t->started || t->max_seen <= t->base)
-		return 0;
-	h->max_seen = t->max_seen;
-	n = t->max_seen - t->base;
-	for (i = 0; i < n && i < SEQ_WINDOW; i++) {
-		if (t->window[(t->base + 1 + i) % SEQ_WINDOW].seen) {
-			open = 0;
+	if ((nbits = mark_bits(mark, len)) == -1)
+		return -1;
+	seq_tracker_resume(t, (unsigned long)get_le(mark + 1, 8), now);
+	for (i = 0; i < nbits; i++) {
+		if (!(mark[MARK_HEADER + i / 8] & (1u << (i % 8))))
 			continue;
-		}
-		if (!open) {
-			if (h->n == SEQ_HOLES_MAX)
-				return -1;
-			h->first[h->n++] = t->base + 1 + i;
-		}
-		h->last[h->n - 1] = t->base + 1 + i;
-		open = 1;
+		s = slot(t, (unsigned long)i);
+		s->seen = 1;
+		s->sec = (unsigned long)get_le(mark + 9, 4);
+		s->msec = (unsigned short)get_le(mark + 13, 2);
+		t->max_seen = t->base + 1 + (unsigned long)i;
 	}
+	/* A mark is taken after advance(): the serial after settled is open. */
+	advance(t, now);
 	return 0;
 }
 

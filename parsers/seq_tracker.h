@@ -18,6 +18,7 @@
 #ifndef AUDISP_ECS_SEQ_TRACKER_H
 #define AUDISP_ECS_SEQ_TRACKER_H
 
+#include <stddef.h>
 #include <time.h>
 
 #define SEQ_WINDOW	4096		/* serials held while waiting */
@@ -51,19 +52,6 @@ struct seq_tracker {
 	unsigned long long lost;	/* events declared lost, in all */
 };
 
-/*
- * What a restart needs to know exactly which serials above the settled
- * ones were already seen: the newest seen, and the runs below it that
- * were not (at most SEQ_HOLES_MAX of them).
- */
-#define SEQ_HOLES_MAX	16
-
-struct seq_holes {
-	unsigned long	 max_seen;	/* 0: nothing above the settled */
-	int		 n;
-	unsigned long	 first[SEQ_HOLES_MAX], last[SEQ_HOLES_MAX];
-};
-
 void	seq_tracker_init(struct seq_tracker *);
 /*
  * An event arrived.  Returns 1 and fills gap when a gap had to be settled
@@ -78,13 +66,28 @@ int	seq_tracker_seen(struct seq_tracker *, unsigned long serial,
  */
 void	seq_tracker_resume(struct seq_tracker *, unsigned long base, time_t now);
 /*
- * seq_tracker_resume, and then every serial in base+1..holes->max_seen
- * outside the holes counts as seen: a restart does not report them again.
+ * A mark: what the tracker knows, in a few bytes to store with the
+ * documents (a spool record), so that a restart knows exactly which
+ * serials were stored: every serial up to the settled one, and which of
+ * those above it were seen (a bit each).  After a SIGKILL only the serials
+ * whose documents never reached the store are reported lost.  The bytes
+ * (little endian): version 1, settled (8), the newest seen event's
+ * seconds (4) and milliseconds (2), the count of bits (2), the bits for
+ * settled+1 onwards.  SEQ_MARK_MAX is the largest.
  */
-void	seq_tracker_resume_seen(struct seq_tracker *, unsigned long base,
-	    const struct seq_holes *, time_t now);
-/* The holes above the settled serials; -1 when there are too many. */
-int	seq_tracker_holes(const struct seq_tracker *, struct seq_holes *);
+#define SEQ_MARK_MAX	(17 + SEQ_WINDOW / 8)
+/* The mark of the tracker now into buf; its length, 0 if not started. */
+size_t	seq_tracker_mark(const struct seq_tracker *,
+	    unsigned char buf[SEQ_MARK_MAX]);
+/* The settled serial of a mark; 0 when it is not a well-formed mark. */
+unsigned long seq_mark_settled(const unsigned char *mark, size_t len);
+/*
+ * Continue from a previous run's mark (read back from disk: checked
+ * whole); the serials it saw count as seen, with the newest one's time.
+ * -1 (the tracker untouched) when it is not a well-formed mark.
+ */
+int	seq_tracker_resume_mark(struct seq_tracker *,
+	    const unsigned char *mark, size_t len, time_t now);
 /* Every serial up to this is settled (seen or reported); 0 if none yet. */
 unsigned long seq_tracker_settled(const struct seq_tracker *);
 /* The clock moved on (live input): a gap open too long is lost. */

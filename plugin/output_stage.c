@@ -36,8 +36,8 @@ struct output_stage {
 	struct config		*reloaded;
 	struct serial_file	*serial_file;	/* live input only */
 	unsigned long		 stored_serial;	/* settled and stored */
-	struct seq_holes	 stored_holes;	/* stored above it but these */
-	int			 holes_known;
+	unsigned char		 stored_mark[SEQ_MARK_MAX];	/* exactly */
+	size_t			 stored_mark_len;
 	int			 unsaved;	/* not in the file yet */
 };
 
@@ -109,18 +109,18 @@ write_direct(struct output_stage *os, const struct batch *b)
 
 /*
  * Live input: remember which audit serials are stored, for the next start
- * to tell the gap exactly: the settled serial and, above it, the ones
- * stored out of order (the holes say which are not).  Saved after every
- * batch (a pwrite, see state_file.h), so a kill leaves at most the batch
- * being written in doubt.
+ * to tell the gap exactly: the batch's mark (every serial up to the
+ * settled one, and which above it).  Saved after every batch (a pwrite,
+ * see state_file.h), so a kill leaves at most the batch being stored in
+ * doubt; a network output's spool records carry the mark themselves.
  */
 static void
 save_serial(struct output_stage *os)
 {
 	if (!os->p->live || !os->unsaved)
 		return;
-	state_serial_save(os->serial_file, os->stored_serial,
-	    os->holes_known ? &os->stored_holes : NULL);
+	state_serial_save(os->serial_file, os->stored_serial, os->stored_mark,
+	    os->stored_mark_len);
 	os->unsaved = 0;
 }
 
@@ -131,8 +131,8 @@ note_stored(struct output_stage *os, const struct batch *b)
 	if (b->settled_serial == 0 || b->settled_serial < os->stored_serial)
 		return;
 	os->stored_serial = b->settled_serial;
-	os->stored_holes = b->holes;
-	os->holes_known = b->holes_known;
+	memcpy(os->stored_mark, b->mark, b->mark_len);
+	os->stored_mark_len = b->mark_len;
 	os->unsaved = 1;
 }
 
@@ -141,7 +141,7 @@ deliver(struct output_stage *os, const struct batch *b)
 {
 	if (os->network != NULL)
 		(void)network_output_append(os->network, b->buf, b->len,
-		    b->ndocs);
+		    b->ndocs, b->mark, b->mark_len);
 	else if (os->direct != NULL)
 		write_direct(os, b);
 	else
@@ -159,6 +159,8 @@ store_network_stats(struct output_stage *os, const struct network_stats *ns)
 	    ns->pub.non_indexable_dropped);
 	atomic_store(&os->p->spooled, ns->spool.pending);
 	atomic_store(&os->p->retries, ns->pub.retries);
+	atomic_store(&os->p->write_errors, ns->spool.write_errors);
+	atomic_store(&os->p->unstored, ns->spool.unstored);
 	atomic_store(&os->p->es_conflicts, ns->pub.conflicts);
 	atomic_store(&os->p->es_item_retries, ns->pub.item_retries);
 	atomic_store(&os->p->dead_lettered, ns->pub.dead_lettered);

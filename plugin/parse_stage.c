@@ -438,11 +438,12 @@ end:
 }
 
 /* Live input: auditd's stdin, the kernel's group or auditd's socket. */
-static void
+static int
 read_live(struct parse_stage *ps)
 {
 	const struct config *cfg = ps->p->cfg;
 	struct source src;
+	int rc;
 
 	memset(&src, 0, sizeof(src));
 	src.origin = "stdin";
@@ -454,26 +455,27 @@ read_live(struct parse_stage *ps)
 		src.kind = SOURCE_NETLINK;
 		if ((src.fd = input_netlink_open(ps->p,
 		    cfg->netlink_buffer_size)) == -1)
-			return;
-		read_source(ps, &src);
+			return 0;
+		rc = read_source(ps, &src);
 		close(src.fd);
-		return;
+		return rc;
 	case INPUT_UNIX:
 		src.origin = cfg->unix_path;
 		src.kind = SOURCE_UNIX;
 		input_unix_init(&src.ux, cfg->unix_path);
 		ps->caught_up = 1;
 		input_unix_upkeep(ps->p, &src.ux);
-		read_source(ps, &src);
+		rc = read_source(ps, &src);
 		input_unix_close(&src.ux);
-		return;
+		return rc;
 	default:
 		input_grow_pipe(STDIN_FILENO, PIPE_SIZE_LIVE);
-		read_source(ps, &src);
+		return read_source(ps, &src);
 	}
 }
 
-static void
+/* Every source to its end (one that cannot be opened is skipped); -1: a stop. */
+static int
 read_sources(struct parse_stage *ps)
 {
 	struct pipeline *p = ps->p;
@@ -484,15 +486,10 @@ read_sources(struct parse_stage *ps)
 	src.origin = "stdin";
 	src.kind = SOURCE_STREAM;
 	src.fd = STDIN_FILENO;
-
-	if (p->live) {
-		read_live(ps);
-		return;
-	}
-	if (p->npaths == 0) {
-		read_source(ps, &src);
-		return;
-	}
+	if (p->live)
+		return read_live(ps);
+	if (p->npaths == 0)
+		return read_source(ps, &src);
 	for (i = 0; i < p->npaths; i++) {
 		if ((src.fd = input_open(p, p->paths[i])) == -1)
 			continue;
@@ -501,8 +498,9 @@ read_sources(struct parse_stage *ps)
 		rc = read_source(ps, &src);
 		input_close(src.fd);
 		if (rc == -1)
-			break;
+			return -1;
 	}
+	return 0;
 }
 
 /*
@@ -550,9 +548,6 @@ parse_main(void *arg)
 	struct reassembly_options ro;
 	struct pipeline *p = arg;
 	struct config *cfg;
-	unsigned long settled;
-	struct seq_holes holes;
-	int holes_known;
 	char *backfill_log;
 
 	memset(&ps, 0, sizeof(ps));
@@ -577,16 +572,12 @@ parse_main(void *arg)
 	backfill_log = backfill_settings(p, &ro.backfill);
 	if ((ps.r = reassembly_new(&ro)) == NULL)
 		fatalx("parser: cannot initialise libauparse");
-	if (p->live && (settled = state_load_serial(p->cfg->data_dir, &holes,
-	    &holes_known)) > 0) {
-		log_info("resuming after audit serial %lu%s", settled,
-		    holes_known ? " (and the ones stored after it)" : "");
-		reassembly_resume_serials(ps.r, settled,
-		    holes_known ? &holes : NULL);
-	}
+	if (p->live)
+		state_resume_serials(p->cfg, ps.r);
 	ps.last_tick = monotonic_ms();
 
-	read_sources(&ps);
+	if (read_sources(&ps) == 0)
+		atomic_store(&p->input_complete, 1);
 	atomic_store(&p->input_done, 1);
 	if ((cfg = pipeline_take_reload(p)) != NULL)
 		apply_reload(&ps, cfg);

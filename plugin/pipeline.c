@@ -213,6 +213,7 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->written = atomic_load(&p->written);
 	s->dropped = atomic_load(&p->dropped) + atomic_load(&p->parser_dropped);
 	s->write_errors = atomic_load(&p->write_errors);
+	s->unstored = atomic_load(&p->unstored);
 	s->spooled = atomic_load(&p->spooled);
 	s->retries = atomic_load(&p->retries);
 	s->es_conflicts = atomic_load(&p->es_conflicts);
@@ -229,6 +230,7 @@ pipeline_get_stats(struct pipeline *p, struct pipeline_stats *s)
 	s->fim_overflows = atomic_load(&p->fim_counters.overflows);
 	s->fim_errors = atomic_load(&p->fim_counters.errors);
 	s->fim_failed = atomic_load(&p->fim_failed);
+	s->input_ended = atomic_load(&p->input_complete);
 }
 
 /* Wait for the stages until the deadline; 0 if they all finished. */
@@ -271,7 +273,7 @@ pipeline_finish(struct pipeline *p, int timeout_ms, struct pipeline_stats *s)
 	pthread_join(p->parser_thread, NULL);
 	pthread_join(p->output_thread, NULL);
 	pipeline_get_stats(p, s);
-	lost = s->dropped > 0;
+	lost = s->dropped > 0 || s->unstored > 0;
 	pipeline_free(p);
 	return lost ? -1 : 0;
 }

@@ -43,6 +43,8 @@ struct pipeline;
 	X(dropped,		"",	"dropped",	"dropped") \
 	X(retries,		"",	"retries",	"retries") \
 	X(write_errors,		"",	"write_errors",	"write errors") \
+	X(unstored,		"",	"unstored", \
+	    "not stored (write errors)") \
 	X(es_conflicts,		"elasticsearch", "conflicts", \
 	    "already indexed (409)") \
 	X(es_item_retries,	"elasticsearch", "item_retries", \
@@ -68,6 +70,8 @@ struct pipeline;
  * lost: audit serials that never came; filtered: dropped by drop_event;
  * written: stored by the outputs; dropped: given up (policy or exit);
  * spooled: in the spool, unacknowledged; retries: batches sent again;
+ * write_errors: writes the file output or the spool's disk refused;
+ * unstored: documents the spool's disk refused for good (after the policy);
  * es_conflicts: 409, indexed by an earlier try; dead_lettered: not
  * indexable, kept aside.
  */
@@ -77,6 +81,7 @@ struct pipeline_stats {
 	PIPELINE_COUNTERS(PIPELINE_STATS_FIELD)
 #undef PIPELINE_STATS_FIELD
 	int			fim_failed;	/* a one-shot scan did not end */
+	int			input_ended;	/* the sources were read to their end */
 };
 
 /*
@@ -104,7 +109,7 @@ int		 pipeline_input_done(struct pipeline *);
  * retrying and what they still hold is counted as dropped (a spool keeps
  * its documents for the next start).  Frees the pipeline, unless a stage
  * still does not stop a moment later: then the caller must just exit.
- * Returns 0 if nothing was dropped or lost to errors.
+ * Returns 0 if nothing was dropped or lost to write errors.
  */
 int		 pipeline_finish(struct pipeline *, int timeout_ms,
 		    struct pipeline_stats *);

@@ -44,6 +44,7 @@ struct pipeline {
 	int		 status_document;	/* a status document is due */
 	atomic_int	 stop_input;
 	atomic_int	 input_done;	/* the sources are read to their end */
+	atomic_int	 input_complete; /* ... and not cut short by a stop */
 	atomic_int	 give_up;	/* outputs stop retrying */
 	atomic_int	 stages_running;
 	pthread_mutex_t	 done_lock;
@@ -53,7 +54,7 @@ struct pipeline {
 	atomic_ullong	 bytes_in, input_errors;
 	atomic_ullong	 records, rejected, events, lost, filtered;
 	atomic_ullong	 backfilled, late_dropped;
-	atomic_ullong	 written, dropped, write_errors;
+	atomic_ullong	 written, dropped, write_errors, unstored;
 	atomic_ullong	 spooled, retries;
 	atomic_ullong	 es_conflicts, es_item_retries, dead_lettered;
 	atomic_ullong	 ack_floods;

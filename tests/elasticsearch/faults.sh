@@ -114,7 +114,7 @@ note "huge: an oversized response was refused and the set sent again"
 
 # 3. 413: bodies over 6000 bytes are refused; batches are split until
 # they fit.  Documents larger than that alone go to the dead-letter file.
-run_case toolarge "compression_level = 0;" --max-content-length 6000
+WANT_RC=4 run_case toolarge "compression_level = 0;" --max-content-length 6000
 python3 - "$T/expected.json" "$T/toolarge.docs" "$T/data/dead-letter.ndjson" <<'PY' || fail "toolarge: documents lost or doubled"
 import json, sys
 exp = {json.loads(l)["event"]["id"]: len(l.encode()) - 1 for l in open(sys.argv[1])}
@@ -157,17 +157,18 @@ for d in dead:
 print(f"{kind}: {len(got)} indexed, {len(dead_ids)} dead letters")
 PY
 }
-run_case deadfile "" --reject-field process.title
+# Dead letters are kept, not indexed: replay exits 4 to say so.
+WANT_RC=4 run_case deadfile "" --reject-field process.title
 dead_file_check "$T/deadfile.docs" "$T/data/dead-letter.ndjson" file || fail "dead_letter_file"
 [ "$(stat -c %a "$T/data/dead-letter.ndjson")" = 600 ] || fail "the dead-letter file is not 0600"
 
-run_case deadindex 'non_indexable_policy = "dead_letter_index";' --reject-field process.title
+WANT_RC=4 run_case deadindex 'non_indexable_policy = "dead_letter_index";' --reject-field process.title
 es_docs deadindex "$T/deadindex.dead" "$DEAD_INDEX" || fail "deadindex: dead letters without the original _id"
 dead_file_check "$T/deadindex.docs" "$T/deadindex.dead" index || fail "dead_letter_index"
 [ ! -e "$T/data/dead-letter.ndjson" ] || fail "deadindex: wrote the dead-letter file too"
 
-# Documents dropped: replay says so with its exit status.
-WANT_RC=1 run_case drop 'non_indexable_policy = "drop";' --reject-field process.title
+# Documents dropped: replay says so with its exit status (3: lost).
+WANT_RC=3 run_case drop 'non_indexable_policy = "drop";' --reject-field process.title
 dead_file_check "$T/drop.docs" - drop || fail "drop"
 grep -q "dropped as non_indexable_policy says" "$T/replay.log" || fail "drop: not logged"
 note "mapping errors: $titled documents dead-lettered to a file, to an index, or dropped and logged"

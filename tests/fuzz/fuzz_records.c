@@ -25,31 +25,17 @@
 #include "parsers/reassembly.h"
 
 /*
- * libauparse 3.0.9 leaks the first value of a CWD record with two cwd=
- * fields (its own note of the directory, for relative paths), which no
- * kernel writes.  Such lines are left out, so that the leak check keeps
- * watching our own code rather than stopping there.
+ * Every line goes in, CWD records with several cwd fields included:
+ * libauparse 3.0.9 leaks on those, and the reassembly renames the extra
+ * fields before it sees them (parsers/auparse_quirks.h), so the leak
+ * check watches that too.
  */
-static int
-auparse_leaks(const char *line, size_t len)
-{
-	const char *cwd;
-
-	if (memmem(line, len, "CWD", 3) == NULL ||
-	    (cwd = memmem(line, len, "cwd=", 4)) == NULL)
-		return 0;
-	cwd += 4;
-	return memmem(cwd, (size_t)(line + len - cwd), "cwd=", 4) != NULL;
-}
-
 static void
 feed(void *arg, const char *line, size_t len, size_t full_len)
 {
 	static unsigned long lineno;
 
-	if (!auparse_leaks(line, len))
-		reassembly_feed_line(arg, line, len, full_len, "fuzz",
-		    ++lineno);
+	reassembly_feed_line(arg, line, len, full_len, "fuzz", ++lineno);
 }
 
 /* "@timestamp":"YYYY-MM-DDTHH:MM:SS.mmmZ", which every document has. */

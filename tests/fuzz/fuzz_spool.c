@@ -3,9 +3,12 @@
  * crash, a full disk or a bad disk leave them, with torn and corrupt
  * records and an ack file that may point anywhere.
  *
- * The input becomes a spool directory; the spool is opened on it (which
- * recovers it), every ticket is taken and acknowledged (a few are sent
- * back for a retry first), one batch is appended and read back.  Then
+ * The input becomes a spool directory; the mark of its newest marked
+ * record is looked for (spool_last_mark) and given to a serial tracker as
+ * a restart would (seq_tracker_resume_mark), then the spool is opened on
+ * it (which recovers it), every ticket is taken and acknowledged (a few are sent
+ * back for a retry first), one batch (with a mark) is appended and read
+ * back.  Then
  * the spool must be drained: documents that can never be taken must not
  * stay counted as pending, or a shutdown would wait for them in vain.
  *
@@ -30,6 +33,7 @@
 
 #include "harness.h"
 #include "outputs/spool.h"
+#include "parsers/seq_tracker.h"
 
 #define HEADER_SIZE	16
 #define MAX_SEGMENTS	4
@@ -53,13 +57,17 @@ put_u32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-/* Records as the spool frames them: magic, length, count, CRC-32. */
+/*
+ * Records as the spool frames them: magic (plain or marked), length,
+ * count, CRC-32.
+ */
 static void
 fix_checksums(uint8_t *seg, size_t n)
 {
 	size_t off = 0, len;
 
-	while (off + HEADER_SIZE <= n && get_u32(seg + off) == 0x52534541u) {
+	while (off + HEADER_SIZE <= n && (get_u32(seg + off) == 0x52534541u ||
+	    get_u32(seg + off) == 0x4d534541u)) {
 		len = get_u32(seg + off + 4);
 		if (len > n - off - HEADER_SIZE)
 			break;
@@ -84,6 +92,23 @@ write_segment(const char *dir, uint8_t seq, const uint8_t *p, size_t n,
 	snprintf(path, sizeof(path), "%s/%016x.seg", dir, 1u + seq);
 	fuzz_write_file(path, copy, n);
 	free(copy);
+}
+
+/* What a restart makes of the newest mark the directory holds. */
+static void
+resume_from_mark(const char *dir)
+{
+	static struct seq_tracker t;
+	unsigned char mark[SPOOL_MARK_MAX];
+	size_t n = spool_last_mark(dir, mark, sizeof(mark));
+
+	if (n > sizeof(mark))
+		abort();
+	seq_tracker_init(&t);
+	/* Serials seen just past the settled one settle too, never fewer. */
+	if (seq_tracker_resume_mark(&t, mark, n, 1000) == 0 &&
+	    seq_tracker_settled(&t) < seq_mark_settled(mark, n))
+		abort();
 }
 
 static void
@@ -147,13 +172,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = fuzz_until(&in, "SEG\n", &p);
 		write_segment(dir, seq, p, n, flags & 1);
 	}
+	resume_from_mark(dir);
 	if ((sp = spool_open(dir, flags & 32 ? 4096 : 64 << 20, policy, err,
 	    sizeof(err))) == NULL)
 		return 0;
 	take_all(sp, max_docs);
 	/* With block, a full spool would wait for acks nobody sends. */
 	if (policy == SPOOL_DROP_OLDEST)
-		(void)spool_append(sp, "{\"a\":1}\n{\"b\":2}\n", 16, 2);
+		(void)spool_append_marked(sp, "{\"a\":1}\n{\"b\":2}\n", 16, 2,
+		    "mark", 4);
 	take_all(sp, max_docs);
 	if (!spool_drained(sp)) {
 		struct spool_stats st;

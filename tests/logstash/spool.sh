@@ -93,7 +93,9 @@ rm -rf "$T/data"
 spool_while_down "$CORPUS"
 python3 - "$T/data/spool" "$T/intact.json" <<'PY' || fail "(b): cannot tear the spool"
 # Records: 16-byte header (magic "AESR", payload length, document count,
-# CRC-32, little endian) and the payload, one JSON document per line.
+# CRC-32, little endian) and the payload, one JSON document per line; with
+# the magic "AESM", the documents are followed by a mark and its length
+# (2 bytes).
 import glob, json, os, struct, sys, zlib
 spool, out = sys.argv[1:]
 segs = sorted(p for p in glob.glob(os.path.join(spool, "*.seg")) if os.path.getsize(p))
@@ -103,8 +105,10 @@ recs, off = [], 0
 while off + 16 <= len(data):
     magic, ln, nd, crc = struct.unpack_from("<IIII", data, off)
     payload = data[off + 16: off + 16 + ln]
-    if magic != 0x52534541 or len(payload) != ln or zlib.crc32(payload) != crc:
+    if magic not in (0x52534541, 0x4d534541) or len(payload) != ln or zlib.crc32(payload) != crc:
         sys.exit(f"{last}: bad record at {off} before tearing")
+    if magic == 0x4d534541:
+        payload = payload[:ln - 2 - int.from_bytes(payload[-2:], "little")]
     recs.append((off, ln, nd, payload))
     off += 16 + ln
 if len(recs) < 2:

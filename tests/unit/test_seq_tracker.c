@@ -523,48 +523,101 @@ test_new_stream_settles_old_gap(void **state)
 	assert_int_equal(t.lost, 1);
 }
 
-/* The holes above the settled serial, and a restart that keeps them. */
+/*
+ * A mark taken while serials 5 and 7 are still open (1..4 settled, 6 and
+ * 8..10 seen) and resumed by a new tracker (a restart): only 5, 7 and
+ * what never came after the mark (11) are lost, not 6 or 8..10.
+ */
 static void
-test_holes_survive_a_restart(void **state)
+test_mark_resume_knows_seen_serials(void **state)
 {
-	struct seq_tracker t, again;
-	struct seq_holes h;
-	struct seq_gap gaps[4];
-	size_t n;
+	struct seq_tracker t, next;
+	unsigned char mark[SEQ_MARK_MAX];
+	size_t len;
 
 	(void)state;
 	seq_tracker_init(&t);
-	FEED_QUIET(&t, 100, 101, 103, 104, 107);	/* 102, 105-106 open */
-	assert_int_equal(seq_tracker_settled(&t), 101);
-	assert_int_equal(seq_tracker_holes(&t, &h), 0);
-	assert_int_equal(h.max_seen, 107);
-	assert_int_equal(h.n, 2);
-	assert_int_equal(h.first[0], 102);
-	assert_int_equal(h.last[0], 102);
-	assert_int_equal(h.first[1], 105);
-	assert_int_equal(h.last[1], 106);
-
-	/* The next run: 103, 104 and 107 are not part of the gap. */
-	seq_tracker_init(&again);
-	seq_tracker_resume_seen(&again, 101, &h, NOW);
-	n = feed(&again, 110, 1700000110, NOW, gaps, 4);
-	assert_int_equal(n, 0);
-	assert_flush(&again, 5, "102..102 105..106 108..109");
+	FEED_QUIET(&t, 1, 2, 3, 4, 6, 8, 9, 10);
+	len = seq_tracker_mark(&t, mark);
+	assert_int_equal(len, 17 + 1);		/* 6 bits: one byte */
+	assert_int_equal(seq_mark_settled(mark, len), 4);
+	seq_tracker_init(&next);
+	assert_int_equal(seq_tracker_resume_mark(&next, mark, len, NOW), 0);
+	assert_int_equal(seq_tracker_settled(&next), 4);
+	FEED_QUIET(&next, 12);
+	assert_flush(&next, 3, "5..5 7..7 11..11");
 }
 
+/* Nothing open: the mark is the settled serial alone. */
 static void
-test_too_many_holes(void **state)
+test_mark_in_order(void **state)
 {
-	struct seq_tracker t;
-	struct seq_holes h;
-	unsigned long s;
+	struct seq_tracker t, next;
+	unsigned char mark[SEQ_MARK_MAX];
+	size_t len;
 
 	(void)state;
 	seq_tracker_init(&t);
-	feed_quiet(&t, 1000, NOW);
-	for (s = 1002; s < 1002 + 2 * (SEQ_HOLES_MAX + 1); s += 2)
-		feed_quiet(&t, s, NOW);
-	assert_int_equal(seq_tracker_holes(&t, &h), -1);
+	assert_int_equal(seq_tracker_mark(&t, mark), 0);	/* not started */
+	FEED_QUIET(&t, 100, 101, 102);
+	len = seq_tracker_mark(&t, mark);
+	assert_int_equal(len, 17);
+	seq_tracker_init(&next);
+	assert_int_equal(seq_tracker_resume_mark(&next, mark, len, NOW), 0);
+	FEED_QUIET(&next, 103, 104);
+	assert_flush(&next, 0, "none");
+}
+
+/* The time of a lost range after a restart: the mark's newest event. */
+static void
+test_mark_gap_time(void **state)
+{
+	struct seq_tracker t, next;
+	unsigned char mark[SEQ_MARK_MAX];
+	struct seq_gap gaps[4];
+	size_t len;
+
+	(void)state;
+	seq_tracker_init(&t);
+	FEED_QUIET(&t, 1, 3);
+	len = seq_tracker_mark(&t, mark);
+	seq_tracker_init(&next);
+	assert_int_equal(seq_tracker_resume_mark(&next, mark, len, NOW), 0);
+	assert_int_equal(flush_all(&next, gaps, 4), 1);
+	assert_int_equal(gaps[0].first, 2);
+	assert_int_equal(gaps[0].last, 2);
+	assert_int_equal(gaps[0].sec, 1700000000 + 3);
+	assert_int_equal(gaps[0].msec, 7);
+}
+
+/* A mark read back from disk is hostile: anything malformed is refused. */
+static void
+test_mark_malformed(void **state)
+{
+	struct seq_tracker t, next;
+	unsigned char mark[SEQ_MARK_MAX], bad[SEQ_MARK_MAX];
+	size_t len;
+
+	(void)state;
+	seq_tracker_init(&t);
+	FEED_QUIET(&t, 1, 2, 4);
+	len = seq_tracker_mark(&t, mark);
+	seq_tracker_init(&next);
+	assert_int_equal(seq_tracker_resume_mark(&next, NULL, 0, NOW), -1);
+	assert_int_equal(seq_tracker_resume_mark(&next, mark, len - 1, NOW), -1);
+	assert_int_equal(seq_tracker_resume_mark(&next, mark, len + 1, NOW), -1);
+	memcpy(bad, mark, len);
+	bad[0] = 2;				/* another version */
+	assert_int_equal(seq_tracker_resume_mark(&next, bad, len, NOW), -1);
+	memcpy(bad, mark, len);
+	bad[15] = 0xff;				/* more bits than the window */
+	bad[16] = 0xff;
+	assert_int_equal(seq_tracker_resume_mark(&next, bad, len, NOW), -1);
+	memcpy(bad, mark, len);
+	memset(bad + 1, 0, 8);			/* settled 0 */
+	assert_int_equal(seq_tracker_resume_mark(&next, bad, len, NOW), -1);
+	assert_int_equal(seq_mark_settled(bad, len), 0);
+	assert_false(next.started);		/* untouched */
 }
 
 int
@@ -590,8 +643,10 @@ main(void)
 		cmocka_unit_test(test_below_within_new_stream_is_late),
 		cmocka_unit_test(test_far_above_is_new_stream),
 		cmocka_unit_test(test_new_stream_settles_old_gap),
-		cmocka_unit_test(test_holes_survive_a_restart),
-		cmocka_unit_test(test_too_many_holes),
+		cmocka_unit_test(test_mark_resume_knows_seen_serials),
+		cmocka_unit_test(test_mark_in_order),
+		cmocka_unit_test(test_mark_gap_time),
+		cmocka_unit_test(test_mark_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "common/log.h"
 #include "outputs/spool.h"
 #include "call_probe.h"
@@ -672,6 +674,82 @@ test_block_refuses_batch_larger_than_spool(void **state)
 	spool_free(sp);
 }
 
+/* Record n of one small document, with the mark "mark-n" (7 bytes). */
+static void
+append_marked(struct spool *sp, int n)
+{
+	char doc[32], mark[16];
+
+	make_doc(doc, sizeof(doc), n);
+	snprintf(mark, sizeof(mark), "mark-%d", n);
+	assert_int_equal(spool_append_marked(sp, doc, sizeof(doc), 1, mark,
+	    strlen(mark)), 0);
+}
+
+static void
+assert_last_mark(const struct fixture *f, const char *want)
+{
+	unsigned char buf[SPOOL_MARK_MAX];
+	size_t n = spool_last_mark(f->dir, buf, sizeof(buf));
+
+	if (n != strlen(want) || memcmp(buf, want, n) != 0)
+		fail_msg("last mark %.*s (%zu bytes), want %s", (int)n,
+		    (const char *)buf, n, want);
+}
+
+/*
+ * Marked records among plain ones: takers see only the documents, and the
+ * newest mark is found again after a restart, also when the newest record
+ * has none and when the current segment is still empty.
+ */
+static void
+test_marks_kept_with_documents(void **state)
+{
+	struct fixture *f = *state;
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
+
+	assert_last_mark(f, "");
+	append_marked(sp, 0);
+	append_small(sp, 1, 1);
+	append_marked(sp, 2);
+	append_small(sp, 3, 1);
+	assert_ticket(spool_take(sp, 10, 0), 0, 4);
+	spool_free(sp);
+	assert_last_mark(f, "mark-2");
+	/* Recovered (checksums and counts checked), the documents alone. */
+	sp = reopen(f, 4, 0);
+	assert_ticket(spool_take(sp, 10, 0), 0, 4);
+	spool_free(sp);
+	assert_last_mark(f, "mark-2");
+}
+
+/* A marked record torn by a crash: the mark before it counts. */
+static void
+test_torn_marked_record(void **state)
+{
+	struct fixture *f = *state;
+	struct spool *sp = open_spool(f, SMALL_SPOOL, SPOOL_DROP_OLDEST);
+	uint32_t h[4] = { 0, 2, 0, 0 };
+	char path[512];
+
+	append_marked(sp, 0);
+	append_marked(sp, 1);
+	spool_free(sp);
+	segment_file(f, 1, path, sizeof(path));
+	assert_int_equal(truncate(path, file_size(path) - 3), 0);
+	assert_last_mark(f, "mark-0");
+	/*
+	 * A marked record, its checksum right, whose mark's length does not
+	 * fit it: not a record.
+	 */
+	h[0] = 0x4d534541u;
+	h[3] = (uint32_t)crc32(0L, (const Bytef *)"\xff\xff", 2);
+	append_bytes(path, h, sizeof(h));
+	append_bytes(path, "\xff\xff", 2);
+	assert_last_mark(f, "mark-0");
+	assert_restart_sends(f, 1, 1, 0);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -692,6 +770,8 @@ main(void)
 		T(test_block_waits_for_ack),
 		T(test_block_abort_fails_waiting_append),
 		T(test_block_refuses_batch_larger_than_spool),
+		T(test_marks_kept_with_documents),
+		T(test_torn_marked_record),
 	};
 
 	/* Torn records and drops are logged as warnings; keep syslog quiet. */
