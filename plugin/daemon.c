@@ -21,6 +21,7 @@
 #include "../common/buf.h"
 #include "conf.h"
 #include "daemon.h"
+#include "hardening.h"
 #include "../common/log.h"
 #include "../common/timeutil.h"
 #include "pipeline.h"
@@ -54,6 +55,7 @@ static void
 reload(struct pipeline *p, const char *config_path)
 {
 	struct config *cfg;
+	char why[256];
 
 	log_info("SIGHUP: reloading %s", config_path ? config_path :
 	    CONFIG_DEFAULT_PATH);
@@ -63,6 +65,9 @@ reload(struct pipeline *p, const char *config_path)
 		return;
 	}
 	log_set_level((enum log_level)cfg->log_level);
+	if (hardening_reload_check(cfg, why, sizeof(why)))
+		log_warnx("reload: %s; restart audisp-ecs for that part "
+		    "(the rest is applied)", why);
 	if (pipeline_reload(p, cfg) == -1)
 		log_warnx("reload failed: pipeline is shutting down");
 }
@@ -120,8 +125,9 @@ daemon_main(const char *config_path, int foreground)
 	struct config *cfg;
 	struct pipeline *p;
 	struct pipeline_stats s;
+	struct hardening_features features;
 	sigset_t handled;
-	char data_dir[4096];
+	char data_dir[4096], err[512];
 	long metrics_period_ms;
 	int rc;
 
@@ -138,6 +144,12 @@ daemon_main(const char *config_path, int foreground)
 	signals_block_handled(&handled);
 	log_info("starting (%s), reading audit records on stdin",
 	    cfg->source ? cfg->source : "built-in defaults");
+	hardening_features_of(cfg, &features);
+	if (hardening_apply(cfg, &features, err, sizeof(err)) == -1) {
+		log_errorx("%s; not starting", err);
+		config_free(cfg);
+		return 1;
+	}
 	/* The pipeline owns cfg from here on (a reload replaces it). */
 	snprintf(data_dir, sizeof(data_dir), "%s", cfg->data_dir);
 	metrics_period_ms = cfg->metrics_period_ms;
