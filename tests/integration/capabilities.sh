@@ -6,7 +6,7 @@
 # enrichment that reads /proc of another user's process (the parent's
 # executable, from /proc/PID/exe) still works.  A SIGHUP reload that would
 # need a dropped capability keeps the plugin running and says a restart
-# is needed.
+# is needed.  With run_as the plugin runs as that user with the same sets.
 . "$(dirname "$0")/lib.sh" || exit 99
 itest_init capabilities
 command -v setpriv >/dev/null 2>&1 || itest_skip "setpriv not found (Debian package util-linux)"
@@ -84,4 +84,33 @@ check_caps "$PLUGIN_PID" "$(mask $CAP_DAC_READ_SEARCH $CAP_SYS_PTRACE $CAP_SYS_A
 echo changed >"$ITEST_TMP/watched/file"
 itest_wait_doc 10 "get(d, 'file.path') == '$ITEST_TMP/watched/file'" >/dev/null ||
     itest_fail "FIM wrote no document for a file created under fanotify"
+
+# run_as: the plugin becomes nobody with the same capabilities, and still
+# reads /proc of root's processes (this shell, whose exec it never saw).
+pid=$PLUGIN_PID
+itest_stop_auditd_and_plugin "$pid" || itest_fail "the plugin did not stop"
+mine="$ITEST_TMP/nobody"
+mkdir -p "$mine/out" "$mine/data"
+chown -R 65534:65534 "$mine"
+ITEST_EVENTS="$mine/out/events.json"
+cat >"$ITEST_PLUGIN_CONF" <<CONF
+output: { file: { path = "$ITEST_EVENTS"; }; };
+path: { data = "$mine/data"; };
+run_as = "nobody";
+CONF
+itest_start_auditd
+check_caps "$PLUGIN_PID" "$(mask $CAP_DAC_READ_SEARCH $CAP_SYS_PTRACE)"
+uids=$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "/proc/$PLUGIN_PID/status")
+[ "$uids" = "65534 65534 65534 65534" ] || itest_fail "run_as nobody: uids are $uids"
+[ -z "$(awk '$1 == "Groups:" { print $2 }' "/proc/$PLUGIN_PID/status")" ] ||
+    itest_fail "run_as nobody kept supplementary groups"
+itest_add_rule -a always,exit -F arch=b64 -S execve -F uid=0 -F exe=/usr/bin/echo -k itest_caps_root
+/bin/echo itest-caps-run-as >/dev/null
+doc=$(itest_wait_doc 10 "get(d, 'process.args') == ['/bin/echo', 'itest-caps-run-as']") ||
+    itest_fail "run_as nobody: no document for root's echo"
+itest_check_doc "$doc" "root's echo, seen by nobody" "$$" <<'PY' || itest_fail "run_as nobody: enrichment"
+c.eq("process.parent.pid", int(args[0]))
+c.eq("process.parent.executable", "/usr/bin/bash")
+c.eq("user.name", "root")
+PY
 itest_pass
