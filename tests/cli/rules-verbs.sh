@@ -119,4 +119,17 @@ assert [d["rule"]["id"] for d in bad] == ["RHEL-09-654245"], [d["message"] for d
 c = bad[0]["audisp_ecs"]["compliance"]
 assert c == {"profile": "stig", "key": "stig-RHEL-09-654245", "rules_expected": 1, "rules_loaded": 0}, c
 PY
+# hostile input: an overlong line, a -k without its key; named, exit 1
+python3 -c 'print("-a always,exit -F path=/x" + " -F a0=1" * 2000 + " -k x")' > "$dir/long"
+rules check --rules-dir "$rd" --loaded "$dir/long" --auditd-conf "$dir/auditd.conf" stig > "$dir/out" 2>&1 &&
+	fail "check accepted an overlong listing"
+grep -q "long:1: longer than" "$dir/out" || fail "overlong listing: $(cat "$dir/out")"
+printf -- '-w /etc/passwd -p wa -k\n' > "$dir/nokey"
+rules check --rules-dir "$rd" --loaded "$dir/nokey" --auditd-conf "$dir/auditd.conf" stig > "$dir/out" 2>&1 &&
+	fail "check accepted a -k without a key"
+grep -q "nokey:1: a rule's key is missing" "$dir/out" || fail "-k without a key: $(cat "$dir/out")"
+python3 -c 'print("log_format = " + "x" * 5000)' > "$dir/long.conf"
+rules check --rules-dir "$rd" --loaded "$dir/loaded" --auditd-conf "$dir/long.conf" stig > "$dir/out" 2>&1 &&
+	fail "check accepted an overlong auditd.conf line"
+grep -q "long.conf:1: longer than" "$dir/out" || fail "overlong auditd.conf: $(cat "$dir/out")"
 echo "PASS: rules list, install and check"
