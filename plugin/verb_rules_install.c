@@ -62,8 +62,12 @@ read_file(const char *path, struct buf *b, char *err, size_t errlen)
 	}
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (buf_append(b, chunk, got) == -1) {
-			snprintf(err, errlen, "%s: larger than %ld bytes",
-			    path, PROFILE_MAX);
+			if (errno == EMSGSIZE)
+				snprintf(err, errlen, "%s: larger than %ld "
+				    "bytes: not a profile", path, PROFILE_MAX);
+			else
+				snprintf(err, errlen, "%s: out of memory",
+				    path);
 			rc = -1;
 			break;
 		}
