@@ -30,6 +30,7 @@ static struct {
 
 static int	holds_secret(const struct config *);
 static size_t	wanted_caps(const struct hardening_features *, int *caps);
+static size_t	keep_available(int *caps, size_t n);
 static void	describe_caps(const int *caps, size_t n, char *out,
 		    size_t outlen);
 static int	lookup_user(const char *name, uid_t *uid, gid_t *gid,
@@ -80,6 +81,33 @@ wanted_caps(const struct hardening_features *f, int *caps)
 	if (f->status_poll)
 		caps[n++] = CAP_AUDIT_CONTROL;
 	return n;
+}
+
+/*
+ * Leaves out of caps what the process does not hold to begin with (a
+ * service manager's bounding set, say): asking for it would make the
+ * whole drop fail.  Returns how many are left.
+ */
+static size_t
+keep_available(int *caps, size_t n)
+{
+	size_t i, kept = 0;
+	const char *name;
+
+	if (capng_get_caps_process() != 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (capng_have_capability(CAPNG_PERMITTED,
+		    (unsigned int)caps[i])) {
+			caps[kept++] = caps[i];
+			continue;
+		}
+		name = capng_capability_to_name((unsigned int)caps[i]);
+		log_warnx("cap_%s is not ours to keep (not permitted at "
+		    "start); what needs it will not work",
+		    name != NULL ? name : "?");
+	}
+	return kept;
 }
 
 static void
@@ -138,7 +166,6 @@ hardening_apply(const struct config *cfg, const struct hardening_features *f,
 	if (run_as && lookup_user(cfg->run_as, &uid, &gid, err, errlen) == -1)
 		return -1;
 	n = wanted_caps(f, caps);
-	describe_caps(caps, n, names, sizeof(names));
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE) {
 		if (run_as) {
 			seterr(err, errlen, "run_as: '%s' needs root to "
@@ -147,6 +174,8 @@ hardening_apply(const struct config *cfg, const struct hardening_features *f,
 		}
 		log_debug("no capabilities to drop");
 	} else {
+		n = keep_available(caps, n);
+		describe_caps(caps, n, names, sizeof(names));
 		capng_clear(CAPNG_SELECT_ALL);
 		for (i = 0; i < n; i++) {
 			if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE |
