@@ -72,6 +72,35 @@ mkdir -p "$gen"
 load "$RULES_DIR/10-base-config.rules" "$gen/31-privileged.rules"
 # All of them at once, as augenrules would load them (less the finalize).
 load "$RULES_DIR/10-base-config.rules" "${profiles[@]}" "$gen/31-privileged.rules"
+# rules check reads the same rules back from the kernel (auditctl -l,
+# whose spelling differs from the files'): everything is in force ...
+cat >"$ITEST_TMP/stig-auditd.conf" <<'CONF'
+disk_error_action = SYSLOG
+disk_full_action = HALT
+space_left_action = email
+admin_space_left_action = single
+max_log_file_action = ROTATE
+name_format = hostname
+overflow_action = syslog
+action_mail_acct = root
+local_events = yes
+log_format = ENRICHED
+write_logs = yes
+CONF
+check() {
+    "$AUDISP_ECS_BIN" rules check --profiles-dir "$RULES_DIR" --rules-dir "$gen" \
+        --auditd-conf "$ITEST_TMP/stig-auditd.conf" stig cis pci-dss-v4 ospp privileged \
+        >"$ITEST_TMP/check.out" 2>&1
+}
+check || { cat "$ITEST_TMP/check.out"; itest_fail "rules check: not in force with every profile loaded"; }
+# ... and once a rule is deleted, that one is missing
+auditctl -W /etc/shadow -p wa -k stig-RHEL-09-654245 >/dev/null ||
+    itest_error "cannot delete the /etc/shadow watch"
+check && itest_fail "rules check: in force without the /etc/shadow watch"
+grep -q '^missing: stig: key stig-RHEL-09-654245: 0 of 1 rules loaded' "$ITEST_TMP/check.out" ||
+    itest_fail "rules check did not name the deleted rule: $(cat "$ITEST_TMP/check.out")"
+[ "$(grep -c '^missing:' "$ITEST_TMP/check.out")" = 1 ] ||
+    itest_fail "rules check: more missing than the deleted rule: $(cat "$ITEST_TMP/check.out")"
 [ "$(itest_status_field backlog_limit)" = 8192 ] ||
     itest_fail "the base configuration did not set the backlog limit to 8192"
 [ "$(itest_status_field failure)" = 1 ] ||
