@@ -924,6 +924,7 @@ ecs_document_write(struct ecs_context *ctx, const struct audit_event *ev,
 	write_file(&st, w);
 	write_network(&st, w);
 	write_tags(w, ev);
+	rule_keys_write(ctx->opts.rule_keys, w, ev->key.p, ev->key.n);
 	jw_raw(w, NULL, ctx->constants, ctx->constants_len);
 	write_escape_notes(w);
 	jw_object_close(w);

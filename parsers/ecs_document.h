@@ -16,6 +16,7 @@
 #include "../common/idcache.h"
 #include "../common/json_writer.h"
 #include "process_table.h"
+#include "rule_keys.h"
 #include "seq_tracker.h"
 
 struct ecs_options {
@@ -25,6 +26,8 @@ struct ecs_options {
 	const char	*data_dir;		/* keeps agent.id; may be NULL */
 	int		 live;			/* events are happening now:
 						   /proc may be read */
+	const struct rule_keys *rule_keys;	/* rule.* from tags; may be
+						   NULL; not owned */
 };
 
 struct ecs_context {

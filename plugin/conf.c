@@ -324,6 +324,12 @@ static const struct key_spec schema[] = {
 	GROUP("path"),
 	{ "path.data", CONFIG_TYPE_STRING, "\"" CONFIG_DEFAULT_DATA_DIR "\"",
 	    store_path, 0, 0, AT_CONFIG(data_dir), NULL, 0 },
+	/* Compliance rule keys and the process's privileges (hardening.c). */
+	GROUP("rules"),
+	{ "rules.keys_file", CONFIG_TYPE_STRING, "\"\"",
+	    store_string, 0, 0, AT_CONFIG(rules_keys_file), NULL, 0 },
+	{ "run_as", CONFIG_TYPE_STRING, "\"\"",
+	    store_string, 0, 0, AT_CONFIG(run_as), NULL, 0 },
 	/* File integrity monitoring (fim/fim_conf.h checks the whole). */
 	GROUP("fim"),
 	{ "fim.paths", CONFIG_TYPE_ARRAY, NULL,
@@ -1595,6 +1601,8 @@ config_free(struct config *cfg)
 	free(cfg->unix_path);
 	free(cfg->backfill_log_file);
 	free(cfg->data_dir);
+	free(cfg->rules_keys_file);
+	free(cfg->run_as);
 	event_filter_free(&cfg->drop_event);
 	fim_config_free(cfg->fim);
 	system_config_free(cfg->system);

@@ -59,6 +59,8 @@ struct config {
 	int	 resolve_ids;		/* auditd.resolve_ids */
 	long	 args_max_bytes;	/* auditd.args_max_bytes, 0: no cap */
 	char	*data_dir;		/* path.data */
+	char	*rules_keys_file;	/* rules.keys_file; "": the installed */
+	char	*run_as;		/* user to become after start; "": root */
 	struct event_filter drop_event;	/* events not to write */
 	struct fim_config *fim;		/* file integrity; NULL: off */
 	struct system_config *system;	/* system datasets; NULL: off */

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "kernel_status.h"
+#include "hardening.h"
 #include "../common/log.h"
 #include "../common/timeutil.h"
 #include "pipeline.h"
@@ -139,6 +140,7 @@ static void
 reload(struct pipeline *p, const char *config_path, struct status_poll *sp)
 {
 	struct config *cfg;
+	char why[256];
 
 	log_info("SIGHUP: reloading %s", config_path ? config_path :
 	    CONFIG_DEFAULT_PATH);
@@ -149,6 +151,9 @@ reload(struct pipeline *p, const char *config_path, struct status_poll *sp)
 	}
 	log_set_level((enum log_level)cfg->log_level);
 	status_poll_configure(sp, cfg);
+	if (hardening_reload_check(cfg, why, sizeof(why)))
+		log_warnx("reload: %s; restart audisp-ecs for that part "
+		    "(the rest is applied)", why);
 	if (pipeline_reload(p, cfg) == -1)
 		log_warnx("reload failed: pipeline is shutting down");
 }
@@ -209,8 +214,9 @@ daemon_main(const char *config_path, int foreground)
 	struct pipeline *p;
 	struct pipeline_stats s;
 	struct status_poll sp;
+	struct hardening_features features;
 	sigset_t handled;
-	char data_dir[4096];
+	char data_dir[4096], err[512];
 	long metrics_period_ms;
 	int rc;
 
@@ -228,12 +234,18 @@ daemon_main(const char *config_path, int foreground)
 	log_info("starting (%s), reading audit records %s",
 	    cfg->source ? cfg->source : "built-in defaults", source_words(cfg));
 	warn_ignored_stdin(cfg);
+	/* Before the stages start, which keep state there from the start. */
+	if (mkdir_p(cfg->data_dir, 0750) == -1)
+		log_warn("cannot create path.data %s", cfg->data_dir);
+	hardening_features_of(cfg, &features);
+	if (hardening_apply(cfg, &features, err, sizeof(err)) == -1) {
+		log_errorx("%s; not starting", err);
+		config_free(cfg);
+		return 1;
+	}
 	/* The pipeline owns cfg from here on (a reload replaces it). */
 	snprintf(data_dir, sizeof(data_dir), "%s", cfg->data_dir);
 	metrics_period_ms = cfg->metrics_period_ms;
-	/* Before the stages start: both keep state there from the start. */
-	if (mkdir_p(cfg->data_dir, 0750) == -1)
-		log_warn("cannot create path.data %s", cfg->data_dir);
 	memset(&sp, 0, sizeof(sp));
 	status_poll_configure(&sp, cfg);
 	if ((p = pipeline_start(cfg, 1, NULL, 0)) == NULL)

@@ -33,6 +33,9 @@ static const struct verb_entry *const verb_table[] = {
 	&verb_test_output_entry,
 	&verb_setup_entry,
 	&verb_status_entry,
+	&verb_rules_list_entry,
+	&verb_rules_install_entry,
+	&verb_rules_check_entry,
 	NULL
 };
 

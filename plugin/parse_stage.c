@@ -29,6 +29,8 @@
 #include "../common/log.h"
 #include "../parsers/line_split.h"
 #include "pipeline_internal.h"
+#include "rules_paths.h"
+#include "../parsers/rule_keys.h"
 #include "state_file.h"
 #include "../common/timeutil.h"
 
@@ -72,6 +74,7 @@ struct parse_stage {
 	long			 batch_since;	/* the batch's first document; 0 */
 	struct doc_item		*held;		/* did not fit into the queue */
 	struct ratelimit	 drop_rl;
+	struct rule_keys	*rule_keys;	/* rule.* of the documents */
 };
 
 static void
@@ -566,6 +569,7 @@ parse_main(void *arg)
 	ro.ecs.args_max_bytes = p->cfg->args_max_bytes;
 	ro.ecs.data_dir = p->cfg->data_dir;
 	ro.ecs.live = p->live;
+	ro.ecs.rule_keys = ps.rule_keys = rules_keys_open(p->cfg);
 	ro.drop = &p->cfg->drop_event;
 	ro.observe = p->live ? fim_stage_observe : NULL;
 	ro.observe_ctx = p;
@@ -587,6 +591,7 @@ parse_main(void *arg)
 	publish_stats(&ps);
 	reassembly_free(ps.r);
 	free(backfill_log);
+	rule_keys_free(ps.rule_keys);
 	line_split_release(&ps.lines);
 	free(ps.rbuf);
 	fim_stage_finish(p);

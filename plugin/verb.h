@@ -52,5 +52,9 @@ extern const struct verb_entry verb_test_config_entry;
 extern const struct verb_entry verb_test_output_entry;
 extern const struct verb_entry verb_setup_entry;
 extern const struct verb_entry verb_status_entry;
+/* verb_rules_list.c, verb_rules_install.c, verb_rules_check.c */
+extern const struct verb_entry verb_rules_list_entry;
+extern const struct verb_entry verb_rules_install_entry;
+extern const struct verb_entry verb_rules_check_entry;
 
 #endif

@@ -31,7 +31,7 @@ apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libauparse-dev libaudit-dev libjson-c-dev libconfig-dev \
 	libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev \
-	liblmdb-dev libxxhash-dev attr acl xxhash aide \
+	liblmdb-dev libxxhash-dev libcap-ng-dev attr acl xxhash aide \
 	auditd python3 python3-yaml libnss-wrapper zstd valgrind clang libclang-rt-14-dev time \
 	curl openssl procps iproute2 \
 	laurel

@@ -165,6 +165,8 @@ itest_init() {
     ITEST_ORIG_BACKLOG_WAIT=$(itest_status_field backlog_wait_time "$st")
     ITEST_ORIG_RATE=$(itest_status_field rate_limit "$st")
     ITEST_ORIG_LOST=$(itest_status_field lost "$st")
+    ITEST_ORIG_FAILURE=$(itest_status_field failure "$st")
+    ITEST_ORIG_RATE=$(itest_status_field rate_limit "$st")
     ITEST_ORIG_RULES=$(auditctl -l 2>/dev/null)
     ITEST_STATUS_SAVED=1
     [ -e /run/auditd.state ] || ITEST_STATE_FILE_EXISTED=0
@@ -385,6 +387,22 @@ itest_delete_rules() {
     return $rc
 }
 
+# itest_restore_rules: the kernel's rules as they were at itest_init (for
+# tests that load whole rule files, which start with -D; set
+# ITEST_RESTORE_RULES=1 and cleanup calls it).  Returns 1 if they differ.
+itest_restore_rules() {
+    local f="$ITEST_TMP/orig.rules"
+    auditctl -D >/dev/null 2>&1
+    if [ -n "$ITEST_ORIG_RULES" ] && [ "$ITEST_ORIG_RULES" != "No rules" ]; then
+        printf '%s\n' "$ITEST_ORIG_RULES" >"$f"
+        auditctl -R "$f" >/dev/null 2>&1
+    fi
+    [ "$(auditctl -l 2>/dev/null)" = "$ITEST_ORIG_RULES" ] || {
+        itest_msg "WARNING: could not restore the audit rules of before the test"
+        return 1
+    }
+}
+
 itest_cleanup() {
     local status=$? now_rules p
     [ "$ITEST_CLEANED" = 1 ] && return
@@ -412,6 +430,9 @@ itest_cleanup() {
         [ -n "$ITEST_ORIG_RATE" ] && auditctl -r "$ITEST_ORIG_RATE" >/dev/null 2>&1
         [ -n "$ITEST_ORIG_BACKLOG_WAIT" ] &&
             auditctl --backlog_wait_time "$ITEST_ORIG_BACKLOG_WAIT" >/dev/null 2>&1
+        [ -n "$ITEST_ORIG_FAILURE" ] && auditctl -f "$ITEST_ORIG_FAILURE" >/dev/null 2>&1
+        [ -n "$ITEST_ORIG_RATE" ] && auditctl -r "$ITEST_ORIG_RATE" >/dev/null 2>&1
+        [ "${ITEST_RESTORE_RULES:-0}" = 1 ] && { itest_restore_rules || status=99; }
         [ -n "$ITEST_ORIG_ENABLED" ] && auditctl -e "$ITEST_ORIG_ENABLED" >/dev/null 2>&1
         local lost
         lost=$(itest_status_field lost)
