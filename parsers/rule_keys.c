@@ -275,10 +275,12 @@ rule_keys_write(const struct rule_keys *t, struct jw *w, const char *keys,
     size_t n)
 {
 	const struct rule_info *ri = NULL;
-	const char *p = keys, *end = keys + n, *sep, *eq;
+	const char *p, *end, *sep, *eq;
 
 	if (t == NULL || t->count == 0 || keys == NULL || n == 0)
 		return;
+	p = keys;
+	end = keys + n;
 	if (memchr(p, KEY_SEPARATOR, n) == NULL &&
 	    (eq = memchr(p, '=', n)) != NULL)
 		p = eq + 1;
