@@ -212,31 +212,13 @@ int
 proc_state_parse(const char *text, size_t len, struct proc_table *t,
     time_t *state_sent, char *err, size_t errlen)
 {
-	struct json_tokener *tok;
 	json_object *root;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
 	*state_sent = 0;
-	if (len > INT_MAX - 1) {
-		seterr(err, errlen, "too large");
+	if ((root = sys_json_parse(text, len, err, errlen)) == NULL)
 		return -1;
-	}
-	if ((tok = json_tokener_new()) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	if (root == NULL) {
-		seterr(err, errlen, "not JSON (at byte %zu: %s)",
-		    json_tokener_get_parse_end(tok),
-		    json_tokener_error_desc(json_tokener_get_error(tok)));
-		json_tokener_free(tok);
-		return -1;
-	}
-	json_tokener_free(tok);
 	rc = load_root(root, t, state_sent, err, errlen);
 	json_object_put(root);
 	if (rc == -1)

@@ -3,9 +3,11 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/errbuf.h"
 #include "sys_json.h"
 
 static int
@@ -123,4 +125,28 @@ sys_json_read_str(json_object *v, char **out, const char **why)
 		return -1;
 	}
 	return 0;
+}
+
+json_object *
+sys_json_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	json_object *root;
+
+	if (len > INT_MAX - 1) {
+		seterr(err, errlen, "too large");
+		return NULL;
+	}
+	if ((tok = json_tokener_new()) == NULL) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	if ((root = json_tokener_parse_ex(tok, text, (int)len)) == NULL)
+		seterr(err, errlen, "not JSON (at byte %zu: %s)",
+		    json_tokener_get_parse_end(tok),
+		    json_tokener_error_desc(json_tokener_get_error(tok)));
+	json_tokener_free(tok);
+	return root;
 }

@@ -1,11 +1,13 @@
 /*
- * Strings in the datasets' state files.  A string the JSON writer would
+ * The datasets' state files: reading one, and the strings in them.  A string the JSON writer would
  * escape (it is not UTF-8) would not read back the same, and the next
  * start would see a change that is none: such a string is written as
  * {"hex": "..."} instead, and read back byte for byte.
  */
 #ifndef AUDISP_ECS_SYS_JSON_H
 #define AUDISP_ECS_SYS_JSON_H
+
+#include <stddef.h>
 
 #include <json-c/json.h>
 
@@ -17,5 +19,11 @@ void	sys_json_write_str(struct jw *, const char *key, const char *s);
  * *why saying what is wrong (not a string, NUL inside, bad hex, memory).
  */
 int	sys_json_read_str(json_object *v, char **out, const char **why);
+/*
+ * text[0..len) as one strict JSON document (UTF-8 checked): its root, to
+ * be put by the caller, or NULL with what is wrong in err.
+ */
+json_object *sys_json_parse(const char *text, size_t len, char *err,
+	    size_t errlen);
 
 #endif
