@@ -1,11 +1,14 @@
 /*
  * The parser thread: audit records in, batches of documents out.
  *
- * It reads the sources itself (input.c), cuts lines (parsers/line_split.h:
- * a record may straddle two reads) and feeds them one by one to the
- * reassembly, which owns libauparse.  Documents are handed to the output thread in batches: when a
- * batch is large, or when the input has gone quiet and the oldest document
- * of the batch has waited queue.mem.flush.timeout.  Waking the output
+ * It reads the sources itself: auditd's stdin or replayed files (input.c),
+ * the kernel's multicast group (input_netlink.c, a record per datagram)
+ * or auditd's af_unix socket (input_unix.c).  It cuts streams into lines
+ * (parsers/line_split.h: a record may straddle two reads) and feeds them
+ * one by one to the reassembly, which owns libauparse and heals gaps from
+ * auditd's log.  Documents are handed to the output thread in batches:
+ * when a batch is large, or when the input has gone quiet and the oldest
+ * document of the batch has waited queue.mem.flush.timeout.  Waking the output
  * thread once per batch instead of once per event is most of what the
  * plugin costs a busy host.
  *
