@@ -18,7 +18,7 @@ timeout 60 "$bin" setup -c "$OS_CONF" >"$T/setup.log" 2>&1 ||
 : >"$T/replay.log"
 REPLAY_TIMEOUT=300 replay "$OS_CONF" "$T/bench.log" ||
 	{ show_log "$T/replay.log"; fail "replay failed"; }
-grep -Eqi "error|fail|dead|retr|409|mapper_parsing|illegal_argument" "$T/replay.log" &&
+grep -Eqi "error|fail|dead|retr|\(409\)|mapper_parsing|illegal_argument" "$T/replay.log" &&
 	{ show_log "$T/replay.log"; fail "errors, retries, conflicts or dead letters"; }
 count=$(os_count "$OS_INDEX")
 [ "$count" = "$ndocs" ] || fail "_count $count, $ndocs documents written"
