@@ -26,6 +26,6 @@ count=$(os_count "$OS_INDEX")
 fields=$(os_field_count "$OS_INDEX")
 [ "$fields" -gt 0 ] && [ "$fields" -le 1000 ] ||
 	fail "$fields fields mapped; the template's limit is 2000, half of it allowed"
-note "$(wc -c <"$T/bench.log") bytes of the benchmark corpus: $count documents indexed, 0 dead letters, $fields fields mapped (limit 2000)"
+note "$(wc -c <"$T/bench.log") bytes of corpus: $count documents indexed, 0 dead letters, $fields fields mapped (limit 2000)"
 
 echo "PASS: $TEST_NAME"
