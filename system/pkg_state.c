@@ -79,20 +79,6 @@ pkg_state_save(const char *path, const struct pkg_table *t,
 }
 
 static int
-get_int(json_object *o, const char *key, long long min, long long max,
-    long long *out)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return -1;
-	errno = 0;
-	*out = json_object_get_int64(v);
-	return errno != 0 || *out < min || *out > max ? -1 : 0;
-}
-
-static int
 load_package(json_object *o, struct sys_package *p, size_t index, char *err,
     size_t errlen)
 {
@@ -125,13 +111,13 @@ load_package(json_object *o, struct sys_package *p, size_t index, char *err,
 		    index);
 		return -1;
 	}
-	if (get_int(o, "size", 0, LLONG_MAX, &n) == -1) {
+	if (sys_json_get_int(o, "size", 0, LLONG_MAX, &n) == -1) {
 		seterr(err, errlen, "packages[%zu].size: missing or out of "
 		    "range", index);
 		return -1;
 	}
 	p->size = (unsigned long long)n;
-	if (get_int(o, "installtime", 0, LLONG_MAX, &p->installtime) == -1) {
+	if (sys_json_get_int(o, "installtime", 0, LLONG_MAX, &p->installtime) == -1) {
 		seterr(err, errlen, "packages[%zu].installtime: missing or "
 		    "out of range", index);
 		return -1;
@@ -145,28 +131,11 @@ load_root(json_object *root, struct pkg_table *t, time_t *state_sent,
 {
 	json_object *arr;
 	struct sys_package *p;
-	long long n;
 	size_t i, count;
 
-	if (!json_object_is_type(root, json_type_object)) {
-		seterr(err, errlen, "not an object");
+	if (sys_json_state_header(root, PKG_STATE_VERSION, "packages", state_sent, &arr, err,
+	    errlen) == -1)
 		return -1;
-	}
-	if (get_int(root, "version", 0, INT_MAX, &n) == -1 ||
-	    n != PKG_STATE_VERSION) {
-		seterr(err, errlen, "version: not one this version reads");
-		return -1;
-	}
-	if (get_int(root, "state_sent", 0, LLONG_MAX, &n) == -1) {
-		seterr(err, errlen, "state_sent: missing or out of range");
-		return -1;
-	}
-	*state_sent = (time_t)n;
-	if (!json_object_object_get_ex(root, "packages", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		seterr(err, errlen, "packages: missing or not an array");
-		return -1;
-	}
 	count = json_object_array_length(arr);
 	for (i = 0; i < count; i++) {
 		if ((p = pkg_table_add(t)) == NULL) {

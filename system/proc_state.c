@@ -82,20 +82,6 @@ proc_state_save(const char *path, const struct proc_table *t,
 }
 
 static int
-get_int(json_object *o, const char *key, long long min, long long max,
-    long long *out)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return -1;
-	errno = 0;
-	*out = json_object_get_int64(v);
-	return errno != 0 || *out < min || *out > max ? -1 : 0;
-}
-
-static int
 get_str(json_object *o, const char *key, char **out, const char **why)
 {
 	json_object *v;
@@ -121,19 +107,19 @@ load_process(json_object *o, struct sys_process *p, size_t index,
 		seterr(err, errlen, "processes[%zu]: not an object", index);
 		return -1;
 	}
-	if (get_int(o, key = "pid", 1, INT_MAX, &v) == -1)
+	if (sys_json_get_int(o, key = "pid", 1, INT_MAX, &v) == -1)
 		goto bad;
 	p->pid = (long)v;
-	if (get_int(o, key = "ppid", 0, INT_MAX, &v) == -1)
+	if (sys_json_get_int(o, key = "ppid", 0, INT_MAX, &v) == -1)
 		goto bad;
 	p->ppid = (long)v;
-	if (get_int(o, key = "start_ticks", 0, LLONG_MAX, &v) == -1)
+	if (sys_json_get_int(o, key = "start_ticks", 0, LLONG_MAX, &v) == -1)
 		goto bad;
 	p->start_ticks = (unsigned long long)v;
-	if (get_int(o, key = "start_ms", 0, LLONG_MAX, &p->start_ms) == -1)
+	if (sys_json_get_int(o, key = "start_ms", 0, LLONG_MAX, &p->start_ms) == -1)
 		goto bad;
 	for (i = 0; i < NIDS; i++) {
-		if (get_int(o, key = ids[i].key, -1, 4294967295LL, &v) == -1)
+		if (sys_json_get_int(o, key = ids[i].key, -1, 4294967295LL, &v) == -1)
 			goto bad;
 		*id_of(p, i) = (long)v;
 	}
@@ -171,28 +157,11 @@ load_root(json_object *root, struct proc_table *t, time_t *state_sent,
 {
 	json_object *arr;
 	struct sys_process *p;
-	long long n;
 	size_t i, count;
 
-	if (!json_object_is_type(root, json_type_object)) {
-		seterr(err, errlen, "not an object");
+	if (sys_json_state_header(root, PROC_STATE_VERSION, "processes", state_sent, &arr, err,
+	    errlen) == -1)
 		return -1;
-	}
-	if (get_int(root, "version", 0, INT_MAX, &n) == -1 ||
-	    n != PROC_STATE_VERSION) {
-		seterr(err, errlen, "version: not one this version reads");
-		return -1;
-	}
-	if (get_int(root, "state_sent", 0, LLONG_MAX, &n) == -1) {
-		seterr(err, errlen, "state_sent: missing or out of range");
-		return -1;
-	}
-	*state_sent = (time_t)n;
-	if (!json_object_object_get_ex(root, "processes", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		seterr(err, errlen, "processes: missing or not an array");
-		return -1;
-	}
 	count = json_object_array_length(arr);
 	for (i = 0; i < count; i++) {
 		if ((p = proc_table_add(t)) == NULL) {

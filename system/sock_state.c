@@ -81,20 +81,6 @@ sock_state_save(const char *path, const struct sock_table *t,
 }
 
 static int
-get_int(json_object *o, const char *key, long long min, long long max,
-    long long *out)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return -1;
-	errno = 0;
-	*out = json_object_get_int64(v);
-	return errno != 0 || *out < min || *out > max ? -1 : 0;
-}
-
-static int
 hex_digit(char c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
@@ -135,15 +121,15 @@ load_socket(json_object *o, struct sys_socket *s, size_t index, char *err,
 		seterr(err, errlen, "sockets[%zu]: not an object", index);
 		return -1;
 	}
-	if (get_int(o, key = "family", 0, 255, &n) == -1 ||
+	if (sys_json_get_int(o, key = "family", 0, 255, &n) == -1 ||
 	    (n != AF_INET && n != AF_INET6))
 		goto bad;
 	s->family = (uint8_t)n;
-	if (get_int(o, key = "protocol", 0, 255, &n) == -1 ||
+	if (sys_json_get_int(o, key = "protocol", 0, 255, &n) == -1 ||
 	    (n != IPPROTO_TCP && n != IPPROTO_UDP))
 		goto bad;
 	s->protocol = (uint8_t)n;
-	if (get_int(o, key = "state", 0, 255, &n) == -1)
+	if (sys_json_get_int(o, key = "state", 0, 255, &n) == -1)
 		goto bad;
 	s->state = (uint8_t)n;
 	if (get_address(o, key = "local", s->local) == -1 ||
@@ -151,23 +137,23 @@ load_socket(json_object *o, struct sys_socket *s, size_t index, char *err,
 		why = "not 32 hex digits";
 		goto bad;
 	}
-	if (get_int(o, key = "lport", 0, 65535, &n) == -1)
+	if (sys_json_get_int(o, key = "lport", 0, 65535, &n) == -1)
 		goto bad;
 	s->lport = (uint16_t)n;
-	if (get_int(o, key = "rport", 0, 65535, &n) == -1)
+	if (sys_json_get_int(o, key = "rport", 0, 65535, &n) == -1)
 		goto bad;
 	s->rport = (uint16_t)n;
-	if (get_int(o, key = "inode", 0, UINT32_MAX, &n) == -1)
+	if (sys_json_get_int(o, key = "inode", 0, UINT32_MAX, &n) == -1)
 		goto bad;
 	s->inode = (uint32_t)n;
-	if (get_int(o, key = "uid", 0, UINT32_MAX, &n) == -1)
+	if (sys_json_get_int(o, key = "uid", 0, UINT32_MAX, &n) == -1)
 		goto bad;
 	s->uid = (uint32_t)n;
-	if (get_int(o, key = "direction", SOCK_DIR_UNKNOWN,
+	if (sys_json_get_int(o, key = "direction", SOCK_DIR_UNKNOWN,
 	    SOCK_DIR_LISTENING, &n) == -1)
 		goto bad;
 	s->direction = (uint8_t)n;
-	if (get_int(o, key = "pid", -1, INT_MAX, &n) == -1)
+	if (sys_json_get_int(o, key = "pid", -1, INT_MAX, &n) == -1)
 		goto bad;
 	s->pid = (long)n;
 	key = "comm";
@@ -196,28 +182,11 @@ load_root(json_object *root, struct sock_table *t, time_t *state_sent,
 {
 	json_object *arr;
 	struct sys_socket *s;
-	long long n;
 	size_t i, count;
 
-	if (!json_object_is_type(root, json_type_object)) {
-		seterr(err, errlen, "not an object");
+	if (sys_json_state_header(root, STATE_VERSION, "sockets", state_sent, &arr, err,
+	    errlen) == -1)
 		return -1;
-	}
-	if (get_int(root, "version", 0, INT_MAX, &n) == -1 ||
-	    n != STATE_VERSION) {
-		seterr(err, errlen, "version: not one this version reads");
-		return -1;
-	}
-	if (get_int(root, "state_sent", 0, LLONG_MAX, &n) == -1) {
-		seterr(err, errlen, "state_sent: missing or out of range");
-		return -1;
-	}
-	*state_sent = (time_t)n;
-	if (!json_object_object_get_ex(root, "sockets", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		seterr(err, errlen, "sockets: missing or not an array");
-		return -1;
-	}
 	count = json_object_array_length(arr);
 	for (i = 0; i < count; i++) {
 		if ((s = sock_table_add(t)) == NULL) {

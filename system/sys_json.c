@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,4 +150,47 @@ sys_json_parse(const char *text, size_t len, char *err, size_t errlen)
 		    json_tokener_error_desc(json_tokener_get_error(tok)));
 	json_tokener_free(tok);
 	return root;
+}
+
+int
+sys_json_get_int(json_object *o, const char *key, long long min,
+    long long max, long long *out)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return -1;
+	errno = 0;
+	*out = json_object_get_int64(v);
+	return errno != 0 || *out < min || *out > max ? -1 : 0;
+}
+
+int
+sys_json_state_header(json_object *root, long long version,
+    const char *array_key, time_t *state_sent, json_object **arr, char *err,
+    size_t errlen)
+{
+	long long n;
+
+	if (!json_object_is_type(root, json_type_object)) {
+		seterr(err, errlen, "not an object");
+		return -1;
+	}
+	if (sys_json_get_int(root, "version", 0, INT_MAX, &n) == -1 ||
+	    n != version) {
+		seterr(err, errlen, "version: not one this version reads");
+		return -1;
+	}
+	if (sys_json_get_int(root, "state_sent", 0, LLONG_MAX, &n) == -1) {
+		seterr(err, errlen, "state_sent: missing or out of range");
+		return -1;
+	}
+	*state_sent = (time_t)n;
+	if (!json_object_object_get_ex(root, array_key, arr) ||
+	    !json_object_is_type(*arr, json_type_array)) {
+		seterr(err, errlen, "%s: missing or not an array", array_key);
+		return -1;
+	}
+	return 0;
 }

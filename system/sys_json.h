@@ -8,6 +8,7 @@
 #define AUDISP_ECS_SYS_JSON_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -25,5 +26,17 @@ int	sys_json_read_str(json_object *v, char **out, const char **why);
  */
 json_object *sys_json_parse(const char *text, size_t len, char *err,
 	    size_t errlen);
+
+/* The integer at key of o, within min..max; 0, or -1 when it is not. */
+int	sys_json_get_int(json_object *o, const char *key, long long min,
+	    long long max, long long *out);
+/*
+ * What every table's state file starts with: its version (must be
+ * version), when the full state was last sent, and the array named
+ * array_key (into *arr).  0, or -1 with what is wrong in err.
+ */
+int	sys_json_state_header(json_object *root, long long version,
+	    const char *array_key, time_t *state_sent, json_object **arr,
+	    char *err, size_t errlen);
 
 #endif
