@@ -6,8 +6,10 @@
 # auditd (private configuration, through tests/integration/lib.sh, which
 # holds the machine-wide test lock for the whole run) runs the plugin with
 # the Logstash output pointed at the Lumberjack test server
-# (tests/peers/lumberjack_server.py).  A paced exec load (an execve rule
-# with a key) runs at RATE execs/s for SOAK_MINUTES.  Every PERIOD (5
+# (tests/peers/lumberjack_server.py).  A paced load of RATE keyed events
+# a second runs for SOAK_MINUTES: EXEC_RATE of them execs of /bin/true
+# (an execve rule), the rest opens of one file (an openat rule on its
+# path), since a host execs far slower than it opens.  Every PERIOD (5
 # minutes in a 30-minute soak: SOAK_MINUTES * 10 s) the server is killed
 # (SIGKILL) and comes back PERIOD/5 later on the same port; at a third and
 # at two thirds of the run the plugin gets SIGKILL and auditd starts a new
@@ -30,7 +32,8 @@
 #
 # Environment:
 #   SOAK_MINUTES=30   length of the load
-#   SOAK_RATE=2000    execs per second
+#   SOAK_RATE=2000    keyed events per second, execs and opens
+#   SOAK_EXEC_RATE=200  of which execs
 #   SOAK_DELIVERY_S=120  longest wait for delivery after the load
 #   RSS_SLACK_KB=8192
 # Run it shortened to check it works: SOAK_MINUTES=3 bench/soak.sh
@@ -39,16 +42,21 @@ itest_init soak
 
 MINUTES=${SOAK_MINUTES:-30}
 RATE=${SOAK_RATE:-2000}
+EXEC_RATE=${SOAK_EXEC_RATE:-200}
 DELIVERY_S=${SOAK_DELIVERY_S:-120}
 RSS_SLACK_KB=${RSS_SLACK_KB:-8192}
 case $MINUTES in '' | *[!0-9]*) itest_error "SOAK_MINUTES must be a whole number of minutes" ;; esac
 [ "$MINUTES" -ge 1 ] || itest_error "SOAK_MINUTES must be at least 1"
+case $RATE$EXEC_RATE in *[!0-9]*) itest_error "SOAK_RATE and SOAK_EXEC_RATE must be whole numbers" ;; esac
+[ "$EXEC_RATE" -le "$RATE" ] || itest_error "SOAK_EXEC_RATE must not exceed SOAK_RATE"
+OPEN_RATE=$((RATE - EXEC_RATE))
 TOTAL_S=$((MINUTES * 60))
 PERIOD_S=$((MINUTES * 10))
 DOWN_S=$((PERIOD_S / 5 > 5 ? PERIOD_S / 5 : 5))
 KILL1_S=$((TOTAL_S / 3))
 KILL2_S=$((TOTAL_S * 2 / 3))
-KEY=soak_exec
+KEY=soak
+OPENED="$ITEST_TMP/opened"
 OUT="$ITEST_TMP/out/lumberjack.json"
 RSS_LOG="$ITEST_TMP/rss.txt"
 marker="soak-$$"
@@ -62,8 +70,10 @@ itest_write_configs_logstash "127.0.0.1:$port" 'backoff: { init = "250ms"; max =
 itest_start_auditd
 plugin=$PLUGIN_PID
 plugins="$plugin"
+: >"$OPENED"
 itest_add_rule -a always,exit -F arch=b64 -S execve -k "$KEY"
-echo "soak: $MINUTES min at $RATE execs/s; Logstash down ${DOWN_S} s every ${PERIOD_S} s; plugin SIGKILLed at ${KILL1_S} s and ${KILL2_S} s"
+itest_add_rule -a always,exit -F arch=b64 -S openat -F path="$OPENED" -k "$KEY"
+echo "soak: $MINUTES min at $RATE events/s ($EXEC_RATE execs, $OPEN_RATE opens); Logstash down ${DOWN_S} s every ${PERIOD_S} s; plugin SIGKILLed at ${KILL1_S} s and ${KILL2_S} s"
 
 # rss PID: the resident size of PID in KiB, empty if it is gone.
 rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
@@ -90,7 +100,13 @@ kill_plugin() {
     echo "$(date +%T) plugin pid $old SIGKILLed; auditd started pid $plugin"
 }
 
-itest_start_exec_load "$RATE" "$ITEST_TMP/load.txt" "$marker"
+open_load=
+if [ "$OPEN_RATE" -gt 0 ]; then
+    itest_start_open_load "$OPEN_RATE" "$ITEST_TMP/open-load.txt" "$OPENED"
+    open_load=$ITEST_LOAD_PID
+fi
+echo 0 0 >"$ITEST_TMP/load.txt"
+[ "$EXEC_RATE" -gt 0 ] && itest_start_exec_load "$EXEC_RATE" "$ITEST_TMP/load.txt" "$marker"
 start=$(date +%s)
 server_up=1 next_down=$PERIOD_S up_at=0 killed=0
 while :; do
@@ -116,9 +132,14 @@ while :; do
     sleep 1
 done
 itest_stop_exec_load
+if [ -n "$open_load" ]; then
+    itest_stop_bg "$open_load"
+    read -r nopen osecs <"$ITEST_TMP/open-load.txt"
+    echo "load: $nopen opens in $osecs s ($(awk -v n="$nopen" -v s="$osecs" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')/s)"
+fi
 [ "$server_up" = 1 ] || itest_start_lj_server lj --listen "127.0.0.1:$port" --out "$OUT"
 read -r nexec secs <"$ITEST_TMP/load.txt"
-echo "load: $nexec execs in $secs s ($(awk -v n="$nexec" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')/s)"
+echo "load: $nexec execs in $secs s ($(awk -v n="$nexec" -v s="$secs" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')/s)"
 itest_wait_log_marker "$marker-end" 60 || echo "WARNING: auditd did not log the end marker within 60 s"
 
 # Memory: per plugin process, its first sample, the first once it has

@@ -736,11 +736,25 @@ itest_stop_lj_server() {
 # until SIGTERM; then it writes "N ELAPSED_S" (execs, seconds) to OUT_FILE.
 # Sets ITEST_LOAD_PID; itest_stop_exec_load stops it.
 itest_start_exec_load() {
-    local rate=$1 out=$2
-    shift 2
-    "$ITEST_PYTHON" - "$rate" "$out" "$@" <<'PY' {ITEST_LOCK_FD}<&- &
+    itest_start_load exec "$@"
+}
+
+# itest_start_open_load RATE OUT_FILE FILE: as itest_start_exec_load, but
+# each action opens FILE for reading and closes it: one cheap syscall
+# event, for loads above what a host can exec.  Stopped by
+# itest_stop_exec_load as well.
+itest_start_open_load() {
+    itest_start_load open "$@"
+}
+
+# itest_start_load KIND RATE OUT_FILE ARG...: the paced loop behind the two
+# above; KIND is exec or open.
+itest_start_load() {
+    local kind=$1 rate=$2 out=$3
+    shift 3
+    "$ITEST_PYTHON" - "$kind" "$rate" "$out" "$@" <<'PY' {ITEST_LOCK_FD}<&- &
 import os, signal, sys, time
-rate, out, args = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
+kind, rate, out, args = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
 env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
 stop = False
 def on_term(*_):
@@ -767,7 +781,10 @@ while not stop:
         due = int(rate * 0.2)
     for _ in range(max(0, due)):
         n += 1
-        os.posix_spawn("/bin/true", ["/bin/true"] + args + [str(n)], env)
+        if kind == "open":
+            os.close(os.open(args[0], os.O_RDONLY))
+        else:
+            os.posix_spawn("/bin/true", ["/bin/true"] + args + [str(n)], env)
         done += 1
         if stop:
             break
